@@ -1,0 +1,3 @@
+from foggymountain.cli import main
+
+raise SystemExit(main())

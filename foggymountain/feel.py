@@ -1,0 +1,46 @@
+"""What a walker feels at step k: the slope (exact, or an estimate) under their feet.
+
+Fairness rule of the race: step k of the player and of every racer uses the k-th draw from the
+level's seed. The draw for step k comes from its own generator seeded with `(seed, k)`, so it does
+not depend on how many draws came before or on who is walking, and every race is reproducible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from foggymountain.terrain.landscapes import Landscape
+
+
+def draw(seed: int, k: int) -> np.random.Generator:
+    return np.random.default_rng([int(seed) & 0xFFFFFFFF, int(k)])
+
+
+def felt_slope(
+    landscape: Landscape,
+    points: np.ndarray,
+    k: int,
+    *,
+    seed: int,
+    noise: float = 0.0,
+    batch_size: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Heights and felt slopes at `points` (shape (..., n)) for step `k`.
+
+    With `batch_size`, the slope is the mini-batch slope over rows drawn without replacement; with
+    `noise`, Gaussian noise of that standard deviation is added to each component. All walkers at
+    step k get the same rows and the same noise vector. The height returned is the true
+    (full-data) height, which is what the altimeter shows.
+    """
+    points = np.asarray(points, dtype=float)
+    rng = draw(seed, k)
+    n_rows = landscape.n_rows
+    if batch_size and n_rows and batch_size < n_rows:
+        rows = rng.choice(n_rows, size=batch_size, replace=False)
+        _, slopes = landscape.height_and_slope(points, rows)
+        heights = landscape.height(points)
+    else:
+        heights, slopes = landscape.height_and_slope(points)
+    if noise > 0:
+        slopes = slopes + noise * rng.standard_normal(points.shape[-1])
+    return heights, slopes

@@ -1,0 +1,213 @@
+"""Landscapes: the ground a level is made of. Height (loss) and exact slope (gradient) anywhere.
+
+Every landscape answers the same two questions over a batch of points of shape `(..., n)`:
+
+- `height(points)` -> heights of shape `(...)`,
+- `height_and_slope(points, rows=None)` -> `(heights (...), slopes (..., n))`.
+
+`rows` restricts a data-driven landscape (fit, next-token) to a mini-batch of its data rows; a
+function landscape has no rows and ignores it. What the player *feels* (noise, mini-batches drawn
+from the level's seed) is decided in `foggymountain.feel`, not here: a landscape is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from foggymountain.terrain.expression import Expression
+
+# Keep one batch of (points x rows) under this many floats, so a 400x400 grid over a few
+# thousand data rows stays within a few tens of MB.
+_CHUNK_FLOATS = 2_000_000
+
+
+class Landscape:
+    kind: str = ""
+    variables: tuple[str, ...]
+    bounds: np.ndarray  # shape (n, 2): low, high per variable
+
+    @property
+    def n_rows(self) -> int | None:
+        """Number of data rows a mini-batch can be drawn from, or None (no data)."""
+        return None
+
+    def height(self, points: np.ndarray) -> np.ndarray:
+        return self.height_and_slope(points)[0]
+
+    def height_and_slope(
+        self, points: np.ndarray, rows: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def inside(self, point: np.ndarray) -> bool:
+        point = np.asarray(point, dtype=float)
+        return bool(np.all(point >= self.bounds[:, 0]) and np.all(point <= self.bounds[:, 1]))
+
+
+@dataclass(eq=False)
+class FunctionLandscape(Landscape):
+    """The ground is a formula of the variables: `height = "(x - 1)**2 + 10*(y + 2)**2"`."""
+
+    expression: Expression
+    variables: tuple[str, ...]
+    bounds: np.ndarray
+    kind: str = "function"
+
+    def height(self, points: np.ndarray) -> np.ndarray:
+        points = np.asarray(points, dtype=float)
+        env = {name: points[..., i] for i, name in enumerate(self.variables)}
+        return np.broadcast_to(self.expression.value(env), points.shape[:-1]).astype(float)
+
+    def height_and_slope(self, points, rows=None):
+        points = np.asarray(points, dtype=float)
+        env = {name: points[..., i] for i, name in enumerate(self.variables)}
+        value, slope = self.expression.value_and_slope(env, self.variables)
+        value = np.broadcast_to(value, points.shape[:-1]).astype(float)
+        slope = np.moveaxis(np.broadcast_to(slope, (len(self.variables),) + points.shape[:-1]), 0, -1)
+        return value, np.array(slope, dtype=float)
+
+
+LOSSES = ("mse", "mae", "logistic")
+
+
+def _loss_and_dloss(loss: str, prediction: np.ndarray, target: np.ndarray):
+    """Per-row loss and its derivative with respect to the prediction."""
+    error = prediction - target
+    if loss == "mse":
+        return error * error, 2.0 * error
+    if loss == "mae":
+        return np.abs(error), np.sign(error)
+    # Binary cross-entropy on a logit z with target t in {0, 1}: softplus(z) - t*z.
+    z = prediction
+    return np.logaddexp(0.0, z) - target * z, 0.5 * (1.0 + np.tanh(0.5 * z)) - target
+
+
+@dataclass(eq=False)
+class FitLandscape(Landscape):
+    """The ground is the mean loss of a model over data; the variables are the model's parameters."""
+
+    model: Expression
+    variables: tuple[str, ...]
+    bounds: np.ndarray
+    data: dict[str, np.ndarray]
+    target: str
+    loss: str = "mse"
+    kind: str = "fit"
+    columns: tuple[str, ...] = field(default=())
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.data[self.target])
+
+    def predict(self, point: np.ndarray, inputs: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """The model's prediction at parameters `point` for `inputs` (default: the level's data)."""
+        env = dict(inputs if inputs is not None else self.data)
+        env.update({name: float(v) for name, v in zip(self.variables, np.asarray(point, float))})
+        n = len(next(iter(env.values()))) if inputs is not None else self.n_rows
+        return np.broadcast_to(self.model.value(env), (n,)).astype(float)
+
+    def height_and_slope(self, points, rows=None):
+        points = np.asarray(points, dtype=float)
+        lead = points.shape[:-1]
+        flat = points.reshape(-1, len(self.variables))
+        data = self.data if rows is None else {k: v[rows] for k, v in self.data.items()}
+        n_rows = len(data[self.target])
+        chunk = max(1, _CHUNK_FLOATS // max(n_rows, 1))
+        heights = np.empty(len(flat))
+        slopes = np.empty_like(flat)
+        for start in range(0, len(flat), chunk):
+            part = flat[start : start + chunk]
+            env = {name: part[:, i : i + 1] for i, name in enumerate(self.variables)}
+            env.update({name: column[None, :] for name, column in data.items()})
+            prediction, d_prediction = self.model.value_and_slope(env, self.variables)
+            prediction = np.broadcast_to(prediction, (len(part), n_rows))
+            loss, d_loss = _loss_and_dloss(self.loss, prediction, data[self.target][None, :])
+            heights[start : start + chunk] = loss.mean(axis=-1)
+            d_prediction = np.broadcast_to(d_prediction, (len(self.variables), len(part), n_rows))
+            slopes[start : start + chunk] = (d_prediction * d_loss[None]).mean(axis=-1).T
+        return heights.reshape(lead), slopes.reshape(lead + (len(self.variables),))
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case words and sentence ends; '.' becomes its own token so sentences can end."""
+    out: list[str] = []
+    for raw in text.lower().replace("\n", " ").split():
+        word = raw.strip(",;:!?\"'()")
+        ends = word.endswith(".")
+        word = word.rstrip(".")
+        if word:
+            out.append(word)
+        if ends:
+            out.append(".")
+    return out
+
+
+@dataclass(eq=False)
+class NextTokenLandscape(Landscape):
+    """A bigram language model: one logit per (previous token, next token) pair.
+
+    The variables are the logits `W[prev, next]`, flattened row by row. The height is the mean
+    cross-entropy of predicting each next token of the corpus from the token before it. A
+    mini-batch is a set of positions in the corpus.
+    """
+
+    vocabulary: tuple[str, ...]
+    previous: np.ndarray  # token index before each predicted position
+    following: np.ndarray  # token index to predict at each position
+    bounds: np.ndarray
+    variables: tuple[str, ...] = ()
+    kind: str = "next-token"
+
+    @classmethod
+    def from_corpus(cls, corpus: str, bound: float = 8.0, vocabulary: list[str] | None = None):
+        tokens = tokenize(corpus)
+        vocab = tuple(vocabulary) if vocabulary else tuple(dict.fromkeys(tokens))
+        index = {word: i for i, word in enumerate(vocab)}
+        ids = np.array([index[t] for t in tokens], dtype=int)
+        v = len(vocab)
+        names = tuple(f"{a}→{b}" for a in vocab for b in vocab)
+        return cls(
+            vocabulary=vocab,
+            previous=ids[:-1],
+            following=ids[1:],
+            bounds=np.tile([-bound, bound], (v * v, 1)).astype(float),
+            variables=names,
+        )
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.following)
+
+    def probabilities(self, point: np.ndarray) -> np.ndarray:
+        """Next-token probabilities, one row per previous token: shape (V, V)."""
+        v = len(self.vocabulary)
+        logits = np.asarray(point, float).reshape(v, v)
+        logits = logits - logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def predict(self, point: np.ndarray, word: str, top: int = 3) -> list[tuple[str, float]]:
+        row = self.probabilities(point)[self.vocabulary.index(word)]
+        order = np.argsort(-row)[:top]
+        return [(self.vocabulary[i], float(row[i])) for i in order]
+
+    def height_and_slope(self, points, rows=None):
+        points = np.asarray(points, dtype=float)
+        lead = points.shape[:-1]
+        v = len(self.vocabulary)
+        logits = points.reshape(-1, v, v)
+        prev = self.previous if rows is None else self.previous[rows]
+        nxt = self.following if rows is None else self.following[rows]
+        shifted = logits - logits.max(axis=2, keepdims=True)
+        log_z = np.log(np.exp(shifted).sum(axis=2))  # (P, V)
+        log_p = shifted - log_z[:, :, None]  # (P, V, V)
+        heights = -log_p[:, prev, nxt].mean(axis=1)
+        # d/dW[a, b] of mean CE = (count of a as previous * softmax[a, b] - count(a, b)) / m
+        m = len(nxt)
+        prev_counts = np.bincount(prev, minlength=v).astype(float)
+        pair_counts = np.zeros((v, v))
+        np.add.at(pair_counts, (prev, nxt), 1.0)
+        slopes = (prev_counts[None, :, None] * np.exp(log_p) - pair_counts[None]) / m
+        return heights.reshape(lead), slopes.reshape(lead + (v * v,))
