@@ -1,0 +1,63 @@
+"""The one entry point: `foggymountain [play] ...`, `check`, `race`, `tune`, `report`, `new`, ...
+
+Each subcommand lives in `foggymountain/commands/NAME.py` with `add_parser(subparsers)` and
+`run(args) -> int`. Modules are imported only when their command runs, so `check` never imports
+Textual and `play` starts as fast as possible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from foggymountain import __version__
+
+# name -> one-line help. Order is the order in --help.
+COMMANDS = {
+    "play": "play the campaign, a level file or a folder of levels (the default)",
+    "check": "check level files and print every problem as FILE:LINE:COL",
+    "race": "race the optimizers on a level, headless (--json for machines)",
+    "tune": "search each racer's learning rate for a level and print [agents.*] TOML",
+    "preview": "print a level's revealed landscape, trails and scoreboard, no TUI",
+    "new": "write a commented starting level that passes check",
+    "schema": "print a JSON Schema of the level format for editors",
+    "report": "a workshop leaderboard from a folder of results",
+    "pack": "show or check a level pack (a folder with pack.toml)",
+    "serve": "serve the game in a browser (needs the [web] extra)",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="foggymountain",
+        description="Foggy Mountain: gradient descent, played blindfolded. "
+        "With no command, opens the level select.",
+    )
+    parser.add_argument("--version", action="version", version=f"foggymountain {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        module = _module(name)
+        if module is None:
+            continue
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_parser(command)
+    return parser
+
+
+def _module(name: str):
+    spec = importlib.util.find_spec(f"foggymountain.commands.{name.replace('-', '_')}")
+    return importlib.import_module(spec.name) if spec else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["play", *argv]
+    args = build_parser().parse_args(argv)
+    try:
+        return int(_module(args.command).run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

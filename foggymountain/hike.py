@@ -1,0 +1,252 @@
+"""The player's walk in the fog: where they are, what they feel, and the step they plan.
+
+All game state of a hike lives here; the hike screen only shows it and calls these methods. A hike
+can be replayed without any UI from its list of displacements (`Hike.replay`).
+
+Vocabulary: height = loss, slope = gradient, heading = direction, stride = step length,
+pace = stride / slope size (the learning rate that would take this step), budget = steps allowed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from foggymountain.feel import felt_slope
+from foggymountain.level import Level
+
+WALKING, SPENT, CAMPED, FELL_OFF, DIVERGED = "walking", "spent", "camped", "fell-off", "diverged"
+STRIDE_FACTOR = 1.25
+MIN_STRIDE = 1e-9
+
+
+@dataclass(frozen=True)
+class Footstep:
+    """One line of the logbook: where the player stood before step `index + 1` and what they felt."""
+
+    index: int
+    position: np.ndarray
+    height: float
+    slope: np.ndarray
+
+
+class Hike:
+    def __init__(self, level: Level) -> None:
+        self.level = level
+        self.status = WALKING
+        self.positions: list[np.ndarray] = [np.array(level.start, dtype=float)]
+        self.heights: list[float] = []
+        self.slopes: list[np.ndarray] = []
+        self.displacements: list[np.ndarray] = []
+        self._feel_here()
+        n = level.dimensions
+        self.stride = min(level.stride, self.max_stride)
+        self.pace = self._initial_pace()
+        self.heading = np.zeros(n)
+        self.point_downhill()
+
+    # ---- what the player knows
+
+    @property
+    def position(self) -> np.ndarray:
+        return self.positions[-1]
+
+    @property
+    def height(self) -> float:
+        return self.heights[-1]
+
+    @property
+    def slope(self) -> np.ndarray:
+        """The slope felt where the player stands now (an estimate on noisy levels)."""
+        return self.slopes[-1]
+
+    @property
+    def steepness(self) -> float:
+        return float(np.linalg.norm(self.slope))
+
+    @property
+    def steps_used(self) -> int:
+        return len(self.displacements)
+
+    @property
+    def steps_left(self) -> int:
+        return self.level.budget - self.steps_used
+
+    @property
+    def over(self) -> bool:
+        return self.status != WALKING
+
+    @property
+    def max_stride(self) -> float:
+        if self.level.max_stride is not None:
+            return self.level.max_stride
+        span = self.level.landscape.bounds[:, 1] - self.level.landscape.bounds[:, 0]
+        return float(np.linalg.norm(span))
+
+    @property
+    def pace_only(self) -> bool:
+        """With more than two variables the heading is always downhill; the player picks the pace."""
+        return self.level.dimensions > 2
+
+    @property
+    def planned_stride(self) -> float:
+        if self.pace_only:
+            return min(self.pace * self.steepness, self.max_stride)
+        return self.stride
+
+    @property
+    def planned_pace(self) -> float | None:
+        """The learning rate that would take the planned step (None on flat ground)."""
+        if self.steepness == 0:
+            return None
+        return self.planned_stride / self.steepness
+
+    @property
+    def heading_degrees(self) -> float:
+        """2-D: the compass angle of the heading, 0 = +x (east), 90 = +y (north)."""
+        return math.degrees(math.atan2(self.heading[1], self.heading[0])) % 360 if self.level.dimensions == 2 else 0.0
+
+    @property
+    def downhill(self) -> np.ndarray:
+        """Unit vector pointing down the felt slope (zero on flat ground)."""
+        size = self.steepness
+        return -self.slope / size if size > 0 else np.zeros_like(self.slope)
+
+    @property
+    def planned_displacement(self) -> np.ndarray:
+        heading = self.downhill if self.pace_only else self.heading
+        return heading * self.planned_stride
+
+    @property
+    def trail(self) -> np.ndarray:
+        return np.array(self.positions)
+
+    def logbook(self) -> list[Footstep]:
+        return [
+            Footstep(i, self.positions[i], self.heights[i], self.slopes[i])
+            for i in range(len(self.slopes))
+        ]
+
+    # ---- the controls
+
+    def turn(self, degrees: float) -> None:
+        """2-D: turn the heading counter-clockwise by `degrees`. 1-D: any turn faces the other way."""
+        if self.pace_only:
+            return
+        if self.level.dimensions == 1:
+            self.heading = -self.heading if self.heading.any() else np.array([1.0])
+            return
+        self.set_heading(self.heading_degrees + degrees)
+
+    def face(self, sign: float) -> None:
+        """1-D: face +x (sign > 0) or -x (sign < 0)."""
+        if self.level.dimensions == 1:
+            self.heading = np.array([1.0 if sign > 0 else -1.0])
+
+    def set_heading(self, degrees: float) -> None:
+        if not math.isfinite(degrees):
+            raise ValueError("a heading must be a finite number of degrees")
+        if self.level.dimensions == 1:
+            self.face(math.cos(math.radians(degrees)))
+        elif self.level.dimensions == 2:
+            angle = math.radians(degrees % 360)
+            self.heading = np.array([math.cos(angle), math.sin(angle)])
+
+    def point_downhill(self) -> None:
+        down = self.downhill
+        if not down.any():
+            if not self.heading.any():
+                self.heading = np.eye(self.level.dimensions)[0]
+            return
+        if self.level.dimensions == 1:
+            self.heading = np.sign(down)
+        elif self.level.dimensions == 2:
+            self.heading = down / np.linalg.norm(down)
+        else:
+            self.heading = down
+
+    def lengthen(self, factor: float = STRIDE_FACTOR) -> None:
+        if self.pace_only:
+            self.set_pace(self.pace * factor)
+        else:
+            self.set_stride(self.stride * factor)
+
+    def shorten(self, factor: float = STRIDE_FACTOR) -> None:
+        self.lengthen(1.0 / factor)
+
+    def set_stride(self, stride: float) -> None:
+        """Set the stride; raises ValueError (a message for the player) when it is not usable."""
+        if not math.isfinite(stride) or stride <= 0:
+            raise ValueError("a stride must be a positive number")
+        if self.pace_only:
+            self.set_pace(stride / self.steepness if self.steepness else self.pace)
+            return
+        self.stride = max(min(stride, self.max_stride), MIN_STRIDE)
+
+    def set_pace(self, pace: float) -> None:
+        """Set the stride from a pace (learning rate): stride = pace * slope size."""
+        if not math.isfinite(pace) or pace <= 0:
+            raise ValueError("a pace must be a positive number")
+        if self.pace_only:
+            self.pace = max(pace, MIN_STRIDE)
+            return
+        if self.steepness == 0:
+            raise ValueError("the ground is flat here, so a pace gives no stride; set the stride instead")
+        self.set_stride(pace * self.steepness)
+
+    # ---- walking
+
+    def step(self) -> str:
+        """Take the planned step. Returns the hike's status afterwards."""
+        return self.walk(self.planned_displacement)
+
+    def walk(self, displacement: np.ndarray) -> str:
+        if self.over:
+            return self.status
+        displacement = np.asarray(displacement, dtype=float)
+        target = self.position + displacement
+        self.displacements.append(displacement)
+        self.positions.append(target)
+        if not np.all(np.isfinite(target)):
+            self.status = DIVERGED
+        elif not self.level.landscape.inside(target):
+            self.status = FELL_OFF
+        else:
+            self._feel_here()
+            if not (np.isfinite(self.height) and np.all(np.isfinite(self.slope))):
+                self.status = DIVERGED
+            elif self.steps_left == 0:
+                self.status = SPENT
+        return self.status
+
+    def camp(self) -> None:
+        if not self.over:
+            self.status = CAMPED
+
+    @classmethod
+    def replay(cls, level: Level, displacements) -> Hike:
+        hike = cls(level)
+        for displacement in displacements:
+            hike.walk(displacement)
+        return hike
+
+    # ---- internals
+
+    def _feel_here(self) -> None:
+        level = self.level
+        height, slope = felt_slope(
+            level.landscape,
+            self.position,
+            len(self.displacements),
+            seed=level.seed,
+            noise=level.noise,
+            batch_size=level.batch_size,
+        )
+        self.heights.append(float(height))
+        self.slopes.append(np.asarray(slope, dtype=float))
+
+    def _initial_pace(self) -> float:
+        size = self.steepness
+        return self.stride / size if size > 0 else 0.1

@@ -1,0 +1,657 @@
+"""Level files (TOML) in, `Level` objects out, or a `LevelError` listing every problem.
+
+Level files come from strangers. Nothing in them is evaluated: formulas go through the allowlisted
+parser in `terrain.expression`; everything else is plain data checked here key by key. Every
+problem carries `file:line:col` and a hint, and all problems of a file are reported at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import keyword
+import math
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from foggymountain import optimizers
+from foggymountain.terrain.expression import CONSTANTS, FUNCTIONS, ExpressionError, parse
+from foggymountain.terrain.landscapes import (
+    LOSSES,
+    FitLandscape,
+    FunctionLandscape,
+    Landscape,
+    NextTokenLandscape,
+)
+from foggymountain.toml_places import Places
+
+MAX_FILE_BYTES = 1_000_000
+MAX_BUDGET = 10_000
+MAX_VARIABLES = 64
+KINDS = ("function", "fit", "next-token")
+
+# The lessons a level can teach: name -> what the player learns. Documented in docs/levels.md.
+CONCEPTS: dict[str, str] = {
+    "slope": "the sign of the slope (derivative) says which way is down",
+    "step-size": "how far to walk each step (the step size) matters as much as where",
+    "overshoot": "too big a stride jumps across the valley floor",
+    "divergence": "bigger still, and every step climbs: the walk blows up",
+    "crawl": "too small a stride and the budget runs out before the floor",
+    "local-minimum": "a side valley can trap a walker that only goes downhill",
+    "plateau": "almost no slope: a long walk with little to feel",
+    "cliff": "a sudden wall flings a walker that keeps a fixed pace",
+    "saddle": "flat in the middle, down only sideways",
+    "narrow-valley": "a ravine: steps zig-zag across it instead of along it",
+    "momentum": "keeping some of the last step's velocity rolls through ravines and bumps",
+    "adaptive": "Adam's per-coordinate strides handle badly scaled ground",
+    "noise": "a mini-batch slope is only an estimate of the true slope",
+    "regression": "fitting a line y = m*x + b: the parameters are the map",
+    "mae": "mean absolute error versus mean squared error",
+    "cross-entropy": "a classifier's loss punishes confident mistakes",
+    "next-token": "a tiny language model learns which word comes next",
+    "many-weights": "too many directions to choose: you choose only the pace",
+}
+
+TOP_KEYS = {"title", "chapter", "concepts", "briefing", "debrief", "author", "landscape", "hike", "agents"}
+LANDSCAPE_KEYS = {
+    "function": {"kind", "variables", "height", "bounds", "start", "minimum"},
+    "fit": {"kind", "variables", "model", "target", "loss", "data", "data_file", "bounds", "start", "minimum", "prompts"},
+    "next-token": {"kind", "corpus", "bound", "start", "prompts"},
+}
+HIKE_KEYS = {"budget", "goal", "par", "max_stride", "stride", "show_height", "noise", "batch_size", "seed"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    col: int
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.path}:{self.line}:{self.col}: {self.message}"
+        return text + (f"\n    hint: {self.hint}" if self.hint else "")
+
+
+class LevelError(Exception):
+    """A level we refuse, with every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Racer:
+    """One racer entered in a level: which optimizer and with which hyperparameters."""
+
+    name: str
+    hyperparameters: dict[str, float]
+
+
+@dataclass(eq=False)
+class Level:
+    path: Path | None
+    id: str
+    title: str
+    chapter: str
+    concepts: tuple[str, ...]
+    briefing: str
+    debrief: str
+    landscape: Landscape
+    start: np.ndarray
+    budget: int
+    stated_goal: float | None
+    par: int
+    max_stride: float | None
+    stride: float
+    show_height: bool
+    noise: float
+    batch_size: int | None
+    seed: int
+    racers: tuple[Racer, ...]
+    stated_minimum: np.ndarray | None = None
+    prompts: tuple[str, ...] = ()
+    author: str = ""
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return self.landscape.kind
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        return self.landscape.variables
+
+    @property
+    def dimensions(self) -> int:
+        return len(self.landscape.variables)
+
+    @property
+    def noisy(self) -> bool:
+        return self.noise > 0 or (
+            self.batch_size is not None and self.landscape.n_rows is not None and self.batch_size < self.landscape.n_rows
+        )
+
+    @cached_property
+    def start_height(self) -> float:
+        return float(self.landscape.height(self.start))
+
+    @cached_property
+    def minimum(self):
+        """The valley floor within the bounds (searched once, on first use)."""
+        from foggymountain.terrain.minimum import Minimum, find_minimum
+
+        found = find_minimum(self.landscape, seed=self.seed)
+        if self.stated_minimum is not None:
+            stated = float(self.landscape.height(self.stated_minimum))
+            if stated <= found.height + 1e-9:
+                return Minimum(point=np.array(self.stated_minimum, float), height=stated)
+        return found
+
+    @cached_property
+    def goal(self) -> float:
+        """Heights at or below this count as reaching the valley floor."""
+        if self.stated_goal is not None:
+            return self.stated_goal
+        floor = self.minimum.height
+        return floor + 0.05 * max(self.start_height - floor, 1e-12)
+
+
+# ---- loading -------------------------------------------------------------------------------
+
+
+def load_level(path: str | Path) -> Level:
+    """Read and check a level file; raise LevelError listing every problem."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise LevelError([Problem(shown, 1, 1, f"cannot read the file: {err.strerror}", "check the path")]) from None
+    if size > MAX_FILE_BYTES:
+        raise LevelError([Problem(shown, 1, 1, f"the file is {size:,} bytes; levels are at most {MAX_FILE_BYTES:,}", "a level is a short text file; put data in a CSV next to it")])
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise LevelError([Problem(shown, 1, 1, f"cannot read the file: {err.strerror}", "check the permissions")]) from None
+    return load_level_bytes(raw, path)
+
+
+def load_level_bytes(raw: bytes, path: Path) -> Level:
+    shown = str(path)
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise LevelError([Problem(shown, line, 1, "this is a binary file, not a TOML level", "levels are UTF-8 text files ending in .toml")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise LevelError([Problem(shown, line, col, "the file is not UTF-8 text", "save it as UTF-8")]) from None
+    return load_level_text(text, path)
+
+
+def load_level_text(text: str, path: Path) -> Level:
+    shown = str(path)
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        line, col = _toml_error_place(str(err))
+        message = str(err).split(" (at ")[0]
+        raise LevelError([Problem(shown, line, col, f"TOML syntax error: {message}", "see https://toml.io for the syntax; strings need quotes, tables need [brackets]")]) from None
+    return _Reader(document, Places(text), path).read()
+
+
+def _toml_error_place(message: str) -> tuple[int, int]:
+    import re
+
+    found = re.search(r"line (\d+), column (\d+)", message)
+    if found:
+        return int(found.group(1)), int(found.group(2))
+    return 1, 1
+
+
+class _Reader:
+    """Walks a parsed TOML document, collecting problems instead of stopping at the first."""
+
+    def __init__(self, document: dict, places: Places, path: Path) -> None:
+        self.doc = document
+        self.places = places
+        self.path = path
+        self.problems: list[Problem] = []
+
+    # -- reporting
+
+    def problem(self, key: tuple[str, ...], message: str, hint: str = "", *, value: bool = True) -> None:
+        place = self.places.find(key)
+        col = place.value_col if value and self.places.has(key) else place.col
+        self.problems.append(Problem(str(self.path), place.line, col, message, hint))
+
+    def check_keys(self, table: dict, allowed: set[str], where: tuple[str, ...], required: set[str] = frozenset()) -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else "allowed here: " + ", ".join(sorted(allowed))
+                self.problem(where + (key,), f"unknown key '{key}'" + (f" in [{'.'.join(where)}]" if where else ""), hint, value=False)
+        for key in sorted(required - set(table)):
+            name = f"[{'.'.join(where)}]" if where else "the top of the file"
+            self.problem(where, f"missing key '{key}' in {name}", f"add a line: {key} = ...", value=False)
+
+    # -- typed getters: return None (and record a problem) when the value is wrong
+
+    def string(self, table: dict, key: str, where: tuple[str, ...], default: str | None = None) -> str | None:
+        if key not in table:
+            return default
+        value = table[key]
+        if not isinstance(value, str):
+            self.problem(where + (key,), f"'{key}' must be a string, not {_type_name(value)}", f'write {key} = "..."')
+            return None
+        return value
+
+    def number(self, table: dict, key: str, where: tuple[str, ...], *, default=None, low=None, high=None, low_open=False, integer=False):
+        if key not in table:
+            return default
+        value = table[key]
+        kind = "a whole number" if integer else "a number"
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
+            self.problem(where + (key,), f"'{key}' must be {kind}, not {_type_name(value)}", f"write {key} = {low if low is not None else 1}")
+            return None
+        if not math.isfinite(value):
+            self.problem(where + (key,), f"'{key}' must be finite, not {value}", "nan and inf are not allowed in levels")
+            return None
+        if low is not None and (value <= low if low_open else value < low):
+            self.problem(where + (key,), f"'{key}' is {value}; it must be {'greater than' if low_open else 'at least'} {low}", f"pick a value {'above' if low_open else 'of at least'} {low}")
+            return None
+        if high is not None and value > high:
+            self.problem(where + (key,), f"'{key}' is {value}; it must be at most {high}", f"pick a value up to {high}")
+            return None
+        return int(value) if integer else float(value)
+
+    def table(self, parent: dict, key: str, where: tuple[str, ...], required: bool = False) -> dict | None:
+        if key not in parent:
+            if required:
+                self.problem(where, f"missing table [{'.'.join(where + (key,))}]", f"add a [{'.'.join(where + (key,))}] section", value=False)
+            return None
+        value = parent[key]
+        if not isinstance(value, dict):
+            self.problem(where + (key,), f"'{key}' must be a table, not {_type_name(value)}", f"write [{'.'.join(where + (key,))}] or {key} = {{ ... }}")
+            return None
+        return value
+
+    # -- the level
+
+    def read(self) -> Level:
+        doc = self.doc
+        self.check_keys(doc, TOP_KEYS, (), {"title", "briefing", "landscape", "hike"})
+        title = self.string(doc, "title", ())
+        chapter = self.string(doc, "chapter", (), "") or ""
+        briefing = self.string(doc, "briefing", ())
+        debrief = self.string(doc, "debrief", (), "") or ""
+        author = self.string(doc, "author", (), "") or ""
+        concepts = self.read_concepts()
+        landscape_table = self.table(doc, "landscape", (), required="landscape" in doc)
+        hike_table = self.table(doc, "hike", (), required="hike" in doc)
+        landscape, start, stated_minimum, prompts = self.read_landscape(landscape_table) if landscape_table is not None else (None, None, None, ())
+        hike = self.read_hike(hike_table, landscape) if hike_table is not None else None
+        racers = self.read_agents()
+        if landscape is not None and start is not None:
+            self.check_start(landscape, start)
+        if self.problems or landscape is None or hike is None or title is None or briefing is None:
+            if not self.problems:
+                self.problems.append(Problem(str(self.path), 1, 1, "the level is incomplete", "see docs/levels.md for a full example"))
+            raise LevelError(sorted(self.problems, key=lambda p: (p.line, p.col)))
+        budget = hike["budget"]
+        span = float(np.max(landscape.bounds[:, 1] - landscape.bounds[:, 0]))
+        stride = hike["stride"] or min(span / 10.0, hike["max_stride"] or math.inf)
+        return Level(
+            path=self.path,
+            id=self.path.stem,
+            title=title,
+            chapter=chapter,
+            concepts=concepts,
+            briefing=briefing,
+            debrief=debrief,
+            landscape=landscape,
+            start=start,
+            budget=budget,
+            stated_goal=hike["goal"],
+            par=hike["par"] if hike["par"] is not None else max(1, math.ceil(budget * 0.75)),
+            max_stride=hike["max_stride"],
+            stride=stride,
+            show_height=hike["show_height"],
+            noise=hike["noise"],
+            batch_size=hike["batch_size"],
+            seed=hike["seed"],
+            racers=racers,
+            stated_minimum=stated_minimum,
+            prompts=prompts,
+            author=author,
+        )
+
+    def read_concepts(self) -> tuple[str, ...]:
+        value = self.doc.get("concepts", [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(("concepts",), "'concepts' must be a list of strings", 'write concepts = ["slope"]')
+            return ()
+        for concept in value:
+            if concept not in CONCEPTS:
+                close = difflib.get_close_matches(concept, sorted(CONCEPTS), n=1)
+                self.problem(("concepts",), f"unknown concept '{concept}'", f"did you mean '{close[0]}'?" if close else "known concepts: " + ", ".join(CONCEPTS))
+        return tuple(value)
+
+    def read_landscape(self, table: dict):
+        where = ("landscape",)
+        kind = table.get("kind", "function")
+        if kind not in KINDS:
+            close = difflib.get_close_matches(str(kind), KINDS, n=1)
+            self.problem(where + ("kind",), f"unknown landscape kind {kind!r}", f"did you mean '{close[0]}'?" if close else "kinds: " + ", ".join(KINDS))
+            return None, None, None, ()
+        required = {"function": {"variables", "height", "bounds", "start"}, "fit": {"variables", "model", "target", "bounds", "start"}, "next-token": {"corpus"}}[kind]
+        self.check_keys(table, LANDSCAPE_KEYS[kind], where, required)
+        prompts = self.read_prompts(table)
+        if kind == "next-token":
+            return self.read_next_token(table) + (prompts,)
+        before = len(self.problems)
+        variables = self.read_names(table, "variables", where)
+        if not variables:
+            return None, None, None, prompts
+        # With some names refused, keep checking the rest with the good ones, then give up.
+        names_ok = len(self.problems) == before
+        bounds = self.read_bounds(table, variables)
+        start = self.read_point(table, "start", variables)
+        minimum = self.read_point(table, "minimum", variables) if "minimum" in table else None
+        if kind == "function":
+            expression = self.read_expression(table, "height", variables)
+            if expression is None or bounds is None or not names_ok:
+                return None, start, minimum, prompts
+            return FunctionLandscape(expression, variables, bounds), start, minimum, prompts
+        data = self.read_data(table, variables)
+        target = self.string(table, "target", where)
+        loss = self.string(table, "loss", where, "mse")
+        if loss is not None and loss not in LOSSES:
+            self.problem(where + ("loss",), f"unknown loss '{loss}'", "losses: " + ", ".join(LOSSES))
+            loss = None
+        if data is None:
+            return None, start, minimum, prompts
+        if target is not None and target not in data:
+            close = difflib.get_close_matches(target, sorted(data), n=1)
+            self.problem(where + ("target",), f"target '{target}' is not a data column", f"did you mean '{close[0]}'?" if close else "columns: " + ", ".join(data))
+            target = None
+        columns = tuple(c for c in data if c != target)
+        model = self.read_expression(table, "model", variables + columns)
+        if model is None or bounds is None or target is None or loss is None or not names_ok:
+            return None, start, minimum, prompts
+        if loss == "logistic" and not np.all(np.isin(data[target], (0.0, 1.0))):
+            self.problem(where + ("target",), "a logistic loss needs a target column of 0s and 1s", "label each row 0 or 1")
+            return None, start, minimum, prompts
+        landscape = FitLandscape(model=model, variables=variables, bounds=bounds, data=data, target=target, loss=loss, columns=columns)
+        return landscape, start, minimum, prompts
+
+    def read_prompts(self, table: dict) -> tuple[str, ...]:
+        value = table.get("prompts", [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(("landscape", "prompts"), "'prompts' must be a list of strings", 'write prompts = ["the"]')
+            return ()
+        return tuple(value)
+
+    def read_next_token(self, table: dict):
+        where = ("landscape",)
+        corpus = self.string(table, "corpus", where)
+        bound = self.number(table, "bound", where, default=8.0, low=0, low_open=True, high=100)
+        if corpus is None or bound is None:
+            return None, None, None
+        from foggymountain.terrain.landscapes import tokenize
+
+        tokens = tokenize(corpus)
+        vocabulary = list(dict.fromkeys(tokens))
+        if len(tokens) < 2:
+            self.problem(where + ("corpus",), "the corpus needs at least two words", "write a few short sentences")
+            return None, None, None
+        if len(vocabulary) ** 2 > MAX_VARIABLES * 4:
+            self.problem(where + ("corpus",), f"the corpus has {len(vocabulary)} different words; a bigram model would have {len(vocabulary) ** 2} weights", f"use at most {int(math.sqrt(MAX_VARIABLES * 4))} different words")
+            return None, None, None
+        landscape = NextTokenLandscape.from_corpus(corpus, bound=bound)
+        n = len(landscape.variables)
+        start = np.zeros(n)
+        if "start" in table:
+            value = self.number(table, "start", where, low=-bound, high=bound)
+            if value is None:
+                return None, None, None
+            start = np.full(n, value)
+        for prompt in table.get("prompts", []) if isinstance(table.get("prompts"), list) else []:
+            if isinstance(prompt, str) and prompt.lower() not in landscape.vocabulary:
+                self.problem(where + ("prompts",), f"prompt word '{prompt}' is not in the corpus", "prompts are single words from the corpus")
+        return landscape, start, None
+
+    def read_names(self, table: dict, key: str, where: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The valid, distinct names of the list (problems recorded for the others)."""
+        value = table.get(key)
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            self.problem(where + (key,), f"'{key}' must be a non-empty list of names", 'write variables = ["x", "y"]')
+            return None
+        if len(value) > MAX_VARIABLES:
+            self.problem(where + (key,), f"{len(value)} variables; at most {MAX_VARIABLES}", "use fewer variables")
+            return None
+        good = [name for name in value if self.valid_name(name, where + (key,))]
+        duplicates = sorted({n for n in value if value.count(n) > 1})
+        if duplicates:
+            self.problem(where + (key,), f"variable '{duplicates[0]}' is declared twice", "each variable once")
+        return tuple(dict.fromkeys(good))
+
+    def valid_name(self, name: str, key: tuple[str, ...]) -> bool:
+        if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
+            self.problem(key, f"'{name}' is not a valid name", "names are letters, digits and _, starting with a letter")
+            return False
+        if name in FUNCTIONS or name in CONSTANTS:
+            self.problem(key, f"'{name}' is the name of a {'function' if name in FUNCTIONS else 'constant'}", "pick another name, like w or theta")
+            return False
+        return True
+
+    def read_bounds(self, table: dict, variables: tuple[str, ...]) -> np.ndarray | None:
+        where = ("landscape", "bounds")
+        value = self.table(table, "bounds", ("landscape",))
+        if value is None:
+            return None
+        self.check_keys(value, set(variables), where, set(variables))
+        rows = []
+        for name in variables:
+            pair = value.get(name)
+            if pair is None:
+                return None
+            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pair)):
+                self.problem(where + (name,), f"bounds of '{name}' must be [low, high]", f"write {name} = [-5, 5]")
+                return None
+            low, high = map(float, pair)
+            if not (math.isfinite(low) and math.isfinite(high)):
+                self.problem(where + (name,), f"bounds of '{name}' must be finite", f"write {name} = [-5, 5]")
+                return None
+            if low >= high:
+                self.problem(where + (name,), f"bounds of '{name}' are inverted or empty: [{pair[0]}, {pair[1]}]", f"write the low end first: {name} = [{min(low, high)}, {max(low, high) if low != high else high + 1}]")
+                return None
+            rows.append((low, high))
+        return np.array(rows, dtype=float)
+
+    def read_point(self, table: dict, key: str, variables: tuple[str, ...]) -> np.ndarray | None:
+        where = ("landscape", key)
+        value = self.table(table, key, ("landscape",))
+        if value is None:
+            return None
+        self.check_keys(value, set(variables), where, set(variables))
+        point = []
+        for name in variables:
+            if name not in value:
+                return None
+            number = self.number(value, name, where)
+            if number is None:
+                return None
+            point.append(number)
+        return np.array(point, dtype=float)
+
+    def read_expression(self, table: dict, key: str, names: tuple[str, ...]):
+        text = self.string(table, key, ("landscape",))
+        if text is None:
+            return None
+        try:
+            return parse(text, names)
+        except ExpressionError as err:
+            line, col = self.places.in_string(("landscape", key), err.offset)
+            self.problems.append(Problem(str(self.path), line, col, f"in {key}: {err.message}", err.hint))
+            return None
+
+    def read_data(self, table: dict, variables: tuple[str, ...]) -> dict[str, np.ndarray] | None:
+        where = ("landscape",)
+        if "data" in table and "data_file" in table:
+            self.problem(where + ("data_file",), "give either 'data' or 'data_file', not both", "remove one of them", value=False)
+            return None
+        if "data_file" in table:
+            return self.read_data_file(table)
+        data = self.table(table, "data", where)
+        if data is None:
+            self.problem(where, "a fit level needs 'data' or 'data_file'", 'add data = { size = [1, 2], price = [3, 4] }', value=False)
+            return None
+        columns: dict[str, np.ndarray] = {}
+        for name, column in data.items():
+            key = where + ("data", name)
+            if not self.valid_name(name, key):
+                return None
+            if name in variables:
+                self.problem(key, f"data column '{name}' has the name of a variable", "rename the column or the variable")
+                return None
+            if not isinstance(column, list) or not column or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in column):
+                self.problem(key, f"data column '{name}' must be a non-empty list of numbers", f"write {name} = [1.0, 2.0, 3.0]")
+                return None
+            array = np.array(column, dtype=float)
+            if not np.all(np.isfinite(array)):
+                self.problem(key, f"data column '{name}' has a NaN or infinite value at row {int(np.argmin(np.isfinite(array))) + 1}", "every value must be an ordinary number")
+                return None
+            columns[name] = array
+        return self.same_lengths(columns, where + ("data",))
+
+    def same_lengths(self, columns: dict[str, np.ndarray], key: tuple[str, ...]) -> dict[str, np.ndarray] | None:
+        lengths = {name: len(c) for name, c in columns.items()}
+        if len(set(lengths.values())) > 1:
+            described = ", ".join(f"{n}: {k}" for n, k in lengths.items())
+            self.problem(key, f"data columns have different lengths ({described})", "every column needs one value per row")
+            return None
+        return columns
+
+    def read_data_file(self, table: dict) -> dict[str, np.ndarray] | None:
+        key = ("landscape", "data_file")
+        name = self.string(table, "data_file", ("landscape",))
+        if name is None:
+            return None
+        folder = self.path.parent.resolve()
+        target = (folder / name).resolve()
+        if not target.is_relative_to(folder) or Path(name).is_absolute():
+            self.problem(key, f"data_file '{name}' is outside the level's folder", "put the CSV next to the level file and name it without '..' or '/'")
+            return None
+        try:
+            size = target.stat().st_size
+        except OSError:
+            self.problem(key, f"data_file '{name}' does not exist", f"put {name} in {folder}")
+            return None
+        if size > 20 * MAX_FILE_BYTES:
+            self.problem(key, f"data_file '{name}' is {size:,} bytes; the limit is {20 * MAX_FILE_BYTES:,}", "use a sample of the data")
+            return None
+        raw = target.read_bytes()
+        shown = str(self.path.parent / name)
+        if b"\x00" in raw:
+            self.problems.append(Problem(shown, 1, 1, "the data file is binary, not CSV", "save it as a UTF-8 CSV"))
+            return None
+        try:
+            rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
+        except (UnicodeDecodeError, csv.Error) as err:
+            self.problems.append(Problem(shown, 1, 1, f"cannot read the CSV: {err}", "save it as a UTF-8 CSV with a header row"))
+            return None
+        rows = [r for r in rows if any(cell.strip() for cell in r)]
+        if len(rows) < 2:
+            self.problems.append(Problem(shown, 1, 1, "the CSV needs a header row and at least one data row", "first line: column names"))
+            return None
+        header = [h.strip() for h in rows[0]]
+        for name_ in header:
+            if not self.valid_name(name_, key):
+                return None
+        values: list[list[float]] = [[] for _ in header]
+        for number, row in enumerate(rows[1:], start=2):
+            if len(row) != len(header):
+                self.problems.append(Problem(shown, number, 1, f"row has {len(row)} values; the header has {len(header)}", "one value per column"))
+                return None
+            col = 1
+            for i, cell in enumerate(row):
+                try:
+                    value = float(cell)
+                except ValueError:
+                    value = math.nan
+                if not math.isfinite(value):
+                    self.problems.append(Problem(shown, number, col, f"'{cell.strip()}' in column '{header[i]}' is not a finite number", "every cell must be an ordinary number"))
+                    return None
+                values[i].append(value)
+                col += len(cell) + 1
+        return {name_: np.array(column) for name_, column in zip(header, values)}
+
+    def read_hike(self, table: dict, landscape: Landscape | None) -> dict | None:
+        where = ("hike",)
+        self.check_keys(table, HIKE_KEYS, where, {"budget"})
+        hike = {
+            "budget": self.number(table, "budget", where, low=1, high=MAX_BUDGET, integer=True),
+            "goal": self.number(table, "goal", where),
+            "par": self.number(table, "par", where, low=1, high=MAX_BUDGET, integer=True),
+            "max_stride": self.number(table, "max_stride", where, low=0, low_open=True),
+            "stride": self.number(table, "stride", where, low=0, low_open=True),
+            "noise": self.number(table, "noise", where, default=0.0, low=0),
+            "batch_size": self.number(table, "batch_size", where, low=1, integer=True),
+            "seed": self.number(table, "seed", where, default=0, low=0, high=2**32 - 1, integer=True),
+            "show_height": table.get("show_height", True),
+        }
+        if not isinstance(hike["show_height"], bool):
+            self.problem(where + ("show_height",), "'show_height' must be true or false", "write show_height = true")
+        if hike["budget"] is None:
+            return None
+        if hike["batch_size"] is not None and landscape is not None and landscape.n_rows is None:
+            self.problem(where + ("batch_size",), "'batch_size' needs a landscape with data (fit or next-token)", "use 'noise' on function levels")
+        if hike["par"] is not None and hike["par"] > hike["budget"]:
+            self.problem(where + ("par",), f"par ({hike['par']}) is more than the budget ({hike['budget']})", "par is the number of steps for a good hike, at most the budget")
+        return hike
+
+    def read_agents(self) -> tuple[Racer, ...]:
+        if "agents" not in self.doc:
+            return tuple(Racer(name, optimizers.make_optimizer(name).hyperparameters) for name in optimizers.DEFAULT_RACERS)
+        agents = self.table(self.doc, "agents", ())
+        if agents is None:
+            return ()
+        racers = []
+        for name, settings in agents.items():
+            key = ("agents", name)
+            if not isinstance(settings, dict):
+                self.problem(key, f"[agents.{name}] must be a table", f"write [agents.{name}] and its settings below it")
+                continue
+            try:
+                optimizer = optimizers.make_optimizer(name, **settings)
+            except optimizers.HyperparameterError as err:
+                self.problem(key + ((err.key,) if err.key else ()), err.message, err.hint, value=err.key in settings if err.key else False)
+                continue
+            racers.append(Racer(name, optimizer.hyperparameters))
+        if not racers and not self.problems:
+            self.problem(("agents",), "[agents] names no racer", "add [agents.sgd] with a learning_rate", value=False)
+        return tuple(racers)
+
+    def check_start(self, landscape: Landscape, start: np.ndarray) -> None:
+        if not landscape.inside(start):
+            outside = [n for n, v, (lo, hi) in zip(landscape.variables, start, landscape.bounds) if not lo <= v <= hi]
+            self.problem(("landscape", "start") + ((outside[0],) if self.places.has(("landscape", "start", outside[0])) else ()), f"the start is outside the bounds ({outside[0]})", "move the start inside the map")
+            return
+        height, slope = landscape.height_and_slope(start)
+        if not (np.isfinite(height) and np.all(np.isfinite(slope))):
+            self.problem(("landscape", "start"), "the height or slope at the start is not finite", "move the start away from walls (division by zero, log of a negative...)")
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "true/false", str: "a string", int: "a whole number", float: "a number", list: "a list", dict: "a table"}.get(type(value), type(value).__name__)

@@ -1,0 +1,302 @@
+"""Racing the optimizers on a level, scoring the player, and reading what happened on a trail.
+
+Every racer starts where the player starts, has the same budget and at step k feels the k-th draw
+of the level's seed (see `feel`), so the race is fair and reproducible. Racers walk in lockstep:
+one vectorised slope call per step for all racers still walking.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from foggymountain import optimizers
+from foggymountain.feel import felt_slope
+from foggymountain.level import Level
+
+REACHED, WANDERING, FELL_OFF, DIVERGED = "reached", "wandering", "fell-off", "diverged"
+
+
+@dataclass
+class Walk:
+    """One walker's whole trail: a racer's or the player's."""
+
+    name: str
+    label: str
+    path: np.ndarray  # (m, n), start included; a fall keeps the point where it fell
+    heights: np.ndarray  # (m,), nan where the height could not be measured
+    slopes: np.ndarray  # (m-1, n): the slope felt before each step
+    status: str
+    steps_to_goal: int | None
+    info: dict[str, np.ndarray] = field(default_factory=dict)  # per-step inner state
+    hyperparameters: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def steps(self) -> int:
+        return len(self.path) - 1
+
+    @property
+    def final_height(self) -> float:
+        finite = self.heights[np.isfinite(self.heights)]
+        inside = finite if self.status not in (FELL_OFF, DIVERGED) else self.heights[:-1][np.isfinite(self.heights[:-1])]
+        return float(inside[-1]) if len(inside) else math.inf
+
+    @property
+    def best_height(self) -> float:
+        usable = self.heights if self.status not in (FELL_OFF, DIVERGED) else self.heights[:-1]
+        usable = usable[np.isfinite(usable)]
+        return float(usable.min()) if len(usable) else math.inf
+
+    @property
+    def distance(self) -> float:
+        if len(self.path) < 2:
+            return 0.0
+        steps = np.diff(self.path, axis=0)
+        steps = steps[np.all(np.isfinite(steps), axis=1)]
+        return float(np.linalg.norm(steps, axis=1).sum())
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "status": self.status,
+            "steps": self.steps,
+            "steps_to_goal": self.steps_to_goal,
+            "final_height": _finite_or_none(self.final_height),
+            "best_height": _finite_or_none(self.best_height),
+            "distance": _finite_or_none(self.distance),
+            "hyperparameters": self.hyperparameters,
+            "path": [[_finite_or_none(v) for v in p] for p in self.path],
+            "heights": [_finite_or_none(h) for h in self.heights],
+        }
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened on a trail, pointing at the step where it happened."""
+
+    step: int
+    kind: str  # overshoot, crawl, plateau, side-valley, zig-zag, fell-off, diverged
+    text: str
+
+
+@dataclass
+class Race:
+    level: Level
+    racers: list[Walk]
+    player: Walk | None = None
+    stars: int = 0
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def walkers(self) -> list[Walk]:
+        return ([self.player] if self.player else []) + self.racers
+
+    @property
+    def ranking(self) -> list[Walk]:
+        """Best first: reached the goal, then fewer steps to the goal, then lower final height."""
+        goal = self.level.goal
+        return sorted(self.walkers, key=lambda w: _rank_key(w, goal))
+
+    @property
+    def winner(self) -> Walk:
+        return self.ranking[0]
+
+    def to_json(self) -> dict:
+        level = self.level
+        minimum = level.minimum
+        return {
+            "level": level.title,
+            "id": level.id,
+            "kind": level.kind,
+            "variables": list(level.variables),
+            "start": [float(v) for v in level.start],
+            "budget": level.budget,
+            "par": level.par,
+            "goal": level.goal,
+            "minimum": {"point": [float(v) for v in minimum.point], "height": float(minimum.height)},
+            "winner": self.winner.name,
+            "racers": [r.to_json() for r in self.racers],
+            **({"player": self.player.to_json(), "stars": self.stars,
+                "events": [e.__dict__ for e in self.events]} if self.player else {}),
+        }
+
+
+def _rank_key(walk: Walk, goal: float):
+    reached = walk.status not in (FELL_OFF, DIVERGED) and walk.final_height <= goal
+    return (0 if reached else 1, walk.steps_to_goal if (reached and walk.steps_to_goal is not None) else math.inf, walk.final_height)
+
+
+def _finite_or_none(value: float):
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+# ---- racing ----------------------------------------------------------------------------------
+
+
+def run_racers(level: Level, names_and_settings=None, budget: int | None = None) -> list[Walk]:
+    """Walk every racer of the level (or the given (name, hyperparameters) pairs) in lockstep."""
+    entries = names_and_settings if names_and_settings is not None else [(r.name, r.hyperparameters) for r in level.racers]
+    racers = [optimizers.make_optimizer(name, **settings) for name, settings in entries]
+    budget = level.budget if budget is None else budget
+    landscape = level.landscape
+    goal = level.goal
+    n = level.dimensions
+    count = len(racers)
+    params = [np.array(level.start, dtype=float) for _ in racers]
+    states = [opt.init(p) for opt, p in zip(racers, params)]
+    paths = [[p] for p in params]
+    heights: list[list[float]] = [[] for _ in racers]
+    slopes: list[list[np.ndarray]] = [[] for _ in racers]
+    infos: list[list[dict]] = [[] for _ in racers]
+    status = [REACHED] * count  # provisional: "still walking"
+    walking = list(range(count))
+    low, high = landscape.bounds[:, 0], landscape.bounds[:, 1]
+    for k in range(budget + 1):
+        if not walking:
+            break
+        points = np.array([paths[i][-1] for i in walking]).reshape(len(walking), n)
+        h, g = felt_slope(landscape, points, k, seed=level.seed, noise=level.noise, batch_size=level.batch_size)
+        still = []
+        for row, i in enumerate(walking):
+            height, slope = float(h[row]), g[row]
+            heights[i].append(height)
+            if not (math.isfinite(height) and np.all(np.isfinite(slope))):
+                status[i] = DIVERGED
+                continue
+            if k == budget:
+                continue
+            slopes[i].append(slope)
+            updates, states[i], info = racers[i].update(slope, states[i], paths[i][-1])
+            infos[i].append(info)
+            nxt = paths[i][-1] + updates
+            paths[i].append(nxt)
+            if not np.all(np.isfinite(nxt)):
+                status[i] = DIVERGED
+                heights[i].append(math.nan)
+            elif np.any(nxt < low) or np.any(nxt > high):
+                status[i] = FELL_OFF
+                heights[i].append(float(landscape.height(nxt)))
+            else:
+                still.append(i)
+        walking = still
+    walks = []
+    for i, opt in enumerate(racers):
+        hs = np.array(heights[i], dtype=float)
+        walks.append(_finish(opt.name, opt.label, np.array(paths[i]), hs, slopes[i], status[i], goal,
+                             _stack(infos[i]), dict(opt.hyperparameters)))
+    return walks
+
+
+def _stack(infos: list[dict]) -> dict[str, np.ndarray]:
+    if not infos:
+        return {}
+    return {key: np.array([info[key] for info in infos]) for key in infos[0]}
+
+
+def _finish(name, label, path, heights, slopes, status, goal, info=None, hyper=None) -> Walk:
+    below = np.nonzero(np.isfinite(heights) & (heights <= goal))[0]
+    if status in (FELL_OFF, DIVERGED):
+        below = below[below < len(heights) - 1]
+    steps_to_goal = int(below[0]) if len(below) else None
+    walk = Walk(name, label, path, heights, np.array(slopes).reshape(-1, path.shape[1]), status, steps_to_goal,
+                info or {}, hyper or {})
+    if status not in (FELL_OFF, DIVERGED):
+        walk.status = REACHED if walk.final_height <= goal else WANDERING
+    return walk
+
+
+def walk_of_hike(hike) -> Walk:
+    """The player's trail as a Walk, for racing against the racers."""
+    from foggymountain import hike as hike_module
+
+    level = hike.level
+    path = hike.trail
+    heights = list(hike.heights)
+    status = WANDERING
+    if hike.status in (hike_module.FELL_OFF, hike_module.DIVERGED):
+        status = FELL_OFF if hike.status == hike_module.FELL_OFF else DIVERGED
+        last = path[-1]
+        heights.append(float(level.landscape.height(last)) if np.all(np.isfinite(last)) else math.nan)
+    elif len(heights) > len(path):
+        heights = heights[: len(path)]
+    slopes = hike.slopes[: len(path) - 1]
+    return _finish("player", "You", path, np.array(heights, dtype=float), slopes, status, level.goal)
+
+
+def race(level: Level, hike=None) -> Race:
+    """Race the level's racers; with a finished hike, score the player against them."""
+    result = Race(level=level, racers=run_racers(level))
+    if hike is not None:
+        result.player = walk_of_hike(hike)
+        result.stars = stars(result)
+        result.events = read_trail(level, result.player)
+    return result
+
+
+def stars(result: Race) -> int:
+    """One for reaching the goal, two for reaching it within par, three for also beating every racer."""
+    player, level = result.player, result.level
+    if player is None or player.status in (FELL_OFF, DIVERGED) or player.final_height > level.goal:
+        return 0
+    earned = 1
+    if player.steps_to_goal is not None and player.steps_to_goal <= level.par:
+        earned = 2
+        if all(_rank_key(player, level.goal) <= _rank_key(r, level.goal) for r in result.racers):
+            earned = 3
+    return earned
+
+
+# ---- what happened on a trail -------------------------------------------------------------------
+
+
+def read_trail(level: Level, walk: Walk) -> list[Event]:
+    """Detect overshooting, crawling, plateaus, side valleys, zig-zags and falls from the trail."""
+    events: list[Event] = []
+    path, heights, slopes = walk.path, walk.heights, walk.slopes
+    steps = np.diff(path, axis=0)
+    strides = np.linalg.norm(steps, axis=1) if len(steps) else np.zeros(0)
+    span = float(np.linalg.norm(level.landscape.bounds[:, 1] - level.landscape.bounds[:, 0]))
+    steep = np.linalg.norm(slopes, axis=1) if len(slopes) else np.zeros(0)
+    top_steepness = float(steep.max()) if len(steep) else 0.0
+
+    def first_run(mask: np.ndarray, length: int) -> int | None:
+        run = 0
+        for i, flag in enumerate(mask):
+            run = run + 1 if flag else 0
+            if run >= length:
+                return i - length + 1
+        return None
+
+    for k in range(min(len(steps), len(slopes) - 1)):
+        if float(np.dot(slopes[k], slopes[k + 1])) < 0 and heights[k + 1] > heights[k]:
+            events.append(Event(k + 1, "overshoot", f"step {k + 1} jumped across the valley floor: the slope flipped and the ground rose from {heights[k]:.3g} to {heights[k + 1]:.3g}"))
+            break
+    if len(strides) and top_steepness > 0:
+        crawling = (strides < 0.01 * span) & (steep[: len(strides)] > 0.1 * top_steepness)
+        start = first_run(crawling, 3)
+        if start is not None:
+            events.append(Event(start + 1, "crawl", f"from step {start + 1} the strides were tiny ({strides[start]:.2g}) on ground that was still steep: the budget ran down"))
+        flat = steep[: len(strides)] < 0.02 * top_steepness
+        start = first_run(flat & (heights[: len(strides)] > level.goal), 3)
+        if start is not None:
+            events.append(Event(start + 1, "plateau", f"from step {start + 1} the ground was almost flat (slope {steep[start]:.2g}): little to feel, a long walk"))
+    if level.dimensions >= 2 and len(steps) >= 3:
+        turns = np.einsum("ij,ij->i", steps[:-1], steps[1:]) < 0
+        start = first_run(turns, 3)
+        if start is not None:
+            events.append(Event(start + 1, "zig-zag", f"from step {start + 1} each step reversed the last one: zig-zagging across a ravine instead of walking along it"))
+    if walk.status == FELL_OFF:
+        events.append(Event(walk.steps, "fell-off", f"step {walk.steps} left the map: you fell off the edge"))
+    elif walk.status == DIVERGED:
+        events.append(Event(walk.steps, "diverged", f"step {walk.steps} reached ground that is not finite: the walk diverged"))
+    elif walk.final_height > level.goal and len(slopes):
+        floor = level.minimum
+        far = np.linalg.norm(path[-1] - floor.point) > 0.1 * span
+        settled = len(strides) >= 2 and strides[-1] < 0.05 * span and (steep[-1] < 0.1 * top_steepness if top_steepness else True)
+        if far and settled:
+            events.append(Event(walk.steps, "side-valley", f"you settled at height {walk.final_height:.3g} in a valley that is not the lowest: the floor is at {floor.height:.3g}"))
+    return sorted(events, key=lambda e: e.step)
