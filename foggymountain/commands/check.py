@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
                 print(problem)
         elif not args.quiet:
             print(f"{file}: ok")
+    sys.stdout.flush()
     if not args.quiet or bad:
         print(f"{len(files) - bad} of {len(files)} level{'s' if len(files) != 1 else ''} sound", file=sys.stderr)
     return 1 if bad or not files else 0

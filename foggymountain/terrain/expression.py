@@ -135,10 +135,14 @@ def parse(text: str, names: Iterable[str]) -> Expression:
         )
     if not text.strip():
         raise ExpressionError("the formula is empty", 0, 'write something like "x**2 + y**2"')
+    source = text.strip("\n")
+    lead = len(text) - len(text.lstrip("\n"))
     try:
-        tree = ast.parse(text.strip("\n"), mode="eval")
+        # Wrapped in brackets so a formula may span lines (in a TOML multi-line string).
+        tree = ast.parse("(" + source + "\n)", mode="eval")
     except SyntaxError as err:
-        offset = _offset(text.strip("\n"), err.lineno or 1, (err.offset or 1) - 1)
+        line, col = err.lineno or 1, (err.offset or 1) - 1
+        offset = lead + min(_offset(source, line, col - (1 if line == 1 else 0)), len(source))
         raise ExpressionError(
             f"this is not a formula ({err.msg})", offset, "check brackets and operators"
         ) from None
@@ -148,8 +152,6 @@ def parse(text: str, names: Iterable[str]) -> Expression:
             0,
             f"keep it under {MAX_DEPTH} levels of brackets",
         ) from None
-    source = text.strip("\n")
-    lead = len(text) - len(text.lstrip("\n"))
     _check_size(tree.body, source, lead)
     used: set[str] = set()
     compiled = _compile(tree.body, source, lead, allowed, used)
@@ -162,7 +164,8 @@ def _offset(source: str, lineno: int, col: int) -> int:
 
 
 def _where(node: ast.AST, source: str, lead: int) -> int:
-    return lead + _offset(source, getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
+    line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
+    return lead + _offset(source, line, col - 1 if line == 1 else col)  # minus the opening bracket
 
 
 def _check_size(root: ast.AST, source: str, lead: int) -> None:
@@ -239,7 +242,9 @@ def _compile(node, source, lead, allowed, used) -> Callable[[Mapping[str, Dual]]
         func = node.func
         if not isinstance(func, ast.Name):
             raise ExpressionError(
-                "only plain function calls are allowed", at, "call one of: " + _function_list()
+                "only plain function calls are allowed",
+                _where(func, source, lead),
+                "call one of: " + _function_list(),
             )
         if node.keywords:
             raise ExpressionError(
@@ -284,7 +289,7 @@ def _operator_offset(node: ast.BinOp, source: str, lead: int) -> int:
     end_col = getattr(node.left, "end_col_offset", None)
     if end_line is None or end_col is None:
         return start
-    position = lead + _offset(source, end_line, end_col)
+    position = lead + _offset(source, end_line, end_col - 1 if end_line == 1 else end_col)
     text = lead * "\n" + source
     while position < len(text) and text[position] in " \t)\n":
         position += 1

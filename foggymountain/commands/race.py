@@ -1,0 +1,60 @@
+"""`foggymountain race LEVEL [--json]`: the racers walk the level headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def add_parser(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("level", type=Path, help="a level file")
+    parser.add_argument("--json", action="store_true", help="print the race as JSON")
+    parser.add_argument("--racers", metavar="NAMES",
+                        help="comma-separated racers to use instead of the level's, with default settings "
+                             "(sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from foggymountain import optimizers
+    from foggymountain.level import LevelError, Racer, load_level
+    from foggymountain.race import race
+
+    try:
+        level = load_level(args.level)
+    except LevelError as err:
+        print(err, file=sys.stderr)
+        return 1
+    if args.racers:
+        names = [n.strip() for n in args.racers.split(",") if n.strip()]
+        try:
+            level.racers = tuple(Racer(n, optimizers.make_optimizer(n).hyperparameters) for n in names)
+        except optimizers.HyperparameterError as err:
+            print(f"--racers: {err.message}\n    hint: {err.hint}", file=sys.stderr)
+            return 2
+    result = race(level)
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, allow_nan=False)
+        print()
+        return 0
+    print(format_table(result))
+    return 0
+
+
+def format_table(result) -> str:
+    level = result.level
+    minimum = level.minimum
+    lines = [
+        f"{level.title}  ({level.kind}, {level.dimensions} variable{'s' if level.dimensions != 1 else ''}, "
+        f"budget {level.budget} steps)",
+        f"goal: height <= {level.goal:.4g}   valley floor (minimum): {minimum.height:.4g}",
+        "",
+        f"{'racer':<10} {'status':<10} {'final height':>13} {'steps to goal':>14} {'distance':>9}",
+    ]
+    for walk in result.ranking:
+        to_goal = "-" if walk.steps_to_goal is None else str(walk.steps_to_goal)
+        lines.append(f"{walk.label:<10} {walk.status:<10} {walk.final_height:>13.5g} {to_goal:>14} {walk.distance:>9.3g}")
+    lines.append("")
+    lines.append(f"winner: {result.winner.label}")
+    return "\n".join(lines)
