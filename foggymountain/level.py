@@ -34,6 +34,7 @@ from foggymountain.toml_places import Places
 MAX_FILE_BYTES = 1_000_000
 MAX_BUDGET = 10_000
 MAX_VARIABLES = 64
+MAX_COORDINATE = 1e9
 KINDS = ("function", "fit", "next-token")
 
 # The lessons a level can teach: name -> what the player learns. Documented in docs/levels.md.
@@ -472,6 +473,9 @@ class _Reader:
             low, high = map(float, pair)
             if not (math.isfinite(low) and math.isfinite(high)):
                 self.problem(where + (name,), f"bounds of '{name}' must be finite", f"write {name} = [-5, 5]")
+                return None
+            if max(abs(low), abs(high)) > MAX_COORDINATE:
+                self.problem(where + (name,), f"bounds of '{name}' reach beyond ±{MAX_COORDINATE:g}", "a map that large cannot be drawn or walked; rescale the variable")
                 return None
             if low >= high:
                 self.problem(where + (name,), f"bounds of '{name}' are inverted or empty: [{pair[0]}, {pair[1]}]", f"write the low end first: {name} = [{min(low, high)}, {max(low, high) if low != high else high + 1}]")

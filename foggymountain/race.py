@@ -271,8 +271,13 @@ def read_trail(level: Level, walk: Walk) -> list[Event]:
                 return i - length + 1
         return None
 
-    for k in range(min(len(steps), len(slopes) - 1)):
-        if float(np.dot(slopes[k], slopes[k + 1])) < 0 and heights[k + 1] > heights[k]:
+    # Overshoot is judged on the true ground, not on the (possibly noisy) slope that was felt.
+    inside = np.array([level.landscape.inside(p) for p in path]) & np.all(np.isfinite(path), axis=1)
+    true_slopes = level.landscape.height_and_slope(np.where(inside[:, None], path, path[0]))[1]
+    for k in range(len(steps)):
+        if not inside[k + 1]:
+            break
+        if float(np.dot(true_slopes[k], true_slopes[k + 1])) < 0 and heights[k + 1] > heights[k]:
             events.append(Event(k + 1, "overshoot", f"step {k + 1} jumped across the valley floor: the slope flipped and the ground rose from {heights[k]:.3g} to {heights[k + 1]:.3g}"))
             break
     if len(strides) and top_steepness > 0:

@@ -1,0 +1,157 @@
+"""The race: fair, reproducible, honest statuses, stars and what happened on the trail."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from foggymountain.feel import felt_slope
+from foggymountain.hike import Hike
+from foggymountain.level import load_level, load_level_text
+from foggymountain.race import DIVERGED, FELL_OFF, REACHED, WANDERING, race, read_trail, run_racers, walk_of_hike
+
+LEVELS = Path(__file__).parent / "levels_core"
+
+
+def test_sgd_racer_is_plain_gradient_descent():
+    level = load_level(LEVELS / "line1d.toml")
+    sgd = next(w for w in run_racers(level) if w.name == "sgd")
+    # lr 0.5 on (x-2)^2: x <- x - 0.5 * 2 (x - 2) = 2 in one step
+    np.testing.assert_allclose(sgd.path[:, 0], [-3, 2, 2, 2, 2, 2, 2])
+    assert sgd.status == REACHED and sgd.steps_to_goal == 1 and len(sgd.heights) == level.budget + 1
+    assert sgd.distance == pytest.approx(5)
+
+
+def test_a_racer_that_leaves_the_map_stops_there():
+    level = load_level(LEVELS / "line1d.toml")
+    momentum = next(w for w in run_racers(level) if w.name == "momentum")
+    assert momentum.status == FELL_OFF
+    assert not level.landscape.inside(momentum.path[-1])
+    assert all(level.landscape.inside(p) for p in momentum.path[:-1])
+    assert len(momentum.path) < level.budget + 1
+
+
+def test_a_diverging_racer_is_marked_and_nothing_crashes(tmp_path):
+    # log(x + 2) is a wall for x < -2, inside the map: SGD at pace 3 jumps from 3 to -3.6.
+    text = (LEVELS / "line1d.toml").read_text().replace('"(x - 2)**2"', '"(x - 2)**2 + log(x + 2)"')
+    text = text.replace("x = -3 }", "x = 3 }").replace("learning_rate = 0.5", "learning_rate = 3")
+    level = load_level_text(text, tmp_path / "l.toml")
+    sgd = next(w for w in run_racers(level) if w.name == "sgd")
+    assert sgd.status == DIVERGED and sgd.steps == 1
+    np.testing.assert_allclose(sgd.path[-1], [3 - 3 * 2.2])
+    assert not np.isfinite(sgd.heights[-1]) and sgd.final_height == pytest.approx(1 + np.log(5))
+
+
+def test_every_walker_feels_the_same_kth_draw():
+    level = load_level(LEVELS / "noisy.toml")
+    walks = run_racers(level)
+    for walk in walks:
+        for k, (point, slope) in enumerate(zip(walk.path[:-1], walk.slopes)):
+            exact = level.landscape.height_and_slope(point)[1]
+            expected_noise = felt_slope(level.landscape, point, k, seed=level.seed, noise=level.noise)[1] - exact
+            np.testing.assert_allclose(slope - exact, expected_noise, atol=1e-12)
+    hike = Hike(level)
+    noise_at_start = hike.slope - level.landscape.height_and_slope(level.start)[1]
+    np.testing.assert_allclose(walks[0].slopes[0] - level.landscape.height_and_slope(level.start)[1], noise_at_start)
+
+
+def test_races_are_reproducible():
+    level = load_level(LEVELS / "noisy.toml")
+    first, second = run_racers(level), run_racers(level)
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a.path, b.path)
+
+
+def test_stars_for_a_player_who_beats_everyone():
+    level = load_level(LEVELS / "bowl2d.toml")
+    hike = Hike(level)
+    hike.point_downhill()
+    hike.set_pace(0.5)  # the exact Newton step on a round bowl: one step to the floor
+    hike.step()
+    hike.camp()
+    result = race(level, hike)
+    assert result.player.steps_to_goal == 1 and result.player.status == REACHED
+    assert result.stars == 3 and result.winner.name == "player"
+
+
+def test_no_star_for_falling_off():
+    level = load_level(LEVELS / "bowl2d.toml")
+    hike = Hike(level)
+    hike.set_heading(180)
+    hike.set_stride(10)
+    hike.step()
+    result = race(level, hike)
+    assert result.player.status == FELL_OFF and result.stars == 0
+    assert [e.kind for e in result.events] == ["fell-off"]
+
+
+def test_overshoot_is_detected_at_its_step():
+    level = load_level(LEVELS / "line1d.toml")
+    hike = Hike(level)
+    hike.set_stride(6.5)
+    hike.step()  # -3 -> 3.5: across the floor at 2, and higher? (3.5-2)^2 = 2.25 < 25: lower, no overshoot
+    hike.face(-1)
+    hike.set_stride(5.0)
+    hike.step()  # 3.5 -> -1.5: slope flipped and height rose from 2.25 to 12.25
+    events = read_trail(level, walk_of_hike(hike))
+    assert [(e.step, e.kind) for e in events][:1] == [(2, "overshoot")]
+
+
+def test_crawling_is_detected():
+    level = load_level(LEVELS / "bowl2d.toml")
+    hike = Hike(level)
+    hike.set_stride(0.01)
+    for _ in range(6):
+        hike.step()
+    kinds = [e.kind for e in read_trail(level, walk_of_hike(hike))]
+    assert "crawl" in kinds
+
+
+def test_zig_zag_is_detected(tmp_path):
+    text = (LEVELS / "bowl2d.toml").read_text().replace('"(x - 1)**2 + (y + 2)**2"', '"0.05*(x - 1)**2 + 10*(y + 2)**2"').replace("y = 2 }", "y = -1 }")
+    level = load_level_text(text, tmp_path / "ravine.toml")
+    hike = Hike(level)
+    for _ in range(6):
+        hike.point_downhill()
+        hike.set_pace(0.095)
+        hike.step()
+    kinds = [e.kind for e in read_trail(level, walk_of_hike(hike))]
+    assert "zig-zag" in kinds
+
+
+def test_side_valley_is_detected(tmp_path):
+    text = """title = "Two valleys"\nbriefing = "b"\n[landscape]\nvariables = ["x"]\nheight = "(x**2 - 1)**2 + 0.3*x"
+bounds = { x = [-2, 2] }\nstart = { x = 1.8 }\n[hike]\nbudget = 30\n"""
+    level = load_level_text(text, tmp_path / "l.toml")
+    hike = Hike(level)
+    for _ in range(30):
+        hike.point_downhill()
+        hike.set_pace(0.05)
+        hike.step()
+    walk = walk_of_hike(hike)
+    assert walk.status == WANDERING
+    assert "side-valley" in [e.kind for e in read_trail(level, walk)]
+
+
+def test_race_json_from_the_command_line():
+    run = subprocess.run([sys.executable, "-m", "foggymountain", "race", str(LEVELS / "bowl2d.toml"), "--json"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["variables"] == ["x", "y"] and data["start"] == [-3, 2] and data["goal"] == 0.01
+    assert data["minimum"]["point"] == pytest.approx([1, -2], abs=1e-6)
+    names = [r["name"] for r in data["racers"]]
+    assert names == ["sgd", "momentum", "adam"]
+    for racer in data["racers"]:
+        assert racer["status"] in (REACHED, WANDERING, FELL_OFF, DIVERGED)
+        assert len(racer["path"]) == len(racer["heights"]) == data["budget"] + 1
+        assert {"label", "steps_to_goal", "final_height"} <= racer.keys()
+
+
+def test_race_table_is_readable():
+    run = subprocess.run([sys.executable, "-m", "foggymountain", "race", str(LEVELS / "bowl2d.toml")],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and "Adam" in run.stdout and "winner:" in run.stdout
