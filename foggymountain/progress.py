@@ -155,7 +155,7 @@ def move_aside(path: Path, why: str) -> Path:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def safe_name(name: str, fallback: str = FALLBACK_PLAYER, limit: int = 40) -> str:
@@ -247,7 +247,8 @@ def merge_level(a: dict | None, b: dict | None) -> dict:
     }
     lasts = [entry["last"] for entry in (a, b) if isinstance(entry.get("last"), dict)]
     if lasts:
-        merged["last"] = copy.deepcopy(max(lasts, key=lambda last: str(last.get("time", ""))))
+        # On a tie the second (the newer record, in `record`) wins.
+        merged["last"] = copy.deepcopy(max(reversed(lasts), key=lambda last: str(last.get("time", ""))))
     return merged
 
 
