@@ -50,12 +50,16 @@ def write_result(results_dir: Path, player: str, race) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     base = f"{safe_name(player)}--{safe_name(race.level.id, 'level')}--{stamp}"
     for _ in range(100):
-        path = results_dir / f"{base}-{secrets.token_hex(4)}.json"
+        path = results_dir / f"{base}-{_suffix()}.json"
         try:
             return write_atomically(path, text, replace=False)
         except FileExistsError:
             continue
     raise FileExistsError(f"cannot find a free file name in {results_dir}")
+
+
+def _suffix() -> str:
+    return secrets.token_hex(4)
 
 
 def _finite(value) -> float | None:
