@@ -11,6 +11,7 @@ A pack is a folder of level files, optionally with a `pack.toml` that names it a
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,8 +84,6 @@ def load_pack(folder: Path) -> Pack:
 
 
 def _toml_error_place(message: str) -> tuple[int, int]:
-    import re
-
     found = re.search(r"line (\d+), column (\d+)", message)
     return (int(found.group(1)), int(found.group(2))) if found else (1, 1)
 
@@ -138,11 +137,13 @@ class _PackReader:
         folder = self.manifest.parent
         available = {p.name: p for p in self.by_name}
         chosen: list[Path] = []
+        seen: dict[str, int] = {}
         for entry in order:
             if not isinstance(entry, str):
                 self.problem(("order",), f"order entries must be file names in quotes, not {entry!r}", 'write order = ["first.toml"]')
                 continue
-            place = self.entry_place(entry)
+            seen[entry] = seen.get(entry, 0) + 1
+            place = self.entry_place(entry, seen[entry])
             if entry in (p.name for p in chosen):
                 self.problem(("order",), f"'{entry}' is listed twice in order", "list each level once", place)
             elif "/" in entry or "\\" in entry or entry.startswith("."):
@@ -157,15 +158,15 @@ class _PackReader:
         rest = [p for p in self.by_name if p not in chosen]
         return chosen + rest
 
-    def entry_place(self, entry: str) -> tuple[int, int]:
-        """Where the quoted `entry` is written, searching from the `order` key on."""
+    def entry_place(self, entry: str, occurrence: int) -> tuple[int, int]:
+        """Where the `occurrence`-th quoted `entry` is written, searching from the `order` key on."""
         start = self.places.find(("order",))
         lines = self.places.lines
         for number in range(start.line - 1, len(lines)):
             text = lines[number]
             begin = start.value_col - 1 if number == start.line - 1 else 0
-            for quote in ('"', "'"):
-                at = text.find(f"{quote}{entry}{quote}", begin)
-                if at >= 0:
-                    return number + 1, at + 1
+            found = sorted(m.start() for quote in ('"', "'") for m in re.finditer(re.escape(f"{quote}{entry}{quote}"), text[begin:]))
+            if occurrence <= len(found):
+                return number + 1, begin + found[occurrence - 1] + 1
+            occurrence -= len(found)
         return start.line, start.value_col
