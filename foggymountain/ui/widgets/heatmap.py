@@ -1,0 +1,215 @@
+"""The ground as a heat map: two pixels per cell (▀ with fg = upper, bg = lower), contour bands,
+every walker's trail up to the replay step, the start and the valley floor, and axes.
+
+The heights come from `terrain.grid.TerrainMap` (one evaluation per widget size); this widget only
+chooses characters and colours, through the Line API, and caches its lines until the size or the
+replay step changes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from foggymountain.race import Walk
+from foggymountain.terrain.grid import WALL, ColourScale, Grid, TerrainMap, mountain, xterm_index
+from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, TRAIL_DOT, look_of
+
+HALF_BLOCK = "▀"
+WALL_RGB = (38, 38, 46)
+UNDER_GLYPH = 0.45  # light ground under a glyph is darkened so every glyph stands out
+LIGHT_GROUND = 330  # r + g + b above which a glyph needs darker ground
+
+
+def _number(value: float) -> str:
+    return f"{value:.3g}".replace("-", "−")
+
+
+class HeatMap(Widget):
+    """Map of the heights of a 2-D plane with the walkers' trails. Set `step` to replay."""
+
+    DEFAULT_CSS = """
+    HeatMap {
+        width: 1fr;
+        height: 1fr;
+        min-width: 12;
+        min-height: 4;
+    }
+    HeatMap > .heatmap--axis {
+        color: $text-muted;
+    }
+    """
+    COMPONENT_CLASSES = {"heatmap--axis"}
+
+    step: reactive[int] = reactive(0)
+
+    def __init__(self, terrain: TerrainMap, walkers: list[Walk], *, floor=None, start=None,
+                 scale: ColourScale | None = None, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.terrain = terrain
+        self.walkers = walkers  # drawn in this order: the last on top
+        self.floor = None if floor is None else np.asarray(floor, float)
+        self.start = None if start is None else np.asarray(start, float)
+        self.scale = scale or mountain(terrain.bands)
+        self._lines: list[Strip] | None = None
+        self._styles: dict[tuple, Style] = {}
+        self.painted = False  # set by the first render_line (for timing the reveal)
+
+    # ---- what the map shows
+
+    @property
+    def grid(self) -> Grid:
+        columns, rows = self._map_size()
+        return self.terrain.grid(columns, rows * 2)
+
+    def _labels(self) -> tuple[str, str, str]:
+        plane = self.terrain.plane
+        (b_low, b_high) = plane.extent[1]
+        return _number(b_high), plane.names[1], _number(b_low)
+
+    def _gutter(self) -> int:
+        return max(len(label) for label in self._labels()) + 1
+
+    def _map_size(self) -> tuple[int, int]:
+        width, height = self.size
+        return max(width - self._gutter(), 1), max(height - 1, 1)
+
+    def cell_of(self, point) -> tuple[int, int, bool]:
+        """(column, row, inside) of a landscape point on the map, in map cells."""
+        column, row, inside = self.grid.pixel_of(np.asarray(point, float))
+        return int(column), int(row) // 2, bool(inside)
+
+    # ---- Textual hooks
+
+    def watch_step(self) -> None:
+        self._lines = None
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._lines = None
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines = None
+        self._styles.clear()
+
+    def render_line(self, y: int) -> Strip:
+        self.painted = True
+        if self._lines is None or len(self._lines) != self.size.height:
+            self._lines = self._build()
+        return self._lines[y] if 0 <= y < len(self._lines) else Strip.blank(self.size.width)
+
+    # ---- drawing
+
+    def _colour(self, rgb: tuple[int, int, int]) -> Color:
+        if self.app.console.color_system in ("256", "standard", "windows"):
+            return Color.from_ansi(xterm_index(rgb))
+        return Color.from_rgb(*rgb)
+
+    def _style(self, fg, bg, bold: bool = False) -> Style:
+        key = (fg, bg, bold)
+        style = self._styles.get(key)
+        if style is None:
+            style = Style(color=self._colour(fg), bgcolor=self._colour(bg), bold=bold)
+            self._styles[key] = style
+        return style
+
+    def _pixel_colours(self, grid: Grid) -> np.ndarray:
+        """RGB of every pixel (rows, columns, 3): its band's colour (walls in dark grey)."""
+        bands = grid.bands
+        palette = np.array(self.scale.rgb, float)
+        rgb = palette[np.clip(bands, 0, len(palette) - 1)]
+        rgb = np.where((bands == WALL)[..., None], np.array(WALL_RGB, float), rgb)
+        return np.rint(rgb).astype(int)
+
+    def _overlay(self, grid: Grid, columns: int, rows: int) -> dict[tuple[int, int], tuple[str, tuple, bool, bool]]:
+        """Cells covered by a glyph: (row, column) -> (glyph, colour, bold, reversed)."""
+        cells: dict[tuple[int, int], tuple[str, tuple, bool, bool]] = {}
+
+        def cell(point):
+            column, row, inside = grid.pixel_of(np.asarray(point, float))
+            return int(row) // 2, int(column)
+
+        for walk in self.walkers:
+            look = look_of(walk)
+            last = min(self.step, walk.steps)
+            path = walk.path[: last + 1]
+            finite = path[np.all(np.isfinite(path), axis=1)]
+            for a, b in zip(finite[:-1], finite[1:]):
+                (r0, c0), (r1, c1) = cell(a), cell(b)
+                count = max(abs(r1 - r0), abs(c1 - c0))
+                for t in np.linspace(0, 1, count + 1)[1:-1]:
+                    place = cell(a + t * (b - a))
+                    if place not in cells or cells[place][0] == TRAIL_DOT:
+                        cells[place] = (TRAIL_DOT, look.rgb, False, False)
+            for point in finite[:-1]:
+                cells[cell(point)] = (look.glyph, look.rgb, True, False)
+        if self.floor is not None:
+            cells[cell(self.floor)] = (FLOOR_GLYPH, (255, 255, 255), True, False)
+        if self.start is not None:
+            cells[cell(self.start)] = (START_GLYPH, (255, 255, 255), True, False)
+        for walk in self.walkers:
+            point = walk.path[min(self.step, walk.steps)]
+            if np.all(np.isfinite(point)):
+                look = look_of(walk)
+                cells[cell(point)] = (look.glyph, look.rgb, True, True)
+        return cells
+
+    def _build(self) -> list[Strip]:
+        width, height = self.size
+        if width <= 0 or height <= 0:
+            return []
+        columns, rows = self._map_size()
+        gutter = self._gutter()
+        grid = self.terrain.grid(columns, rows * 2)
+        colours = self._pixel_colours(grid)
+        overlay = self._overlay(grid, columns, rows)
+        axis_style = self.get_component_rich_style("heatmap--axis")
+        top_label, name, bottom_label = self._labels()
+        middle = rows // 2
+        strips: list[Strip] = []
+        for row in range(rows):
+            label = {0: top_label, rows - 1: bottom_label}.get(row, name if row == middle else "")
+            segments = [Segment(label.rjust(gutter - 1)[: gutter - 1] + " ", axis_style)]
+            run_text, run_style = [], None
+            upper, lower = colours[2 * row].tolist(), colours[2 * row + 1].tolist()
+            for column in range(columns):
+                top, bottom = tuple(upper[column]), tuple(lower[column])
+                covered = overlay.get((row, column))
+                if covered is None:
+                    text, style = HALF_BLOCK, self._style(top, bottom)
+                else:
+                    glyph, colour, bold, reverse = covered
+                    ground = tuple((u + v) // 2 for u, v in zip(top, bottom))
+                    if glyph != TRAIL_DOT and sum(ground) > LIGHT_GROUND:
+                        ground = tuple(int(v * UNDER_GLYPH) for v in ground)
+                    text = glyph
+                    style = self._style((0, 0, 0), colour, True) if reverse else self._style(colour, ground, bold)
+                if style is not run_style and run_text:
+                    segments.append(Segment("".join(run_text), run_style))
+                    run_text = []
+                run_style = style
+                run_text.append(text)
+            if run_text:
+                segments.append(Segment("".join(run_text), run_style))
+            strips.append(Strip(segments, gutter + columns))
+        strips.append(Strip([Segment(self._x_axis(gutter, columns), axis_style)], gutter + columns))
+        return [strip.adjust_cell_length(width) for strip in strips]
+
+    def _x_axis(self, gutter: int, columns: int) -> str:
+        plane = self.terrain.plane
+        low, high = (_number(v) for v in plane.extent[0])
+        name = f"{plane.names[0]} →"
+        line = [" "] * columns
+        line[: len(low)] = low
+        line[max(columns - len(high), 0):] = high
+        middle = max((columns - len(name)) // 2, len(low) + 1)
+        if middle + len(name) < columns - len(high):
+            line[middle : middle + len(name)] = name
+        return " " * gutter + "".join(line)[:columns]
