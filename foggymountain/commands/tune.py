@@ -1,0 +1,55 @@
+"""`foggymountain tune LEVEL`: search each racer's pace on a level and print `[agents.*]` TOML."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from pathlib import Path
+
+
+def add_parser(parser: argparse.ArgumentParser) -> None:
+    from foggymountain.tune import PACE_HIGH, PACE_LOW, PACE_POINTS
+
+    parser.add_argument("level", type=Path, help="a level file")
+    parser.add_argument("--racers", metavar="NAMES",
+                        help="comma-separated racers to tune instead of the level's "
+                             "(sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)")
+    parser.add_argument("--low", type=float, default=PACE_LOW, help=f"smallest pace tried (default {PACE_LOW:g})")
+    parser.add_argument("--high", type=float, default=PACE_HIGH, help=f"largest pace tried (default {PACE_HIGH:g})")
+    parser.add_argument("--points", type=int, default=PACE_POINTS,
+                        help=f"paces tried, evenly on a log scale (default {PACE_POINTS})")
+    parser.add_argument("--runners-up", type=int, default=0, metavar="N",
+                        help="also list the next N best settings of each racer, as comments")
+
+
+def run(args: argparse.Namespace) -> int:
+    from foggymountain import optimizers
+    from foggymountain.level import LevelError, load_level
+    from foggymountain.tune import pace_grid, to_toml, tune
+
+    try:
+        level = load_level(args.level)
+    except LevelError as err:
+        print(err, file=sys.stderr)
+        return 1
+    names = None
+    if args.racers:
+        names = list(dict.fromkeys(n.strip() for n in args.racers.split(",") if n.strip()))
+        for name in names:
+            if name not in optimizers.NAMES:
+                close = difflib.get_close_matches(name.lower(), optimizers.NAMES, n=1)
+                guess = f"did you mean '{close[0]}'? " if close else ""
+                print(f"--racers: unknown racer '{name}'\n    hint: {guess}racers: {', '.join(optimizers.NAMES)}",
+                      file=sys.stderr)
+                return 2
+    try:
+        paces = pace_grid(args.low, args.high, args.points)
+    except ValueError as err:
+        print(f"--low/--high/--points: {err}\n    hint: for example --low 0.001 --high 1 --points 16", file=sys.stderr)
+        return 2
+    if args.runners_up < 0:
+        print("--runners-up: must be 0 or more", file=sys.stderr)
+        return 2
+    print(to_toml(level, tune(level, names, paces, keep=args.runners_up), paces))
+    return 0

@@ -1,0 +1,170 @@
+"""Tuning racers: search each racer's pace (learning rate) on a level, for its `[agents.*]` tables.
+
+A level author wants racers that show the level's lesson, and a fair race needs racers that walk
+as well as they can. For each racer this tries every pace of a log grid (1e-4 to 10 by default),
+crossed with a small grid of the one other setting that changes how it walks (momentum for
+Momentum and Nesterov, beta1 for Adam and AdamW, momentum for RMSProp), and keeps the settings with
+the lowest final height (loss) within the level's budget. Final heights within a whisker of the
+lowest are a tie, broken by fewer steps to the goal, so a racer that settles on the valley floor in
+5 steps beats one that settles there in 30.
+
+All candidates of one racer walk in lockstep in one `race.run_racers` call: one batched slope call
+per step, whatever the grid size. Other settings of the level's own racer (eps, weight_decay...)
+are kept as the level has them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import product
+
+import numpy as np
+
+from foggymountain import optimizers
+from foggymountain.level import Level
+from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Walk, run_racers
+
+PACE_LOW = 1e-4
+PACE_HIGH = 10.0
+PACE_POINTS = 26  # five per decade from 1e-4 to 10: 1, 1.6, 2.5, 4, 6.3 times a power of ten
+
+MOMENTA = (0.5, 0.8, 0.9, 0.95)
+BETA1S = (0.5, 0.8, 0.9, 0.95)
+# The second setting searched with the pace, where it changes how the racer walks.
+SECOND_SETTINGS: dict[str, dict[str, tuple[float, ...]]] = {
+    "momentum": {"momentum": MOMENTA},
+    "nesterov": {"momentum": MOMENTA},
+    "rmsprop": {"momentum": (0.0, 0.5, 0.9)},
+    "adam": {"beta1": BETA1S},
+    "adamw": {"beta1": BETA1S},
+}
+
+# Final heights closer than this share of the descent (start height - lowest) count as a tie.
+TIE = 1e-3
+
+
+@dataclass
+class Tuned:
+    """The best settings found for one racer, and the walk they give."""
+
+    name: str
+    settings: dict[str, float]  # every hyperparameter of the racer
+    walk: Walk
+    tried: int
+    searched: tuple[str, ...]  # the settings the grid varied
+    before: Walk | None = None  # the walk with the level's own settings (or the defaults)
+    alternatives: list[tuple[dict[str, float], Walk]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return optimizers.LABELS[self.name]
+
+
+def pace_grid(low: float = PACE_LOW, high: float = PACE_HIGH, points: int = PACE_POINTS) -> tuple[float, ...]:
+    """Paces spaced evenly on a log scale, rounded to two significant digits so they paste well."""
+    if not (0 < low <= high) or points < 1:
+        raise ValueError("the pace grid needs 0 < low <= high and at least one point")
+    if points == 1 or low == high:
+        return (float(f"{low:.2g}"),)
+    values = np.logspace(math.log10(low), math.log10(high), points)
+    return tuple(dict.fromkeys(float(f"{v:.2g}") for v in values))
+
+
+def candidates(name: str, base: dict[str, float], paces: tuple[float, ...]) -> list[dict[str, float]]:
+    """Every combination of pace and second setting, over the racer's `base` settings."""
+    grid = {"learning_rate": paces, **SECOND_SETTINGS.get(name, {})}
+    keys = list(grid)
+    return [{**base, **dict(zip(keys, values))} for values in product(*(grid[k] for k in keys))]
+
+
+def failed(walk: Walk) -> bool:
+    return walk.status in (FELL_OFF, DIVERGED) or not math.isfinite(walk.final_height)
+
+
+def choose(walks: list[Walk], start_height: float) -> int:
+    """Index of the best walk: lowest final height, ties broken by fewer steps to the goal."""
+    usable = [i for i, w in enumerate(walks) if not failed(w)]
+    if not usable:
+        # Everything fell off: the one that lasted longest shows the most.
+        return max(range(len(walks)), key=lambda i: (walks[i].steps, -i))
+    lowest = min(walks[i].final_height for i in usable)
+    tie = TIE * max(start_height - lowest, 1e-12)
+    tied = [i for i in usable if walks[i].final_height <= lowest + tie]
+
+    def key(i: int):
+        to_goal = walks[i].steps_to_goal
+        return (to_goal if to_goal is not None else math.inf, walks[i].final_height)
+
+    return min(tied, key=key)
+
+
+def tune_racer(level: Level, name: str, base: dict[str, float] | None = None,
+               paces: tuple[float, ...] | None = None, keep: int = 0) -> Tuned:
+    """Search `name`'s pace (and second setting) on `level`. `base` holds its other settings
+    (default: the racer's defaults). `keep` > 0 also returns that many runners-up."""
+    settings = dict(optimizers.make_optimizer(name, **(base or {})).hyperparameters)
+    grid = candidates(name, settings, paces if paces is not None else pace_grid())
+    walks = run_racers(level, [(name, c) for c in grid] + [(name, settings)])
+    before = walks.pop()
+    best = choose(walks, level.start_height)
+    alternatives: list[tuple[dict[str, float], Walk]] = []
+    if keep:
+        rest = list(range(len(walks)))
+        rest.remove(best)
+        while rest and len(alternatives) < keep:
+            i = rest[choose([walks[j] for j in rest], level.start_height)]
+            alternatives.append((grid[i], walks[i]))
+            rest.remove(i)
+    searched = ("learning_rate", *SECOND_SETTINGS.get(name, {}))
+    return Tuned(name, grid[best], walks[best], len(grid), searched, before, alternatives)
+
+
+def tune(level: Level, names: list[str] | None = None, paces: tuple[float, ...] | None = None,
+         keep: int = 0) -> list[Tuned]:
+    """Tune the level's racers (or `names`, with default settings for those the level lacks)."""
+    own = {r.name: dict(r.hyperparameters) for r in level.racers}
+    chosen = names if names is not None else list(own)
+    return [tune_racer(level, name, own.get(name), paces, keep) for name in chosen]
+
+
+# ---- as TOML -----------------------------------------------------------------------------------
+
+
+def number(value: float) -> str:
+    """A float as TOML writes it: `0.3`, `1e-05`, `10.0` (never an integer, never `nan`)."""
+    return repr(float(value))
+
+
+def describe(walk: Walk) -> str:
+    """A walk's result in a few words: status, final height, steps to the goal."""
+    if walk.status in (FELL_OFF, DIVERGED):
+        where = "fell off the map" if walk.status == FELL_OFF else "diverged"
+        return f"{walk.status}: {where} at step {walk.steps}"
+    height = f"final height {walk.final_height:.4g}"
+    if walk.status == REACHED and walk.steps_to_goal is not None:
+        return f"reached: goal at step {walk.steps_to_goal}, {height}"
+    return f"{walk.status}: {height}"
+
+
+def to_toml(level: Level, results: list[Tuned], paces: tuple[float, ...]) -> str:
+    """The `[agents.*]` tables to paste into the level, each with a comment of its result."""
+    lines = [
+        f"# foggymountain tune: {len(paces)} paces from {paces[0]:g} to {paces[-1]:g} per racer,"
+        f" budget {level.budget} steps, goal height <= {level.goal:.4g}",
+        "# paste these [agents.*] tables into the level in place of its own",
+    ]
+    for result in results:
+        defaults = {spec.name: spec.default for spec in optimizers.HYPERPARAMETERS[result.name]}
+        lines.append("")
+        lines.append(f"# {result.label}: {describe(result.walk)}")
+        if result.before is not None:
+            lines.append(f"#   (untuned: {describe(result.before)})")
+        for settings, walk in result.alternatives:
+            shown = ", ".join(f"{k} = {settings[k]:g}" for k in result.searched)
+            lines.append(f"#   runner-up {shown}: {describe(walk)}")
+        lines.append(f"[agents.{result.name}]")
+        for key, value in result.settings.items():
+            if key in result.searched or value != defaults[key]:
+                lines.append(f"{key} = {number(value)}")
+    return "\n".join(lines)
