@@ -1,0 +1,162 @@
+"""The briefing: the level's story, and what the player will and will not be able to feel.
+
+A level that does not load shows its problems here (file:line:col and a hint) instead of a story;
+`r` reads the file again, so an author can fix it and retry without leaving the game.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from foggymountain.ui.widgets.problem_list import problems_content
+from foggymountain.ui.widgets.words import best_text, number, stars_text
+
+if TYPE_CHECKING:
+    from foggymountain.ui.app import LevelEntry
+
+
+LABEL_WIDTH = 10
+FACTS_WIDTH = 36
+
+
+def fact_rows(rows: list[tuple[str, str, str]]) -> Content:
+    """`label  value` rows, long values wrapped under the value column."""
+    lines = []
+    for label, value, style in rows:
+        wrapped = textwrap.wrap(value, FACTS_WIDTH - LABEL_WIDTH) or [""]
+        for k, part in enumerate(wrapped):
+            head = Content.styled(f"{label if k == 0 else '':<{LABEL_WIDTH}}", "bold")
+            lines.append(head + Content.styled(part, style) if style else head + Content(part))
+    return Content("\n").join(lines)
+
+
+class BriefingScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "start", "Start the hike", id="start", key_display="⏎"),
+        Binding("r", "reload", "Reload file", id="reload"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("f1", "help", "Help", show=False, id="help-f1"),
+        Binding("q", "back", "Back", id="back"),
+        Binding("escape", "back", "Back", show=False, id="back-escape"),
+    ]
+
+    def __init__(self, entry: LevelEntry, single: bool = False) -> None:
+        super().__init__()
+        self.entry = entry
+        self.single = single
+
+    @property
+    def level_path(self):
+        return self.entry.path
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="briefing-body"):
+            if self.entry.ok:
+                with VerticalScroll(id="briefing-text", can_focus=False):
+                    yield Markdown(self.entry.level.briefing.strip(), id="briefing-markdown")
+                with Vertical(id="briefing-facts") as facts:
+                    facts.border_title = "on this hike"
+                    yield Static(self.facts(), id="facts")
+                    yield Static(Content.from_markup("Press [b $accent]Enter[/] to start"), id="start-hint")
+            else:
+                with VerticalScroll(id="briefing-problems", can_focus=False) as problems:
+                    problems.border_title = "✗ this level does not load"
+                    yield Static(self.problems(), id="problems")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = self.entry.title
+        level = self.entry.level
+        self.sub_title = f"briefing · {level.chapter}" if level and level.chapter else "briefing"
+
+    def facts(self) -> Content:
+        level = self.entry.level
+        n = level.dimensions
+        if n == 1:
+            ground = f"a line: 1 direction ({level.variables[0]})"
+        elif n == 2:
+            ground = f"a map: 2 directions ({', '.join(level.variables)})"
+        else:
+            ground = f"{n} weights (directions): you choose only the pace"
+        rows: list[tuple[str, str, str]] = [
+            ("ground", ground, ""),
+            ("you feel", "the slope (gradient)", ""),
+            ("", "≈ a mini-batch estimate: noisy" if level.noisy else "exact", "$warning" if level.noisy else ""),
+        ]
+        if level.show_height:
+            rows.append(("altimeter", "yes: your height (loss)", ""))
+            try:
+                goal = f"height ≤ {number(level.goal)}"
+            except Exception:  # noqa: BLE001 - a goal we cannot compute is not worth a crash
+                goal = "the valley floor"
+        else:
+            rows.append(("altimeter", "none: you feel only the slope", "$warning"))
+            goal = "the valley floor (unseen)"
+        rows += [
+            ("budget", f"{level.budget} steps", ""),
+            ("goal", goal, ""),
+            ("par", f"{level.par} steps for ★★", ""),
+        ]
+        if level.concepts:
+            rows.append(("lessons", ", ".join(level.concepts), ""))
+        app = self.app
+        stars = app.stars(level.id) if hasattr(app, "stars") else 0
+        best = app.best(level.id) if hasattr(app, "best") else None
+        rows.append(("so far", f"{stars_text(stars)} {best_text(best)}", ""))
+        return fact_rows(rows)
+
+    def problems(self) -> Content:
+        return problems_content(self.entry.path, self.entry.problems)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "start" and not self.entry.ok:
+            return None  # shown, greyed out: fix the file first
+        return True
+
+    def palette_commands(self) -> list[tuple[str, str, object]]:
+        found = [("Reload this level", "read the level file again (r)", self.action_reload)]
+        if self.entry.ok:
+            found.insert(0, ("Start the hike", "into the fog (Enter)", self.action_start))
+        return found
+
+    def action_start(self) -> None:
+        if self.entry.ok:
+            self.app.start_hike(self.entry.level)
+
+    def action_reload(self) -> None:
+        self.show_entry(self.app.reload_entry(self.entry))
+        if self.entry.ok:
+            self.notify(f"{self.entry.path.name} reloaded", title="Level")
+        else:
+            self.notify(f"{len(self.entry.problems)} problem(s) remain", title="Level", severity="error")
+
+    def show_entry(self, entry: LevelEntry) -> None:
+        """Show another version of the level (reloaded, or changed on disk with --watch)."""
+        self.entry = entry
+        self.refresh_bindings()
+        self.on_mount()
+        self.call_later(self.recompose)
+
+    def refresh_entries(self) -> None:
+        if self.entry.ok and self.is_mounted:
+            self.query_one("#facts", Static).update(self.facts())
+
+    def action_help(self) -> None:
+        from foggymountain.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.entry.level.dimensions if self.entry.ok else None))
+
+    def action_back(self) -> None:
+        if self.single or len(self.app.screen_stack) <= 1:
+            self.app.exit()
+        else:
+            self.dismiss()

@@ -1,0 +1,267 @@
+"""The hike: fog all around. The player feels the slope, plans a step, and takes it.
+
+This screen holds no game state: every key calls a method of `Hike` and then asks the widgets to
+show the hike again. Widgets are updated in place; nothing is recomposed per step.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from foggymountain.hike import DIVERGED, FELL_OFF, SPENT, Hike
+from foggymountain.ui.screens.number_prompt import NumberPrompt, parse_heading, parse_positive
+from foggymountain.ui.widgets.altimeter import Altimeter
+from foggymountain.ui.widgets.logbook import Logbook
+from foggymountain.ui.widgets.slope_gauge import SlopeGauge
+from foggymountain.ui.widgets.step_plan import StepPlan
+from foggymountain.ui.widgets.whereabouts import Whereabouts
+from foggymountain.ui.widgets.words import number
+
+TYPE = Binding.Group("Type", compact=True)
+TURN = Binding.Group("Turn", compact=True)
+FACE = Binding.Group("Face", compact=True)
+STRIDE = Binding.Group("Stride", compact=True)
+PACE = Binding.Group("Pace", compact=True)
+
+ENDINGS = {
+    SPENT: ("The budget is spent", "information"),
+    FELL_OFF: ("You fell off the edge of the map!", "error"),
+    DIVERGED: ("The ground gave way: the walk diverged", "error"),
+}
+
+
+class HikeScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "step", "Step", id="step", key_display="⏎"),
+        Binding("left", "turn(15)", "Turn left 15°", group=TURN, id="turn-left"),
+        Binding("right", "turn(-15)", "Turn right 15°", group=TURN, id="turn-right"),
+        Binding("shift+left", "turn(5)", "Turn left 5°", show=False, id="turn-left-fine"),
+        Binding("shift+right", "turn(-5)", "Turn right 5°", show=False, id="turn-right-fine"),
+        Binding("left", "face(-1)", "Face left", group=FACE, id="face-left"),
+        Binding("right", "face(1)", "Face right", group=FACE, id="face-right"),
+        Binding("up", "lengthen", "Longer stride", group=STRIDE, id="stride-longer"),
+        Binding("down", "shorten", "Shorter stride", group=STRIDE, id="stride-shorter"),
+        Binding("up", "quicken", "Faster pace", group=PACE, id="pace-faster"),
+        Binding("down", "slow", "Slower pace", group=PACE, id="pace-slower"),
+        Binding("d", "downhill", "Down", id="point-downhill"),
+        Binding("c", "camp", "Camp", id="camp"),
+        Binding("s", "type_stride", "Type a stride", group=TYPE, id="type-stride"),
+        Binding("p", "type_pace", "Type a pace", group=TYPE, id="type-pace"),
+        Binding("h", "type_heading", "Type a heading", group=TYPE, id="type-heading"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("f1", "help", "Help", show=False, id="help-f1"),
+        Binding("q", "back", "Back", id="back"),
+        Binding("escape", "back", "Back", show=False, id="back-escape"),
+    ]
+
+    def __init__(self, hike: Hike) -> None:
+        super().__init__()
+        self.hike = hike
+        self.level_path = hike.level.path
+        self._ended = False
+
+    # ---- layout
+
+    def compose(self) -> ComposeResult:
+        level = self.hike.level
+        yield Header()
+        yield Whereabouts(id="whereabouts")
+        with Horizontal(id="hike-body"):
+            with Vertical(id="hike-left"):
+                with VerticalScroll(id="slope-panel", can_focus=False) as panel:
+                    panel.border_title = "slope (gradient) under your feet"
+                    if level.noisy:
+                        panel.border_subtitle = "≈ estimate from a mini-batch"
+                        panel.add_class("-noisy")
+                    yield SlopeGauge(id="slope")
+                with Vertical(id="altimeter-panel", classes="" if level.show_height else "-none") as altimeter:
+                    altimeter.border_title = "altimeter: height (loss)"
+                    yield Altimeter(id="altimeter")
+                with Vertical(id="plan-panel") as plan:
+                    plan.border_title = "your next step"
+                    yield StepPlan(id="plan")
+            with Vertical(id="logbook-panel") as logbook:
+                logbook.border_title = "logbook"
+                yield Logbook(id="logbook")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        level = self.hike.level
+        self.title = level.title
+        self.sub_title = "in the fog" + (" · noisy slope" if level.noisy else "")
+        self.show_hike()
+
+    def show_hike(self) -> None:
+        hike = self.hike
+        self.query_one(Whereabouts).show(hike)
+        self.query_one(SlopeGauge).show(hike)
+        self.query_one(Altimeter).show(hike)
+        self.query_one(StepPlan).show(hike)
+        self.query_one(Logbook).show(hike)
+
+    # ---- which keys apply on this level
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """False hides a key that means nothing on this level (and lets another binding have it)."""
+        hike = self.hike
+        applies = {
+            "turn": hike.level.dimensions == 2,
+            "face": hike.level.dimensions == 1,
+            "lengthen": not hike.pace_only,
+            "shorten": not hike.pace_only,
+            "quicken": hike.pace_only,
+            "slow": hike.pace_only,
+            "type_heading": not hike.pace_only,
+            "downhill": not hike.pace_only,
+        }
+        return applies.get(action, True)
+
+    def palette_commands(self) -> list[tuple[str, str, object]]:
+        found = [
+            ("Take the step", "walk the planned step (Enter)", self.action_step),
+            ("Make camp", "stop here and see what was in the fog (c)", self.action_camp),
+            ("Type a pace", "set the pace (learning rate) exactly (p)", self.action_type_pace),
+            ("Type a stride", "set the stride (step size) exactly (s)", self.action_type_stride),
+        ]
+        if not self.hike.pace_only:
+            found.append(("Type a heading", "set the heading exactly (h)", self.action_type_heading))
+            found.append(("Point downhill", "face straight down the slope you feel (d)", self.action_downhill))
+        return found
+
+    # ---- the controls
+
+    def action_step(self) -> None:
+        if self.hike.over:
+            return
+        status = self.hike.step()
+        self.show_hike()
+        if self.hike.over:
+            self.end_hike(status)
+
+    def action_turn(self, degrees: float) -> None:
+        self.hike.turn(float(degrees))
+        self.query_one(StepPlan).show(self.hike)
+        self.query_one(SlopeGauge).show(self.hike)
+
+    def action_face(self, sign: float) -> None:
+        self.hike.face(float(sign))
+        self.query_one(StepPlan).show(self.hike)
+
+    def action_lengthen(self) -> None:
+        self.hike.lengthen()
+        self.query_one(StepPlan).show(self.hike)
+
+    def action_shorten(self) -> None:
+        self.hike.shorten()
+        self.query_one(StepPlan).show(self.hike)
+
+    def action_quicken(self) -> None:
+        self.action_lengthen()
+
+    def action_slow(self) -> None:
+        self.action_shorten()
+
+    def action_downhill(self) -> None:
+        if not self.hike.downhill.any():
+            self.notify("The ground is flat here: there is no downhill to point at.", title="Flat")
+        self.hike.point_downhill()
+        self.query_one(StepPlan).show(self.hike)
+        self.query_one(SlopeGauge).show(self.hike)
+
+    def action_camp(self) -> None:
+        if self.hike.over:
+            return
+        self.hike.camp()
+        self.end_hike(self.hike.status)
+
+    def action_help(self) -> None:
+        from foggymountain.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.hike.level.dimensions))
+
+    def action_back(self) -> None:
+        if self.hike.steps_used:
+            self.notify("Hike abandoned; nothing was scored.", title="Back to the briefing")
+        self.dismiss()
+
+    # ---- typed values
+
+    def action_type_stride(self) -> None:
+        hike = self.hike
+        self.app.push_screen(NumberPrompt(
+            "Stride (step size)",
+            f"How far to walk with the next step. Longest allowed here: {number(hike.max_stride)}.",
+            number(hike.planned_stride).replace("−", "-"),
+            lambda text: parse_positive(text, "a stride"),
+        ), self._set_stride)
+
+    def action_type_pace(self) -> None:
+        hike = self.hike
+        current = hike.planned_pace
+        self.app.push_screen(NumberPrompt(
+            "Pace (learning rate)",
+            "Stride = pace × slope size: a steep slope makes a long step at the same pace.",
+            number(current).replace("−", "-") if current is not None else "",
+            lambda text: parse_positive(text, "a pace"),
+        ), self._set_pace)
+
+    def action_type_heading(self) -> None:
+        if self.hike.level.dimensions == 1:
+            explanation = "Type left or right (or degrees: 0 = right, 180 = left)."
+            current = "right" if self.hike.heading[0] > 0 else "left"
+        else:
+            explanation = "Degrees counter-clockwise from east: 0 = E, 90 = N, 180 = W, 270 = S (or N, NE, ...)."
+            current = f"{self.hike.heading_degrees:.0f}"
+        self.app.push_screen(NumberPrompt("Heading (direction)", explanation, current, parse_heading),
+                             self._set_heading)
+
+    def _set_stride(self, value: float | None) -> None:
+        if value is None:
+            return
+        try:
+            self.hike.set_stride(value)
+        except ValueError as err:
+            self.notify(str(err), title="Stride unchanged", severity="error")
+            return
+        if value > self.hike.max_stride and not self.hike.pace_only:
+            self.notify(f"The longest stride allowed here is {number(self.hike.max_stride)}.", title="Stride")
+        self.query_one(StepPlan).show(self.hike)
+
+    def _set_pace(self, value: float | None) -> None:
+        if value is None:
+            return
+        try:
+            self.hike.set_pace(value)
+        except ValueError as err:
+            self.notify(str(err), title="Pace unchanged", severity="error")
+            return
+        if value * self.hike.steepness > self.hike.max_stride:
+            self.notify(f"At that pace the step would pass the longest stride ({number(self.hike.max_stride)}).",
+                        title="Pace")
+        self.query_one(StepPlan).show(self.hike)
+
+    def _set_heading(self, value: float | None) -> None:
+        if value is None:
+            return
+        try:
+            self.hike.set_heading(value)
+        except ValueError as err:
+            self.notify(str(err), title="Heading unchanged", severity="error")
+            return
+        self.query_one(StepPlan).show(self.hike)
+        self.query_one(SlopeGauge).show(self.hike)
+
+    # ---- the end
+
+    def end_hike(self, status: str) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        if status in ENDINGS:
+            message, severity = ENDINGS[status]
+            self.notify(message, title="The hike is over", severity=severity)
+        self.app.finish_hike(self.hike)

@@ -1,0 +1,175 @@
+"""The level select: the campaign by chapter, each level with its stars and best result.
+
+A level that fails to load is listed with a mark and its problems shown when highlighted; it is
+never a crash. Keyboard first: arrows to choose, Enter to open the briefing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from foggymountain.level import CONCEPTS
+from foggymountain.ui.widgets.problem_list import problems_content
+from foggymountain.ui.widgets.words import best_text, stars_text
+
+if TYPE_CHECKING:
+    from foggymountain.ui.app import LevelEntry
+
+TITLE_ROOM = 24
+
+
+class LevelSelectScreen(Screen):
+    BINDINGS = [
+        Binding("r", "reload", "Reload levels", id="reload"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("f1", "help", "Help", show=False, id="help-f1"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="select-body"):
+            levels = OptionList(id="levels")
+            levels.border_title = "the campaign"
+            yield levels
+            with VerticalScroll(id="level-card-panel", can_focus=False):
+                yield Static(id="level-card")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "choose a level"
+        self.refresh_entries(first_time=True)
+        self.query_one("#levels", OptionList).focus()
+
+    # ---- the list
+
+    def refresh_entries(self, first_time: bool = False) -> None:
+        levels = self.query_one("#levels", OptionList)
+        keep = levels.highlighted_option.id if levels.highlighted_option else None
+        entries: list[LevelEntry] = self.app.entries
+        options: list[Option] = []
+        chapter = None
+        for index, entry in enumerate(entries):
+            if entry.ok and entry.level.chapter != chapter:
+                chapter = entry.level.chapter
+                options.append(Option(Content.styled(chapter or "Levels", "bold"), disabled=True))
+            options.append(Option(self.line(index, entry), id=str(index)))
+        levels.set_options(options)
+        if not entries:
+            self.query_one("#level-card", Static).update(self.nothing_to_play())
+            return
+        if keep is None:
+            keep = next((str(i) for i, e in enumerate(entries) if e.ok and not self.app.stars(e.id)), "0")
+        try:
+            levels.highlighted = levels.get_option_index(keep)
+        except Exception:  # noqa: BLE001 - the file list changed under us
+            levels.highlighted = levels.get_option_index("0")
+        self.show_card(self.entry_at(levels.highlighted))
+
+    def line(self, index: int, entry: LevelEntry) -> Content:
+        title = entry.title if len(entry.title) <= TITLE_ROOM else entry.title[: TITLE_ROOM - 1] + "…"
+        number = Content.styled(f"{index + 1:>2} ", "$text-muted")
+        if not entry.ok:
+            return Content.assemble(number, f"{title:<{TITLE_ROOM}} ", ("✗ broken", "$error bold"))
+        stars = self.app.stars(entry.id)
+        return Content.assemble(number, f"{title:<{TITLE_ROOM}} ",
+                                (stars_text(stars), "$accent" if stars else "$text-muted"))
+
+    def entry_at(self, option_index: int | None) -> LevelEntry | None:
+        if option_index is None:
+            return None
+        option = self.query_one("#levels", OptionList).get_option_at_index(option_index)
+        return self.app.entries[int(option.id)] if option.id is not None else None
+
+    # ---- the card on the right
+
+    @on(OptionList.OptionHighlighted, "#levels")
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.show_card(self.entry_at(event.option_index))
+
+    def show_card(self, entry: LevelEntry | None) -> None:
+        card = self.query_one("#level-card", Static)
+        if entry is None:
+            card.update("")
+        elif not entry.ok:
+            card.update(Content.assemble(Content.styled("✗ this level does not load\n\n", "$error bold"),
+                                         problems_content(entry.path, entry.problems)))
+        else:
+            card.update(self.card(entry))
+
+    def card(self, entry: LevelEntry) -> Content:
+        level = entry.level
+        index = self.app.entries.index(entry) + 1
+        n = level.dimensions
+        ground = {1: "a line, 1 direction", 2: "a map, 2 directions"}.get(n, f"{n} weights: you choose the pace")
+        feel = "a noisy slope (mini-batch)" if level.noisy else "the exact slope"
+        feel += ", an altimeter" if level.show_height else ", no altimeter"
+        stars = self.app.stars(level.id)
+        parts = [
+            Content.styled(level.title, "bold $accent"),
+            Content.styled(f"\n{level.chapter + ' · ' if level.chapter else ''}level {index} of {len(self.app.entries)}\n\n",
+                           "$text-muted"),
+        ]
+        if level.concepts:
+            parts.append(Content.styled("You will learn\n", "bold"))
+            for concept in level.concepts:
+                parts.append(Content.assemble("• ", CONCEPTS.get(concept, concept), "\n"))
+            parts.append(Content("\n"))
+        parts.append(Content.from_markup(
+            f"[b]ground[/b]  {ground}\n[b]feel[/b]    $feel\n[b]budget[/b]  {level.budget} steps, par {level.par}\n\n",
+            feel=feel))
+        parts.append(Content.assemble(("best    ", "bold"), (stars_text(stars), "$accent"), " ",
+                                      best_text(self.app.best(level.id)), "\n\n"))
+        parts.append(Content.from_markup("[$text-muted]Enter: read the briefing[/]"))
+        return Content("").join(parts)
+
+    def nothing_to_play(self) -> Content:
+        problem = getattr(self.app, "campaign_problem", "") or "no levels found"
+        return Content.assemble(("No levels to play\n\n", "bold $error"), problem, "\n\n",
+                                ("Try: foggymountain play --levels FOLDER", "$text-muted"))
+
+    # ---- keys
+
+    @on(OptionList.OptionSelected, "#levels")
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        entry = self.entry_at(event.option_index)
+        if entry is None:
+            return
+        if entry.ok:
+            self.app.open_level(entry)
+        else:
+            fresh = self.app.reload_entry(entry)
+            self.refresh_entries()
+            if fresh.ok:
+                self.notify(f"{fresh.path.name} loads now", title="Fixed")
+                self.app.open_level(fresh)
+            else:
+                self.notify(f"{fresh.path.name} does not load yet: its problems are on the right.",
+                            title="Broken level", severity="error")
+
+    def palette_commands(self) -> list[tuple[str, str, object]]:
+        return [("Reload levels", "read every level file again (r)", self.action_reload)]
+
+    def action_reload(self) -> None:
+        self.app.reload_campaign()
+        self.refresh_entries()
+        broken = sum(not e.ok for e in self.app.entries)
+        self.notify(f"{len(self.app.entries)} levels read" + (f", {broken} broken" if broken else ""),
+                    title="Levels")
+
+    def action_help(self) -> None:
+        from foggymountain.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(None))
+
+    def action_quit(self) -> None:
+        self.app.exit()

@@ -1,0 +1,61 @@
+"""A plain race table shown when the full reveal screen is not installed.
+
+The reveal screen (`screens/reveal.py`) is the real end of a hike; this stand-in only lists how
+the player and the racers did, so a hike always ends somewhere sensible.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from foggymountain.race import race
+from foggymountain.ui.widgets.words import number, stars_text
+
+
+class RaceSummaryScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "next", "Next level", id="next", key_display="⏎"),
+        Binding("r", "retry", "Retry", id="retry"),
+        Binding("q", "back", "Level select", id="back"),
+        Binding("escape", "back", "Level select", show=False, id="back-escape"),
+    ]
+
+    def __init__(self, hike) -> None:
+        super().__init__()
+        self.hike = hike
+        self.level_path = hike.level.path
+        self.result = race(hike.level, hike)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="summary"):
+            yield Static(id="summary-verdict")
+            yield DataTable(id="summary-table", cursor_type="none")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = self.hike.level.title
+        self.sub_title = "the fog lifts"
+        result = self.result
+        self.query_one("#summary-verdict", Static).update(
+            f"[b]{stars_text(result.stars)}[/b]  the valley floor: height {number(self.hike.level.minimum.height)}"
+        )
+        table = self.query_one("#summary-table", DataTable)
+        table.add_columns("", "walker", "status", "steps to floor", "final height")
+        for rank, walk in enumerate(result.ranking, start=1):
+            table.add_row(str(rank), walk.label, walk.status,
+                          str(walk.steps_to_goal) if walk.steps_to_goal is not None else "—",
+                          number(walk.final_height))
+
+    def action_next(self) -> None:
+        self.app.next_level(self.hike.level)
+
+    def action_retry(self) -> None:
+        self.app.retry(self.hike.level)
+
+    def action_back(self) -> None:
+        self.app.back_to_select()

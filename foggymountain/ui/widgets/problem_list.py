@@ -1,0 +1,28 @@
+"""A level's problems as the loader reported them: `file:line:col`, the message, the hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.content import Content
+from textual.widgets import Static
+
+
+def problems_content(path: Path, problems: list[str]) -> Content:
+    count = len(problems)
+    parts = [Content.from_markup(
+        f"[b]$name[/b] has {count} problem{'s' if count != 1 else ''}. "
+        "Fix the file, then press [b]r[/b] to read it again.\n\n", name=path.name)]
+    for problem in problems:
+        first, _, hint = problem.partition("\n")
+        place, _, message = first.partition(": ")
+        parts.append(Content.assemble((place, "$error bold"), "\n  ", message, "\n"))
+        if hint.strip():
+            parts.append(Content.assemble(("  " + hint.strip(), "$text-muted italic"), "\n"))
+        parts.append(Content("\n"))
+    return Content("").join(parts)
+
+
+class ProblemList(Static):
+    def show(self, path: Path, problems: list[str]) -> None:
+        self.update(problems_content(path, problems))

@@ -1,0 +1,61 @@
+"""The step the player plans: heading, stride (step size) and the pace (learning rate) it makes.
+
+Showing `pace = stride ÷ slope size` next to the stride is the game's link to gradient descent:
+walking straight downhill at a fixed pace *is* `x ← x − learning_rate · gradient`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from textual.content import Content
+from textual.widgets import Static
+
+from foggymountain.ui.widgets.words import arrow, compass_name, number
+
+
+def off_downhill(hike) -> float | None:
+    """Degrees between the heading and straight downhill (None on flat ground)."""
+    down = hike.downhill
+    heading = hike.heading
+    size = float(np.linalg.norm(heading))
+    if not down.any() or size == 0:
+        return None
+    cosine = float(np.clip(np.dot(heading / size, down), -1.0, 1.0))
+    return math.degrees(math.acos(cosine))
+
+
+class StepPlan(Static):
+    def show(self, hike) -> None:
+        n = hike.level.dimensions
+        off = off_downhill(hike)
+        if off is None:
+            verdict = "[$text-muted]flat: no downhill[/]"
+        elif off < 1:
+            verdict = "[$success]downhill ✓[/]"
+        elif off < 90:
+            verdict = f"[$text-muted]{off:.0f}° off downhill[/]"
+        else:
+            verdict = f"[$error]uphill! {off:.0f}° off[/]"
+        lines = []
+        if n == 1:
+            name = hike.level.variables[0]
+            facing = f"→ right (+{name})" if hike.heading[0] > 0 else f"← left (−{name})"
+            lines.append(f"facing [b]{facing}[/b]  {verdict}")
+        elif n == 2:
+            degrees = hike.heading_degrees
+            lines.append(f"heading [b]{degrees:.0f}° {arrow(degrees)} {compass_name(degrees)}[/b]  {verdict}")
+        else:
+            lines.append("heading [b]always straight downhill[/b]")
+        pace = hike.planned_pace
+        pace_text = f"[b]{number(pace)}[/b]" if pace is not None else "[$text-muted]— (flat ground)[/]"
+        if hike.pace_only:
+            lines.append(f"[$accent]pace[/] (learning rate)  {pace_text}")
+            lines.append(f"stride (step size)    [b]{number(hike.planned_stride)}[/b]")
+            lines.append("[$text-muted]stride = pace × slope size[/]")
+        else:
+            lines.append(f"[$accent]stride[/] (step size)    [b]{number(hike.planned_stride)}[/b]")
+            lines.append(f"pace (learning rate)  {pace_text}")
+            lines.append("[$text-muted]pace = stride ÷ slope size[/]")
+        self.update(Content.from_markup("\n".join(lines)))

@@ -1,0 +1,98 @@
+"""How numbers are said on screen: steepness words, compass points, short numbers, stars.
+
+Pure text helpers shared by the widgets; no Textual here and nothing computed about the terrain
+beyond reading the numbers the core already gave us.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+
+COMPASS = ("E", "NE", "N", "NW", "W", "SW", "S", "SE")
+ARROWS = ("→", "↗", "↑", "↖", "←", "↙", "↓", "↘")
+
+
+def number(value: float, signed: bool = False) -> str:
+    """Three significant digits, with a real minus sign; inf and nan said plainly."""
+    value = float(value)
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    if value == 0:
+        return "0" if not signed else "±0"
+    text = f"{value:+.3g}" if signed else f"{value:.3g}"
+    return text.replace("-", "−")
+
+
+def slope_angle(steepness: float) -> float:
+    """The slope as a hiker's angle: rise over run of 1 is 45°."""
+    return math.degrees(math.atan(abs(float(steepness)))) if math.isfinite(steepness) else 90.0
+
+
+def steepness_word(steepness: float) -> str:
+    angle = slope_angle(steepness)
+    if angle < 1:
+        return "flat"
+    if angle < 15:
+        return "gentle"
+    if angle < 45:
+        return "steep"
+    return "very steep"
+
+
+def compass_index(degrees: float) -> int:
+    """0..7: E, NE, N, NW, W, SW, S, SE for an angle counter-clockwise from east."""
+    return int(((degrees % 360) + 22.5) // 45) % 8
+
+
+def compass_name(degrees: float) -> str:
+    return COMPASS[compass_index(degrees)]
+
+
+def arrow(degrees: float) -> str:
+    return ARROWS[compass_index(degrees)]
+
+
+def point_text(variables: Sequence[str], point: np.ndarray, room: int = 3) -> str:
+    """`x = 1.2, y = −0.5`, or for many variables the first few and how many more."""
+    pairs = [f"{name} = {number(v)}" for name, v in zip(variables, point)]
+    if len(pairs) <= room:
+        return ", ".join(pairs)
+    return ", ".join(pairs[:room]) + f", … ({len(pairs)} values)"
+
+
+def vector_text(vector: np.ndarray, room: int = 2) -> str:
+    """`(1.2, −0.5)` for short vectors; for long ones the size."""
+    if len(vector) == 1:
+        return number(vector[0], signed=True)
+    if len(vector) <= room:
+        return "(" + ", ".join(number(v) for v in vector) + ")"
+    return f"size {number(float(np.linalg.norm(vector)))}"
+
+
+def stars_text(stars: int, out_of: int = 3) -> str:
+    stars = max(0, min(int(stars), out_of))
+    return "★" * stars + "☆" * (out_of - stars)
+
+
+def best_text(best: Any) -> str:
+    """The progress file's best result, said in a few words, whatever shape it has."""
+    if best is None:
+        return "not walked yet"
+    if isinstance(best, (int, float)) and not isinstance(best, bool):
+        return f"best height {number(best)}"
+    fields = best if isinstance(best, dict) else getattr(best, "__dict__", {})
+    parts = []
+    steps = fields.get("steps_to_goal")
+    height = fields.get("final_height", fields.get("height"))
+    if steps is not None:
+        parts.append(f"floor in {steps} step{'s' if steps != 1 else ''}")
+    if isinstance(height, (int, float)) and height is not None:
+        parts.append(f"height {number(height)}")
+    if not parts and fields.get("steps") is not None:
+        parts.append(f"{fields['steps']} steps")
+    return ", ".join(parts) if parts else str(best)
