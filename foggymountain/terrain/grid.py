@@ -195,7 +195,8 @@ def level_plane(bounds: np.ndarray, names: Sequence[str]) -> Plane:
 
 def slice_plane(start, trails: Iterable[np.ndarray], bounds: np.ndarray, floor=None, margin: float = 0.12) -> Plane:
     """The plane through `start` that best holds every visited point of `trails` (PCA around the
-    start), with an extent that shows every trail and the floor's projection."""
+    start), with an extent that shows every trail, and the floor's projection when it is near
+    enough not to shrink the trails to a corner."""
     start = np.asarray(start, float)
     n = len(start)
     points = [np.asarray(t, float).reshape(-1, n) for t in trails]
@@ -203,11 +204,13 @@ def slice_plane(start, trails: Iterable[np.ndarray], bounds: np.ndarray, floor=N
     visited = visited[np.all(np.isfinite(visited), axis=1)]
     offsets = visited - start
     axes = _main_directions(offsets, floor_offset=None if floor is None else np.asarray(floor, float) - start)
-    shown = offsets @ axes.T
-    if floor is not None:
-        shown = np.concatenate([shown, ((np.asarray(floor, float) - start) @ axes.T)[None]])
-    shown = np.concatenate([shown, np.zeros((1, 2))])
+    shown = np.concatenate([offsets @ axes.T, np.zeros((1, 2))])
     low, high = shown.min(axis=0), shown.max(axis=0)
+    if floor is not None:
+        projected = (np.asarray(floor, float) - start) @ axes.T
+        reach = max(float((high - low).max()), 1e-12)
+        if np.all(projected >= low - reach) and np.all(projected <= high + reach):
+            low, high = np.minimum(low, projected), np.maximum(high, projected)
     span = high - low
     # A trail that barely moved along one direction still gets a readable slice.
     scale = float(np.max(np.asarray(bounds, float)[:, 1] - np.asarray(bounds, float)[:, 0]))
@@ -215,7 +218,7 @@ def slice_plane(start, trails: Iterable[np.ndarray], bounds: np.ndarray, floor=N
     middle = (low + high) / 2
     half = span / 2 * (1 + 2 * margin)
     extent = np.stack([middle - half, middle + half], axis=1)
-    return Plane(start, axes, extent, ("direction 1", "direction 2"), sliced=True)
+    return Plane(start, axes, extent, ("dir 1", "dir 2"), sliced=True)
 
 
 def _main_directions(offsets: np.ndarray, floor_offset: np.ndarray | None) -> np.ndarray:

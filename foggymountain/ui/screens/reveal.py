@@ -1,0 +1,358 @@
+"""The reveal: the fog lifts. The ground is drawn, and the player's trail races the racers'.
+
+`RevealScreen(hike)` races the level once (`race.race`) and shows the result in tabs: the map (a
+heat map of the ground, its curve for one variable, or a slice through it for many), heights over
+steps next to what each racer felt, the scoreboard, and what happened on the player's trail. A
+replay step `step` is shared by every view: Left/Right move it, Space plays it on a timer that
+only exists while playing.
+"""
+
+from __future__ import annotations
+
+import os
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
+
+from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Race, race
+from foggymountain.terrain.grid import TerrainMap, mountain
+from foggymountain.ui.widgets.heatmap import HeatMap
+from foggymountain.ui.widgets.replay_panel import ReplayPanel
+from foggymountain.ui.widgets.replay_timeline import ReplayTimeline
+from foggymountain.ui.widgets.reveal_curve import CurveChart
+from foggymountain.ui.widgets.reveal_fit import FitChart
+from foggymountain.ui.widgets.reveal_heights import HeightsChart
+from foggymountain.ui.widgets.reveal_legend import RevealLegend, WalkerKey
+from foggymountain.ui.widgets.reveal_trail import TrailEvents
+from foggymountain.ui.widgets.reveal_walkers import look_of
+from foggymountain.ui.widgets.reveal_words import WordPredictions
+from foggymountain.ui.widgets.scoreboard import Scoreboard, stars_text
+
+PLAY_INTERVAL = 0.3  # seconds per replayed step
+WIDE = 110  # columns from which side panels sit beside the map
+
+
+def verdict(result: Race, short: bool = False) -> str:
+    """How the player did, and who won: a sentence, or a few words for the header."""
+    level, player = result.level, result.player
+    if player.status == FELL_OFF:
+        said = f"You fell off the map at step {player.steps}."
+    elif player.status == DIVERGED:
+        said = f"Your walk diverged at step {player.steps}."
+    elif player.status == REACHED and player.steps_to_goal is not None:
+        said = (f"Floor in {player.steps_to_goal} steps." if short
+                else f"You reached the valley floor in {player.steps_to_goal} steps (par {level.par}).")
+    else:
+        said = (f"You ended at {player.final_height:.3g} (goal {level.goal:.3g})." if short
+                else f"You ended at height {player.final_height:.3g}; the goal was {level.goal:.3g}.")
+    winner = result.winner
+    if winner is player:
+        return said + " You won the race!"
+    return said + (f" {winner.label} won." if short else f" Winner: {winner.label}.")
+
+
+class RevealScreen(Screen):
+    """The level revealed after the hike: map, heights, scoreboard, trail, and a replay."""
+
+    DEFAULT_CSS = """
+    RevealScreen {
+        layout: vertical;
+    }
+    #reveal-header {
+        height: 1;
+        background: $panel;
+    }
+    #reveal-title {
+        width: auto;
+        padding: 0 1;
+        text-style: bold;
+        color: $text;
+    }
+    #reveal-verdict {
+        width: 1fr;
+        padding: 0 1;
+        text-align: right;
+        color: $text-muted;
+    }
+    RevealScreen > TabbedContent {
+        height: 1fr;
+    }
+    RevealScreen TabbedContent > ContentSwitcher {
+        height: 1fr;
+    }
+    RevealScreen TabPane {
+        height: 1fr;
+        padding: 0;
+    }
+    .reveal-row {
+        height: 1fr;
+    }
+    .reveal-frame {
+        width: 1fr;
+        height: 1fr;
+        border: round $primary 60%;
+        border-title-color: $text;
+        border-title-style: bold;
+        border-subtitle-color: $text-muted;
+        padding: 0;
+    }
+    .reveal-chart {
+        width: 1fr;
+        height: 1fr;
+    }
+    #map-side {
+        width: 30;
+        height: 1fr;
+    }
+    RevealScreen.-wide #map-side {
+        width: 40;
+    }
+    #map-insides {
+        display: none;
+        border-top: tall $panel;
+    }
+    RevealScreen.-wide #map-insides {
+        display: block;
+    }
+    #fit-beside {
+        display: none;
+    }
+    RevealScreen.-wide #fit-beside {
+        display: block;
+    }
+    #heights-side {
+        width: 40;
+        border-left: tall $panel;
+    }
+    RevealScreen.-wide #heights-side {
+        width: 52;
+    }
+    #board, #trail {
+        padding: 0 1;
+    }
+    #board-summary, .reveal-heading {
+        height: auto;
+        margin: 1 0;
+    }
+    .reveal-heading {
+        text-style: bold;
+        margin: 0 0 1 0;
+    }
+    #trail Markdown {
+        margin: 1 0 0 0;
+        padding: 0;
+    }
+    """
+
+    BINDINGS = [
+        Binding("r", "retry", "Retry", id="reveal.retry"),
+        Binding("n", "next_level", "Next", id="reveal.next"),
+        Binding("escape,q", "back", "Levels", id="reveal.back"),
+        Binding("left", "step(-1)", "Step", key_display="←→", priority=True, id="reveal.step_back"),
+        Binding("right", "step(1)", "Step", show=False, priority=True, id="reveal.step_forward"),
+        Binding("space", "play", "Replay", priority=True, id="reveal.play"),
+        Binding("home", "jump(0)", "First step", show=False, id="reveal.first"),
+        Binding("end", "jump(-1)", "Last step", show=False, id="reveal.last"),
+        Binding("ctrl+s,S", "save_picture", "Save SVG", id="reveal.save"),
+        *(Binding(str(i), f"tab({i})", f"Tab {i}", show=False, id=f"reveal.tab{i}") for i in range(1, 7)),
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
+
+    step: reactive[int] = reactive(0, init=False)
+    playing: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self, hike, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.hike = hike
+        self.level = hike.level
+        self.race = race(self.level, hike)
+        self.last_step = max(w.steps for w in self.race.walkers)
+        self.best_racer = next(w for w in self.race.ranking if w.name != "player")
+        # Racers first, the player last: the player's trail is drawn on top.
+        self.drawn = self.race.racers + [self.race.player]
+        self.terrain = TerrainMap(self.level, [w.path for w in self.race.walkers]) if self.level.dimensions >= 2 else None
+        self._timer: Timer | None = None
+        self.set_reactive(RevealScreen.step, self.last_step)
+
+    # ---- layout
+
+    def compose(self) -> ComposeResult:
+        level, result = self.level, self.race
+        with Horizontal(id="reveal-header"):
+            yield Static(Text.assemble(("▲ ", "bold #7fae62"), level.title, (" · the fog lifts", "dim")), id="reveal-title")
+            yield Static(Text.assemble(verdict(result, short=True), "  ", stars_text(result.stars)), id="reveal-verdict")
+        with TabbedContent(id="reveal-tabs"):
+            with TabPane(self._map_tab_name(), id="tab-map"):
+                with Horizontal(classes="reveal-row"):
+                    with self._map_frame():
+                        yield self._map_view()
+                    if level.kind == "fit":
+                        with Vertical(id="fit-beside", classes="reveal-frame"):
+                            yield FitChart(level, self._compared(), id="fit-chart-beside").data_bind(RevealScreen.step)
+                            yield self._fit_key()
+                    with VerticalScroll(id="map-side"):
+                        yield self._legend()
+                        yield ReplayPanel(self.race.walkers, id="map-insides").data_bind(RevealScreen.step)
+            if level.kind == "fit":
+                with TabPane("Data", id="tab-data"), Vertical(classes="reveal-chart"):
+                    yield FitChart(level, self._compared(), id="fit-chart").data_bind(RevealScreen.step)
+                    yield self._fit_key()
+            if level.kind == "next-token":
+                with TabPane("Words", id="tab-words"), VerticalScroll():
+                    yield WordPredictions(level, self._compared(), id="words").data_bind(RevealScreen.step)
+            with TabPane("Heights", id="tab-heights"), Horizontal(classes="reveal-row"):
+                with Vertical(classes="reveal-chart"):
+                    yield HeightsChart(self.race.walkers, goal=level.goal, id="heights").data_bind(RevealScreen.step)
+                    yield WalkerKey(self.race.walkers, (("─", "#78c878", "goal"), ("│", "#9696aa", "now")))
+                yield ReplayPanel(self.race.walkers, id="heights-side").data_bind(RevealScreen.step)
+            with TabPane("Scoreboard", id="tab-board"), Vertical(id="board"):
+                yield Static(self._board_summary(), id="board-summary")
+                yield Scoreboard(result, id="scoreboard")
+            with TabPane("Trail", id="tab-trail"), VerticalScroll(id="trail"):
+                yield Static("What happened on your trail", classes="reveal-heading")
+                yield TrailEvents(result.events, id="events")
+                if level.debrief.strip():
+                    yield Markdown(level.debrief, id="debrief")
+        yield ReplayTimeline(self.last_step, tuple(e.step for e in result.events), id="timeline").data_bind(
+            RevealScreen.step, RevealScreen.playing)
+        yield Footer()
+
+    def _map_tab_name(self) -> str:
+        if self.level.dimensions == 1:
+            return "Curve"
+        return "Slice" if self.level.dimensions > 2 else "Map"
+
+    def _compared(self) -> list:
+        """The player and the best racer, for the fit and word views."""
+        return [self.race.player, self.best_racer]
+
+    def _fit_key(self) -> WalkerKey:
+        best = self.best_racer
+        return WalkerKey([self.race.player], (("o", "#c8c8d2", "data"), (look_of(best).glyph, f"bold {look_of(best).colour}", f"{best.label} (best racer)")))
+
+    def _map_frame(self) -> Container:
+        level = self.level
+        frame = Container(classes="reveal-frame", id="map-frame")
+        if level.dimensions > 2:
+            frame.border_title = f"A slice through {level.dimensions} dimensions"
+            frame.border_subtitle = "trails projected onto it"
+        elif level.kind == "fit":
+            frame.border_title = f"The loss of every {' and '.join(level.variables)}"
+        else:
+            frame.border_title = "The ground, fog lifted"
+        return frame
+
+    def _map_view(self):
+        level = self.level
+        if level.dimensions == 1:
+            return CurveChart(level, self.drawn, id="curve").data_bind(RevealScreen.step)
+        heat = HeatMap(self.terrain, self.drawn, floor=level.minimum.point, start=level.start, id="map")
+        return heat.data_bind(RevealScreen.step)
+
+    def _legend(self) -> RevealLegend:
+        level = self.level
+        note = ""
+        if level.dimensions > 2:
+            note = ("A flat slice through the start along dir 1 and dir 2, the two directions the trails "
+                    "moved most. Trails and the ✕ are projected onto it; grey is outside the bounds.")
+        elif level.kind == "fit":
+            note = "Each point of the map is one model: its height is that model's loss on the data."
+        return RevealLegend(
+            self.race.walkers,
+            goal=level.goal,
+            floor_height=level.minimum.height,
+            scale=mountain(self.terrain.bands) if self.terrain else None,
+            levels=self.terrain.levels if self.terrain else None,
+            note=note,
+            id="legend",
+        ).data_bind(RevealScreen.step)
+
+    def _board_summary(self) -> Text:
+        result = self.race
+        return Text.assemble(stars_text(result.stars), "  ", verdict(result), "\n",
+                             (f"Goal: height (loss) at most {self.level.goal:.3g} · par {self.level.par} steps · "
+                              f"budget {self.level.budget}", "dim"))
+
+    # ---- the replay
+
+    def action_step(self, delta: int) -> None:
+        self._stop()
+        self.step = min(max(self.step + delta, 0), self.last_step)
+
+    def action_jump(self, step: int) -> None:
+        self._stop()
+        self.step = self.last_step if step < 0 else min(step, self.last_step)
+
+    def action_play(self) -> None:
+        if self.playing:
+            self._stop()
+            return
+        if self.step >= self.last_step:
+            self.step = 0
+        self.playing = True
+        self._timer = self.set_interval(PLAY_INTERVAL, self._advance)
+
+    def _advance(self) -> None:
+        if self.step >= self.last_step:
+            self._stop()
+            return
+        self.step += 1
+        if self.step >= self.last_step:
+            self._stop()
+
+    def _stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self.playing = False
+
+    @on(TrailEvents.Chosen)
+    def _replay_event(self, chosen: TrailEvents.Chosen) -> None:
+        self._stop()
+        self.step = min(chosen.step, self.last_step)
+        self.query_one(TabbedContent).active = "tab-map"
+
+    # ---- the other keys
+
+    def action_tab(self, number: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        wide = self.size.width >= WIDE
+        panes = [pane.id for pane in tabs.query(TabPane) if not (wide and pane.id == "tab-data")]
+        if 1 <= number <= len(panes):
+            tabs.active = panes[number - 1]
+
+    def action_retry(self) -> None:
+        self._stop()
+        self.app.retry(self.level)
+
+    def action_next_level(self) -> None:
+        self._stop()
+        self.app.next_level(self.level)
+
+    def action_back(self) -> None:
+        self._stop()
+        self.app.back_to_select()
+
+    def action_save_picture(self) -> None:
+        name = f"foggymountain-{self.level.id}-reveal.svg"
+        path = self.app.save_screenshot(filename=name, path=os.getcwd())
+        self.notify(f"Saved the reveal to {path}", title="Picture saved")
+
+    # ---- responsive bits
+
+    def on_resize(self, event) -> None:
+        if self.level.kind == "fit":
+            tabs = self.query_one(TabbedContent)
+            if event.size.width >= WIDE:
+                if tabs.active == "tab-data":
+                    tabs.active = "tab-map"
+                tabs.hide_tab("tab-data")
+            else:
+                tabs.show_tab("tab-data")

@@ -1,0 +1,112 @@
+"""The key to the map: each walker's glyph and colour with where it stands at the replay step, the
+start and valley floor marks, and the colour scale of heights."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Walk
+from foggymountain.terrain.grid import ColourScale
+from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, badge, height_at, look_of
+
+STATUS_WORDS = {REACHED: ("reached", "green"), FELL_OFF: ("fell off", "red"), DIVERGED: ("diverged", "red")}
+
+
+def height_text(value: float) -> str:
+    return f"{value:.3g}" if value == value else "—"
+
+
+class RevealLegend(Static):
+    """Who is who on the map, and their height (loss) at the replay step."""
+
+    DEFAULT_CSS = """
+    RevealLegend {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    step: reactive[int] = reactive(0)
+
+    def __init__(self, walkers: list[Walk], *, goal: float, floor_height: float,
+                 scale: ColourScale | None = None, levels=None, note: str = "",
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.walkers = walkers
+        self.goal = goal
+        self.floor_height = floor_height
+        self.scale = scale
+        self.levels = levels
+        self.note = note
+
+    def on_mount(self) -> None:
+        self.update(self._content())
+
+    def watch_step(self) -> None:
+        if self.is_mounted:
+            self.update(self._content())
+
+    def _content(self) -> Group:
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(ratio=1, no_wrap=True)
+        table.add_column(justify="right", no_wrap=True)
+        for walk in self.walkers:
+            step = min(self.step, walk.steps)
+            height = height_at(walk, step)
+            if step == walk.steps and walk.status in STATUS_WORDS and walk.status != REACHED:
+                word, colour = STATUS_WORDS[walk.status]
+                right = Text(word, style=colour)
+            else:
+                right = Text(height_text(height), style="bold green" if height <= self.goal else "")
+            table.add_row(badge(walk), right)
+        parts: list = [Text("height (loss) at this step", style="dim"), table]
+        sample = self.walkers[-1]
+        parts += [
+            Text(""),
+            Text.assemble((look_of(sample).glyph, f"bold black on {look_of(sample).colour}"), " where each walker is now"),
+            Text.assemble((START_GLYPH, "bold"), " start"),
+            Text.assemble((FLOOR_GLYPH, "bold"), " valley floor ", (height_text(self.floor_height), "dim"), (" (minimum)", "dim")),
+        ]
+        if self.scale is not None and self.levels is not None:
+            parts += [Text(""), Text("ground height, low → high", style="dim"), self._colour_bar()]
+        if self.note:
+            parts += [Text(""), Text(self.note, style="dim italic")]
+        return Group(*parts)
+
+    def _colour_bar(self) -> Group:
+        bar = Text()
+        for colour in self.scale.hex:
+            bar.append("██", style=colour)
+        low, high = height_text(self.levels[0]), height_text(self.levels[-1])
+        middle = height_text(self.levels[len(self.levels) // 2])
+        width = len(bar)
+        ticks = low + " " * max(width - len(low) - len(high), 1) + high
+        centre = (width - len(middle)) // 2
+        if centre > len(low) + 1 and centre + len(middle) < width - len(high) - 1:
+            ticks = ticks[:centre] + middle + ticks[centre + len(middle):]
+        return Group(bar, Text(ticks, style="dim"))
+
+
+class WalkerKey(Static):
+    """One line under a chart: `● You  s SGD  m Momentum  a Adam`, plus any extra marks."""
+
+    DEFAULT_CSS = """
+    WalkerKey {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, walkers: list[Walk], extra: tuple[tuple[str, str, str], ...] = (), *, id: str | None = None) -> None:
+        line = Text()
+        for walk in walkers:
+            line.append_text(badge(walk, bold=False))
+            line.append("  ")
+        for glyph, style, words in extra:
+            line.append(glyph, style=style)
+            line.append(f" {words}  ", style="dim")
+        super().__init__(line, id=id)

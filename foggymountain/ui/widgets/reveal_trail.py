@@ -1,0 +1,61 @@
+"""What happened on the player's trail: the race's events, each pointing at its step. Choosing one
+asks the reveal to replay that step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from foggymountain.race import Event
+
+KIND_WORDS = {
+    "overshoot": ("overshoot", "#ffaf00"),
+    "crawl": ("crawl", "#87afff"),
+    "plateau": ("plateau", "#87afff"),
+    "side-valley": ("side valley", "#d787ff"),
+    "zig-zag": ("zig-zag", "#ffaf00"),
+    "fell-off": ("fell off", "#ff5f5f"),
+    "diverged": ("diverged", "#ff5f5f"),
+}
+
+
+class TrailEvents(OptionList):
+    """One option per event: `step 6  overshoot  step 6 jumped across the valley floor…`."""
+
+    DEFAULT_CSS = """
+    TrailEvents {
+        height: auto;
+        max-height: 12;
+        border: none;
+        padding: 0;
+    }
+    """
+
+    @dataclass
+    class Chosen(Message):
+        """The player picked an event: replay its step."""
+
+        step: int
+
+    def __init__(self, events: list[Event], *, id: str | None = None) -> None:
+        options = [Option(self._line(e), id=f"event-{i}") for i, e in enumerate(events)]
+        if not options:
+            options = [Option(Text("Nothing unusual: no overshoot, crawl, zig-zag or fall on your trail.", style="dim"), disabled=True)]
+        super().__init__(*options, id=id)
+        self.events = events
+
+    @staticmethod
+    def _line(event: Event) -> Text:
+        word, colour = KIND_WORDS.get(event.kind, (event.kind, "bold"))
+        return Text.assemble((f"step {event.step:>3}  ", "bold"), (f"{word:<11} ", f"bold {colour}"), event.text)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, selected: OptionList.OptionSelected) -> None:
+        selected.stop()
+        if selected.option_index < len(self.events):
+            self.post_message(self.Chosen(self.events[selected.option_index].step))
