@@ -333,3 +333,40 @@ def test_20_night_adaptive_racers_learn_the_sentences_in_the_dark():
     assert ws["rmsprop"].status == REACHED and ws["adam"].status == REACHED
     top = winner("20-summit")
     assert lv.landscape.predict(top.path[-1], "i", 1)[0][0] == "saw"
+
+
+# ---- docs/levels.md describes this format, with examples that pass check ----------------------
+
+DOCS = (Path(__file__).resolve().parent.parent / "docs" / "levels.md")
+
+
+def docs_examples() -> dict[str, str]:
+    text = DOCS.read_text(encoding="utf-8")
+    return dict(re.findall(r"<!-- example: ([\w-]+) -->\n```toml\n(.*?)```", text, re.S))
+
+
+def test_docs_have_an_example_of_every_kind_that_passes_check(tmp_path):
+    examples = docs_examples()
+    assert set(examples) == {"function", "fit", "next-token"}
+    for kind, text in examples.items():
+        path = tmp_path / f"{kind}.toml"
+        path.write_text(text, encoding="utf-8")
+        assert checking.check_level(path) == [], kind
+        assert load_level(path).kind == kind
+
+
+def test_docs_name_every_key_concept_and_setting():
+    from foggymountain import optimizers
+    from foggymountain.level import HIKE_KEYS, LANDSCAPE_KEYS, TOP_KEYS
+    from foggymountain.terrain.expression import CONSTANTS, FUNCTIONS
+
+    text = DOCS.read_text(encoding="utf-8")
+    keys = TOP_KEYS | HIKE_KEYS | set().union(*LANDSCAPE_KEYS.values()) | {"bound"}
+    for key in keys | set(CONCEPTS) | set(FUNCTIONS) | set(CONSTANTS) | set(optimizers.NAMES):
+        assert f"`{key}`" in text or f" {key} " in text, key
+    for name, specs in optimizers.HYPERPARAMETERS.items():
+        for spec in specs:
+            row = f"| `{name}` | `{spec.name}` | {spec.default:g} | {spec.range_text} |"
+            assert row in text, row
+    for path in FILES:
+        assert f"| {path.stem} | {level(path.stem).title} |" in text, path.stem
