@@ -6,8 +6,6 @@ All game state lives in core objects (`Level`, `Hike`, `Race`, `Progress`); scre
 
 from __future__ import annotations
 
-import getpass
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,9 @@ from textual.theme import Theme
 from foggymountain.campaign import builtin_levels_dir, level_files
 from foggymountain.hike import Hike
 from foggymountain.level import Level, LevelError, load_level
+from foggymountain.progress import Progress, default_player
+from foggymountain.race import race
+from foggymountain.results import write_result
 from foggymountain.ui.screens.briefing import BriefingScreen
 from foggymountain.ui.screens.hike import HikeScreen
 from foggymountain.ui.screens.level_select import LevelSelectScreen
@@ -145,7 +146,7 @@ class FoggyApp(App[None]):
         super().__init__()
         self.level_file = Path(level_file) if level_file else None
         self.levels_dir = Path(levels_dir) if levels_dir else None
-        self.player = player or _default_player()
+        self.player = player or default_player()
         self.results_dir = Path(results_dir) if results_dir else None
         self.progress_dir = Path(progress_dir) if progress_dir else None
         self.watching = watch
@@ -172,8 +173,10 @@ class FoggyApp(App[None]):
     def on_mount(self) -> None:
         if self._progress_warning:
             self.notify(self._progress_warning, title="Progress", severity="warning", timeout=8)
-        for warning in getattr(self.progress, "warnings", None) or []:
-            self.notify(str(warning), title="Progress", severity="warning", timeout=8)
+        if self.progress is not None:
+            for warning in self.progress.warnings:
+                self.notify(str(warning), title="Progress", severity="warning", timeout=8)
+            self.progress.warnings.clear()
         if self.watching:
             # Only with --watch: a cheap stat of the level files once a second.
             self.set_interval(1.0, self._check_files, name="watch levels")
@@ -196,10 +199,6 @@ class FoggyApp(App[None]):
 
     def _load_progress(self) -> None:
         try:
-            from foggymountain.progress import Progress
-        except ImportError:  # progress.py is still being written
-            return
-        try:
             self.progress = Progress.load(self.player, self.progress_dir)
         except Exception as err:  # noqa: BLE001 - playing matters more than keeping score
             self.progress = None
@@ -208,16 +207,10 @@ class FoggyApp(App[None]):
     # ---- what screens ask of the app
 
     def stars(self, level_id: str) -> int:
-        try:
-            return int(self.progress.stars(level_id)) if self.progress is not None else 0
-        except Exception:  # noqa: BLE001
-            return 0
+        return self.progress.stars(level_id) if self.progress is not None else 0
 
     def best(self, level_id: str) -> Any:
-        try:
-            return self.progress.best(level_id) if self.progress is not None else None
-        except Exception:  # noqa: BLE001
-            return None
+        return self.progress.best(level_id) if self.progress is not None else None
 
     def start_hike(self, level: Level) -> None:
         self.push_screen(HikeScreen(Hike(level)))
@@ -293,27 +286,20 @@ class FoggyApp(App[None]):
     def _record(self, hike: Hike) -> None:
         level = hike.level
         try:
-            from foggymountain.progress import Progress, write_result  # noqa: F401
-        except ImportError:  # progress.py is still being written
-            return
-        try:
-            from foggymountain.race import race
-
             result = race(level, hike)
             if self.progress is None:
                 self.progress = Progress.load(self.player, self.progress_dir)
             self.progress.record(level.id, result)
             if self.results_dir is not None:
                 write_result(self.results_dir, self.player, result)
-            warnings = list(getattr(self.progress, "warnings", None) or [])
+            warnings = list(self.progress.warnings)
+            self.progress.warnings.clear()
         except Exception as err:  # noqa: BLE001 - a full disk must not end the game
             self.call_from_thread(self.notify, f"Your result could not be saved: {err}",
                                   title="Progress", severity="warning", timeout=8)
             return
         for warning in warnings:
             self.call_from_thread(self.notify, str(warning), title="Progress", severity="warning", timeout=8)
-        if warnings:
-            self.progress.warnings.clear()
         self.call_from_thread(self._scores_changed)
 
     def _scores_changed(self) -> None:
@@ -388,13 +374,6 @@ class FoggyApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             dimensions = getattr(getattr(self.screen, "hike", None), "level", None)
             self.push_screen(HelpScreen(dimensions.dimensions if dimensions else None))
-
-
-def _default_player() -> str:
-    try:
-        return getpass.getuser() or "player"
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return os.environ.get("USER", "player") or "player"
 
 
 def make_app(

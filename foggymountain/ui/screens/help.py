@@ -1,80 +1,52 @@
-"""Help: every key, and the words of the mountain with their machine-learning names."""
+"""Help: every key, and the words of the mountain with their machine-learning names.
+
+Dense on purpose: at 80x24 the story, the keys and the vocabulary fit on one page.
+"""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Static
 
-WORDS = """\
-## Words of the mountain
+STORY = (
+    "You stand on a mountain in thick fog. You cannot see the valley, only [b]feel the slope[/b] "
+    "under your boots. Plan a step (which way, how far), take it, feel again. Reach the valley "
+    "floor within the [b]budget[/b] of steps. Then the fog lifts and the [b]racers[/b] show how "
+    "they walked the same mountain."
+)
 
-| on the mountain | in machine learning |
-|---|---|
-| height | loss |
-| slope | gradient |
-| heading | direction |
-| stride | step size |
-| pace = stride ÷ slope size | learning rate |
-| budget | number of steps |
-| valley floor | minimum |
-| racers | optimizers (SGD, Momentum, Adam…) |
-| mini-batch slope | stochastic gradient |
+WORDS = [
+    ("height", "loss"),
+    ("slope", "gradient"),
+    ("heading", "direction"),
+    ("stride", "step size"),
+    ("pace", "learning rate"),
+    ("budget", "number of steps"),
+    ("valley floor", "minimum"),
+    ("racers", "optimizers"),
+    ("mini-batch slope", "stochastic gradient"),
+]
 
-Walking **straight downhill at a fixed pace** is gradient descent:
-each step is `position ← position − pace × slope`.
-"""
+HIKE_KEYS = {
+    1: [("Enter", "take the planned step"), ("← →", "face left / right"), ("↑ ↓", "stride ×1.25 / ÷1.25"),
+        ("d", "face downhill"), ("s p h", "type stride/pace/heading")],
+    2: [("Enter", "take the planned step"), ("← →", "turn 15° (shift: 5°)"), ("↑ ↓", "stride ×1.25 / ÷1.25"),
+        ("d", "point straight downhill"), ("s p h", "type stride/pace/heading")],
+    3: [("Enter", "step straight downhill"), ("↑ ↓", "pace ×1.25 / ÷1.25"), ("p s", "type a pace / a stride")],
+}
+COMMON_KEYS = [("c", "camp: end, see the mountain"), ("? F1", "this help"), ("q Esc", "back"),
+               ("ctrl+p", "commands, colour themes")]
+SELECT_KEYS = [("↑ ↓", "choose a level"), ("Enter", "briefing, Enter again: go"), ("r", "read the files again"),
+               ("q", "quit"), ("ctrl+p", "commands, colour themes")]
 
-KEYS_PLANAR = """\
-| key | what it does |
-|---|---|
-| **Enter** | take the planned step |
-| **← →** | {turn} |
-| **↑ ↓** | stride ×1.25 / ÷1.25 |
-| **d** | point straight downhill |
-| **s** / **p** / **h** | type a stride / a pace / a heading |
-| **c** | make camp: stop here and see the mountain |
-| **?** / **F1** | this help |
-| **q** / **Esc** | back |
-| **ctrl+p** | all commands, and colour themes |
-"""
 
-KEYS_MANY = """\
-| key | what it does |
-|---|---|
-| **Enter** | take a step straight downhill |
-| **↑ ↓** | pace ×1.25 / ÷1.25 |
-| **p** / **s** | type a pace / a stride |
-| **c** | make camp: stop here and see the mountain |
-| **?** / **F1** | this help |
-| **q** / **Esc** | back |
-| **ctrl+p** | all commands, and colour themes |
-
-With this many directions you cannot aim: every step goes straight downhill, and you choose
-only the **pace** (learning rate), just like training a model.
-"""
-
-KEYS_SELECT = """\
-| key | what it does |
-|---|---|
-| **↑ ↓** | choose a level |
-| **Enter** | read its briefing, then Enter again to start |
-| **r** | read the level files again |
-| **q** | quit |
-| **ctrl+p** | all commands, and colour themes |
-"""
-
-STORY = """\
-# How to play
-
-You stand on a mountain in thick fog. You cannot see the valley, only **feel the slope**
-under your boots. Plan a step (which way, how far), take it, feel again. Reach the valley
-floor within the **budget** of steps. Then the fog lifts and the **racers** (optimizers)
-show how they walked the same mountain.
-
-"""
+def rows(pairs: list[tuple[str, str]], width: int, style: str) -> Content:
+    return Content("\n").join(
+        Content.assemble((f"{left:<{width}}", style), right) for left, right in pairs)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -90,22 +62,27 @@ class HelpScreen(ModalScreen[None]):
         self.dimensions = dimensions
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help") as scroll:
-            scroll.border_title = "help"
-            scroll.border_subtitle = "Esc to close"
-            yield Markdown(self.text())
+        with VerticalScroll(id="help") as help_panel:
+            help_panel.border_title = "how to play"
+            help_panel.border_subtitle = "Esc to close"
+            yield Static(Content.from_markup(STORY), id="help-story")
+            with Horizontal(id="help-columns"):
+                yield Static(self.keys(), id="help-keys")
+                yield Static(self.words(), id="help-words")
+            yield Static(Content.from_markup(
+                "Walking [b]straight downhill at a fixed pace[/b] is gradient descent:\n"
+                "    [$accent]position ← position − pace × slope[/]"), id="help-formula")
 
-    def text(self) -> str:
+    def keys(self) -> Content:
         if self.dimensions is None:
-            keys = "## Keys in the level select\n\n" + KEYS_SELECT + "\n## Keys on a hike\n\n" + KEYS_PLANAR.format(
-                turn="turn 15° (shift: 5°); on a line, face left / right")
-        elif self.dimensions == 1:
-            keys = "## Keys\n\n" + KEYS_PLANAR.format(turn="face left / right")
-        elif self.dimensions == 2:
-            keys = "## Keys\n\n" + KEYS_PLANAR.format(turn="turn the heading 15° (with shift: 5°)")
+            title, pairs = "KEYS HERE", SELECT_KEYS
         else:
-            keys = "## Keys\n\n" + KEYS_MANY
-        return STORY + keys + "\n" + WORDS
+            title, pairs = "KEYS", HIKE_KEYS[min(self.dimensions, 3)] + COMMON_KEYS
+        return Content.styled(title + "\n", "bold $text-muted") + rows(pairs, 7, "bold $accent")
+
+    def words(self) -> Content:
+        head = Content.styled("ON THE MOUNTAIN   IN MACHINE LEARNING\n", "bold $text-muted")
+        return head + rows(WORDS, 18, "bold")
 
     def action_close(self) -> None:
         self.dismiss()

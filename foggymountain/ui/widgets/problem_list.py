@@ -16,6 +16,8 @@ def problems_content(path: Path, problems: list[str]) -> Content:
     for problem in problems:
         first, _, hint = problem.partition("\n")
         place, _, message = first.partition(": ")
+        if place.startswith(str(path)):  # the folder is known; the name is what helps
+            place = path.name + place[len(str(path)):]
         parts.append(Content.assemble((place, "$error bold"), "\n  ", message, "\n"))
         if hint.strip():
             parts.append(Content.assemble(("  " + hint.strip(), "$text-muted italic"), "\n"))

@@ -17,6 +17,7 @@ from foggymountain.ui.widgets.words import arrow, compass_name, number, slope_an
 COMPASS_HALF_WIDTH, COMPASS_HALF_HEIGHT = 8, 4  # terminal cells are about twice as tall as wide
 LINE_OF = {"E": "─", "W": "─", "N": "│", "S": "│", "NE": "╱", "SW": "╱", "NW": "╲", "SE": "╲"}
 BAR_HALF = 8
+MOST_BARS = 40
 
 
 def arrow_length(steepness: float) -> float:
@@ -133,7 +134,7 @@ class SlopeGauge(Static):
             ),
             Content.styled(f"its {len(slope)} parts, biggest first:", "$text-muted"),
         ]
-        for i in order:
+        for i in order[:MOST_BARS]:
             value = float(slope[i])
             fill = abs(value) / biggest * BAR_HALF if biggest > 0 else 0.0
             bar = _bar(fill)
@@ -143,6 +144,8 @@ class SlopeGauge(Static):
                 drawn = Content.assemble(" " * BAR_HALF, ("│", "$text-muted"), (bar, "$primary"), " " * (BAR_HALF - len(bar)))
             label = names[i] if len(names[i]) <= width else names[i][: width - 1] + "…"
             lines.append(Content(f"{label:<{width}} ") + drawn + Content(f" {number(value, signed=True)}"))
+        if len(order) > MOST_BARS:
+            lines.append(Content.styled(f"… and {len(order) - MOST_BARS} smaller parts", "$text-muted"))
         return Content("\n").join(lines)
 
 

@@ -1,0 +1,340 @@
+"""Pilot tests: play whole hikes with the keyboard and check the core state, never the pixels."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from textual.command import CommandPalette
+
+from foggymountain.hike import CAMPED, FELL_OFF, SPENT
+from foggymountain.ui.app import make_app
+from foggymountain.ui.screens.briefing import BriefingScreen
+from foggymountain.ui.screens.help import HelpScreen
+from foggymountain.ui.screens.hike import HikeScreen
+from foggymountain.ui.screens.level_select import LevelSelectScreen
+from foggymountain.ui.screens.number_prompt import NumberPrompt
+from foggymountain.ui.screens.too_small import TooSmallScreen
+
+LEVELS = Path(__file__).parent / "levels_ui"
+LINE, BOWL, WORDS, BROKEN = (LEVELS / name for name in ("01-valley.toml", "02-bowl.toml", "03-words.toml", "04-broken.toml"))
+SIZE = (80, 24)
+JUNK = ["abc", "", "nan", "-inf", "1e400", "1e300", "-1", "0", "1/0", "💥", "1,2,3"]
+
+
+def app_for(tmp_path: Path, **kwargs):
+    return make_app(player="tester", progress_dir=tmp_path / "progress", **kwargs)
+
+
+async def start_hike(pilot) -> HikeScreen:
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, BriefingScreen)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, HikeScreen)
+    return pilot.app.screen
+
+
+async def finished(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def on_reveal(app) -> bool:
+    return type(app.screen).__name__ in ("RevealScreen", "RaceSummaryScreen")
+
+
+# ---- whole hikes -------------------------------------------------------------------------------
+
+
+async def test_one_dimension_whole_hike_spends_the_budget(tmp_path):
+    app = app_for(tmp_path, level_file=LINE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_hike(pilot)
+        hike = screen.hike
+        assert hike.heading[0] == 1.0  # the hike starts facing downhill
+        await pilot.press("left")
+        assert hike.heading[0] == -1.0
+        await pilot.press("right")
+        assert hike.heading[0] == 1.0
+        stride = hike.stride
+        await pilot.press("up")
+        assert hike.stride == pytest.approx(stride * 1.25)
+        await pilot.press("down")
+        assert hike.stride == pytest.approx(stride)
+        for _ in range(hike.level.budget):
+            await pilot.press("d", "enter")
+        await finished(pilot)
+        assert hike.status == SPENT
+        assert hike.steps_used == hike.level.budget
+        assert on_reveal(app)
+        assert app.progress.stars(hike.level.id) >= 1
+
+
+async def test_two_dimensions_turning_and_camping(tmp_path):
+    app = app_for(tmp_path, level_file=BOWL)
+    async with app.run_test(size=SIZE) as pilot:
+        hike = (await start_hike(pilot)).hike
+        start = hike.heading_degrees
+        await pilot.press("left")
+        assert hike.heading_degrees == pytest.approx((start + 15) % 360)
+        await pilot.press("right", "right")
+        assert hike.heading_degrees == pytest.approx((start - 15) % 360)
+        await pilot.press("shift+left")
+        assert hike.heading_degrees == pytest.approx((start - 10) % 360)
+        await pilot.press("d")
+        assert np.allclose(hike.heading, hike.downhill)
+        await pilot.press("enter", "d", "enter", "d", "enter")
+        assert hike.steps_used == 3
+        assert hike.heights[-1] < hike.heights[0]
+        logbook = app.screen.query_one("#logbook")
+        assert logbook.row_count == 4  # the start and three steps
+        await pilot.press("c")
+        await finished(pilot)
+        assert hike.status == CAMPED
+        assert on_reveal(app)
+
+
+async def test_many_variables_pace_only(tmp_path):
+    app = app_for(tmp_path, level_file=WORDS)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_hike(pilot)
+        hike = screen.hike
+        assert hike.pace_only
+        pace = hike.pace
+        await pilot.press("up")
+        assert hike.pace == pytest.approx(pace * 1.25)
+        await pilot.press("down", "down")
+        assert hike.pace == pytest.approx(pace / 1.25)
+        heading = hike.heading.copy()
+        await pilot.press("left", "right", "shift+left", "h", "d")
+        assert np.array_equal(hike.heading, heading)  # no turning with this many directions
+        assert app.screen is screen  # and `h` opened no prompt
+        for _ in range(hike.level.budget):
+            await pilot.press("enter")
+        await finished(pilot)
+        assert hike.status == SPENT
+        assert on_reveal(app)
+
+
+async def test_falling_off_the_map_ends_the_hike(tmp_path):
+    app = app_for(tmp_path, level_file=LINE)
+    async with app.run_test(size=SIZE) as pilot:
+        hike = (await start_hike(pilot)).hike
+        await pilot.press("left", "s", *"100", "enter")  # clamped to the longest stride
+        await pilot.pause()
+        assert hike.stride == pytest.approx(hike.max_stride)
+        await pilot.press("enter")
+        await finished(pilot)
+        assert hike.status == FELL_OFF
+        assert on_reveal(app)
+
+
+# ---- typed values ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("level, keys", [(BOWL, "sph"), (WORDS, "sp")])
+async def test_junk_typed_into_every_input_changes_nothing(tmp_path, level, keys):
+    app = app_for(tmp_path, level_file=level)
+    async with app.run_test(size=SIZE) as pilot:
+        hike = (await start_hike(pilot)).hike
+        before = (hike.stride, hike.pace, hike.heading.copy())
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+            prompt = app.screen
+            assert isinstance(prompt, NumberPrompt)
+            for junk in JUNK:
+                if key == "h" and junk in ("-1", "0"):
+                    continue  # fine headings: 359° and east
+                prompt.query_one("Input").value = junk
+                await pilot.press("enter")
+                await pilot.pause()
+                assert app.screen is prompt, f"{junk!r} was accepted by {key}"
+                app.clear_notifications()
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HikeScreen)
+        assert (hike.stride, hike.pace) == before[:2]
+        assert np.array_equal(hike.heading, before[2])
+        assert hike.steps_used == 0
+
+
+async def test_typed_values_are_used(tmp_path):
+    app = app_for(tmp_path, level_file=BOWL)
+    async with app.run_test(size=SIZE) as pilot:
+        hike = (await start_hike(pilot)).hike
+        for key, text in (("s", "0.3"), ("h", "NE")):
+            await pilot.press(key)
+            await pilot.pause()
+            app.screen.query_one("Input").value = text
+            await pilot.press("enter")
+            await pilot.pause()
+        assert hike.stride == pytest.approx(0.3)
+        assert hike.heading_degrees == pytest.approx(45)
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one("Input").value = "1/8"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert hike.planned_pace == pytest.approx(0.125)
+        assert math.isfinite(hike.stride)
+
+
+# ---- the screens around the hike ---------------------------------------------------------------
+
+
+async def test_level_select_marks_a_broken_level_and_never_crashes(tmp_path):
+    app = app_for(tmp_path, levels_dir=LEVELS)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        select = app.screen
+        assert isinstance(select, LevelSelectScreen)
+        levels = select.query_one("#levels")
+        prompts = [str(levels.get_option_at_index(i).prompt) for i in range(levels.option_count)]
+        assert any("✗ broken" in p and "04-broken" in p for p in prompts)
+        assert sum("★" in p or "☆" in p for p in prompts) == 3
+        await pilot.press("end")
+        await pilot.pause()
+        card = str(select.query_one("#level-card").render())
+        assert "04-broken.toml:7:17" in card and "budgit" in card
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is select  # a broken level does not open
+        await pilot.press("home", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is select
+
+
+async def test_playing_a_broken_file_shows_its_problems(tmp_path):
+    app = app_for(tmp_path, level_file=BROKEN)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        briefing = app.screen
+        assert isinstance(briefing, BriefingScreen)
+        assert "missing key 'budget'" in str(briefing.query_one("#problems").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is briefing
+
+
+async def test_finishing_then_next_retry_and_back(tmp_path):
+    app = app_for(tmp_path, levels_dir=LEVELS)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "enter")  # briefing, then the hike
+        await pilot.pause()
+        hike = app.screen.hike
+        await pilot.press("c")
+        await finished(pilot)
+        assert on_reveal(app)
+        app.retry(hike.level)
+        await pilot.pause()
+        assert isinstance(app.screen, HikeScreen) and app.screen.hike is not hike
+        assert [type(s).__name__ for s in app.screen_stack] == ["LevelSelectScreen", "BriefingScreen", "HikeScreen"]
+        app.next_level(hike.level)
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen) and app.screen.entry.path.name == "02-bowl.toml"
+        app.back_to_select()
+        await pilot.pause()
+        assert isinstance(app.screen, LevelSelectScreen)
+
+
+async def test_help_and_the_command_palette(tmp_path):
+    app = app_for(tmp_path, level_file=BOWL)
+    async with app.run_test(size=SIZE) as pilot:
+        hike = (await start_hike(pilot)).hike
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"light theme")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "foggy-light"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"take the step")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert hike.steps_used == 1
+
+
+async def test_too_small_a_terminal_and_back(tmp_path):
+    app = app_for(tmp_path, level_file=BOWL)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_hike(pilot)
+        await pilot.resize_terminal(10, 5)
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.press("enter")  # keys do nothing behind the notice
+        assert screen.hike.steps_used == 0
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause(0.1)
+        assert app.screen is screen
+        await pilot.press("enter")
+        assert screen.hike.steps_used == 1
+
+
+async def test_watch_reloads_a_changed_level(tmp_path):
+    level = tmp_path / "mine.toml"
+    good = LINE.read_text()
+    level.write_text(good)
+    app = app_for(tmp_path, level_file=level, watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_hike(pilot)
+        level.write_text(good.replace("budget = 12", 'budget = "oops"'))
+        app.entries[0].mtime -= 1  # a changed mtime, without waiting for the clock
+        app._check_files()
+        await pilot.pause()
+        await pilot.pause()
+        briefing = app.screen
+        assert isinstance(briefing, BriefingScreen) and not briefing.entry.ok
+        assert "budget" in str(briefing.query_one("#problems").render())
+        level.write_text(good.replace("budget = 12", "budget = 5"))
+        app.entries[0].mtime -= 1
+        app._check_files()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.entry.ok and app.screen.entry.level.budget == 5
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.hike.level.budget == 5
+
+
+async def test_progress_failure_does_not_crash(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the progress folder should be")
+    app = make_app(player="tester", progress_dir=blocker / "progress", level_file=LINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_hike(pilot)
+        await pilot.press("c")
+        await finished(pilot)
+        assert on_reveal(app)
+
+
+def test_check_never_imports_textual():
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "foggymountain", "check", "-q", str(LINE)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    imported = [line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if "|" in line]
+    assert "foggymountain.level" in imported
+    assert not any(name.split(".")[0] == "textual" for name in imported)

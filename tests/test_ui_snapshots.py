@@ -1,0 +1,60 @@
+"""Snapshot tests of the game's screens at 80x24 (pytest-textual-snapshot; update with --snapshot-update)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from foggymountain.ui.app import make_app
+
+LEVELS = Path(__file__).parent / "levels_ui"
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def app_for(tmp_path):
+    def build(**kwargs):
+        return make_app(player="tester", progress_dir=tmp_path / "progress", **kwargs)
+
+    return build
+
+
+def test_level_select(snap_compare, app_for):
+    assert snap_compare(app_for(levels_dir=LEVELS), terminal_size=SIZE)
+
+
+def test_level_select_broken_level(snap_compare, app_for):
+    assert snap_compare(app_for(levels_dir=LEVELS), terminal_size=SIZE, press=["end"])
+
+
+def test_briefing(snap_compare, app_for):
+    assert snap_compare(app_for(level_file=LEVELS / "02-bowl.toml"), terminal_size=SIZE)
+
+
+def test_hike_one_dimension(snap_compare, app_for):
+    assert snap_compare(app_for(level_file=LEVELS / "01-valley.toml"), terminal_size=SIZE,
+                        press=["enter", "enter", "enter", "up"])
+
+
+def test_hike_two_dimensions(snap_compare, app_for):
+    assert snap_compare(app_for(level_file=LEVELS / "02-bowl.toml"), terminal_size=SIZE,
+                        press=["enter", "enter", "d", "enter", "left", "left"])
+
+
+def test_hike_many_variables_noisy(snap_compare, app_for):
+    assert snap_compare(app_for(level_file=LEVELS / "03-words.toml"), terminal_size=SIZE,
+                        press=["enter", "enter", "up"])
+
+
+def test_help(snap_compare, app_for):
+    assert snap_compare(app_for(level_file=LEVELS / "02-bowl.toml"), terminal_size=SIZE,
+                        press=["enter", "question_mark"])
+
+
+def test_stride_prompt(snap_compare, app_for):
+    assert snap_compare(app_for(level_file=LEVELS / "02-bowl.toml"), terminal_size=SIZE, press=["enter", "s"])
+
+
+def test_too_small(snap_compare, app_for):
+    assert snap_compare(app_for(level_file=LEVELS / "02-bowl.toml"), terminal_size=(40, 10))
