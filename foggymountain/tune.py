@@ -3,10 +3,11 @@
 A level author wants racers that show the level's lesson, and a fair race needs racers that walk
 as well as they can. For each racer this tries every pace of a log grid (1e-4 to 10 by default),
 crossed with a small grid of the one other setting that changes how it walks (momentum for
-Momentum and Nesterov, beta1 for Adam and AdamW, momentum for RMSProp), and keeps the settings with
-the lowest final height (loss) within the level's budget. Final heights within a whisker of the
-lowest are a tie, broken by fewer steps to the goal, so a racer that settles on the valley floor in
-5 steps beats one that settles there in 30.
+Momentum and Nesterov, beta1 for Adam and AdamW, momentum for RMSProp), then a finer pass of paces
+between the grid neighbours of the best one, and keeps the settings with the lowest final height
+(loss) within the level's budget. Final heights within a whisker of the lowest are a tie, broken
+by fewer steps to the goal, so a racer that settles on the valley floor in 5 steps beats one that
+settles there in 30. The racer's current settings compete too: tuning never makes it worse.
 
 All candidates of one racer walk in lockstep in one `race.run_racers` call: one batched slope call
 per step, whatever the grid size. Other settings of the level's own racer (eps, weight_decay...)
@@ -28,6 +29,7 @@ from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Walk, run_racers
 PACE_LOW = 1e-4
 PACE_HIGH = 10.0
 PACE_POINTS = 26  # five per decade from 1e-4 to 10: 1, 1.6, 2.5, 4, 6.3 times a power of ten
+REFINE_POINTS = 9  # the second pass: this many paces from one grid neighbour of the best to the other
 
 MOMENTA = (0.5, 0.8, 0.9, 0.95)
 BETA1S = (0.5, 0.8, 0.9, 0.95)
@@ -55,6 +57,7 @@ class Tuned:
     searched: tuple[str, ...]  # the settings the grid varied
     before: Walk | None = None  # the walk with the level's own settings (or the defaults)
     alternatives: list[tuple[dict[str, float], Walk]] = field(default_factory=list)
+    kept: bool = False  # the level's own settings beat everything tried
 
     @property
     def label(self) -> str:
@@ -99,33 +102,49 @@ def choose(walks: list[Walk], start_height: float) -> int:
     return min(tied, key=key)
 
 
+def finer_paces(paces: tuple[float, ...], best: float, points: int = REFINE_POINTS) -> tuple[float, ...]:
+    """Paces between the grid neighbours of `best`, not already on the grid."""
+    if best not in paces:
+        return ()
+    i = paces.index(best)
+    low, high = paces[max(i - 1, 0)], paces[min(i + 1, len(paces) - 1)]
+    return tuple(p for p in pace_grid(low, high, points) if p not in paces)
+
+
 def tune_racer(level: Level, name: str, base: dict[str, float] | None = None,
-               paces: tuple[float, ...] | None = None, keep: int = 0) -> Tuned:
-    """Search `name`'s pace (and second setting) on `level`. `base` holds its other settings
-    (default: the racer's defaults). `keep` > 0 also returns that many runners-up."""
+               paces: tuple[float, ...] | None = None, keep: int = 0, refine: bool = True) -> Tuned:
+    """Search `name`'s pace (and second setting) on `level`. `base` holds its current settings
+    (default: the racer's defaults); they compete too, so tuning never makes a racer worse.
+    With `refine`, a second, finer pass searches around the best pace of the grid. `keep` > 0
+    also returns that many runners-up."""
+    paces = paces if paces is not None else pace_grid()
     settings = dict(optimizers.make_optimizer(name, **(base or {})).hyperparameters)
-    grid = candidates(name, settings, paces if paces is not None else pace_grid())
-    walks = run_racers(level, [(name, c) for c in grid] + [(name, settings)])
-    before = walks.pop()
+    grid = [settings] + candidates(name, settings, paces)
+    walks = run_racers(level, [(name, c) for c in grid])
     best = choose(walks, level.start_height)
+    finer = finer_paces(paces, grid[best]["learning_rate"]) if refine else ()
+    if finer:
+        extra = candidates(name, settings, finer)
+        walks += run_racers(level, [(name, c) for c in extra])
+        grid += extra
+        best = choose(walks, level.start_height)
     alternatives: list[tuple[dict[str, float], Walk]] = []
     if keep:
-        rest = list(range(len(walks)))
-        rest.remove(best)
+        rest = [i for i in range(len(walks)) if i != best]
         while rest and len(alternatives) < keep:
             i = rest[choose([walks[j] for j in rest], level.start_height)]
             alternatives.append((grid[i], walks[i]))
             rest.remove(i)
     searched = ("learning_rate", *SECOND_SETTINGS.get(name, {}))
-    return Tuned(name, grid[best], walks[best], len(grid), searched, before, alternatives)
+    return Tuned(name, grid[best], walks[best], len(grid), searched, walks[0], alternatives, kept=best == 0)
 
 
 def tune(level: Level, names: list[str] | None = None, paces: tuple[float, ...] | None = None,
-         keep: int = 0) -> list[Tuned]:
+         keep: int = 0, refine: bool = True) -> list[Tuned]:
     """Tune the level's racers (or `names`, with default settings for those the level lacks)."""
     own = {r.name: dict(r.hyperparameters) for r in level.racers}
     chosen = names if names is not None else list(own)
-    return [tune_racer(level, name, own.get(name), paces, keep) for name in chosen]
+    return [tune_racer(level, name, own.get(name), paces, keep, refine) for name in chosen]
 
 
 # ---- as TOML -----------------------------------------------------------------------------------
@@ -158,8 +177,10 @@ def to_toml(level: Level, results: list[Tuned], paces: tuple[float, ...]) -> str
         defaults = {spec.name: spec.default for spec in optimizers.HYPERPARAMETERS[result.name]}
         lines.append("")
         lines.append(f"# {result.label}: {describe(result.walk)}")
-        if result.before is not None:
-            lines.append(f"#   (untuned: {describe(result.before)})")
+        if result.kept:
+            lines.append("#   (the level's own settings: nothing tried did better)")
+        elif result.before is not None:
+            lines.append(f"#   (the level's settings now: {describe(result.before)})")
         for settings, walk in result.alternatives:
             shown = ", ".join(f"{k} = {settings[k]:g}" for k in result.searched)
             lines.append(f"#   runner-up {shown}: {describe(walk)}")

@@ -17,6 +17,7 @@ from foggymountain.tune import (
     PACE_POINTS,
     candidates,
     choose,
+    finer_paces,
     number,
     pace_grid,
     to_toml,
@@ -115,7 +116,7 @@ def test_the_printed_toml_pasted_into_the_level_reaches_the_goal(untuned, capsys
     printed = capsys.readouterr().out
     agents = tomllib.loads(printed)["agents"]
     assert set(agents) == set(optimizers.DEFAULT_RACERS)
-    assert "# SGD: reached: goal at step" in printed and "(untuned: wandering" in printed
+    assert "# SGD: reached: goal at step" in printed and "(the level's settings now: wandering" in printed
     untuned.write_text(NO_AGENTS + "\n" + printed, encoding="utf-8")
     level = load_level(untuned)
     walks = run_racers(level)
@@ -159,3 +160,22 @@ def test_to_toml_comments_every_racer_with_its_result(untuned):
     assert tomllib.loads(text)["agents"]["adam"]["beta1"] in (0.5, 0.8, 0.9, 0.95)
     assert text.count("final height") >= 2 and "5 paces from 0.01 to 1" in text
     assert math.isfinite(results[0].walk.final_height)
+
+
+def test_a_finer_pass_searches_between_the_neighbours_of_the_best_pace():
+    grid = pace_grid()
+    finer = finer_paces(grid, 0.1)
+    assert finer and all(0.063 < p < 0.16 for p in finer) and not set(finer) & set(grid)
+    assert finer_paces(grid, 0.123) == ()
+
+
+def test_the_levels_own_settings_are_kept_when_nothing_beats_them(tmp_path, capsys):
+    # SGD at exactly 1/curvature lands on the floor in one step; no pace of the grid does.
+    path = tmp_path / "exact.toml"
+    path.write_text(NO_AGENTS.replace("0.05*(x - 6)**2 + 0.5*(y + 2)**2", "(x - 6)**2/0.74 + (y + 2)**2/0.74")
+                    + "\n[agents.sgd]\nlearning_rate = 0.37\n", encoding="utf-8")
+    [sgd] = tune(load_level(path))
+    assert sgd.kept and sgd.settings["learning_rate"] == 0.37 and sgd.walk.steps_to_goal == 1
+    assert main(["tune", str(path), "--no-refine"]) == 0
+    printed = capsys.readouterr().out
+    assert "nothing tried did better" in printed and tomllib.loads(printed)["agents"]["sgd"]["learning_rate"] == 0.37

@@ -19,6 +19,8 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--high", type=float, default=PACE_HIGH, help=f"largest pace tried (default {PACE_HIGH:g})")
     parser.add_argument("--points", type=int, default=PACE_POINTS,
                         help=f"paces tried, evenly on a log scale (default {PACE_POINTS})")
+    parser.add_argument("--no-refine", action="store_true",
+                        help="skip the finer second pass around each racer's best pace")
     parser.add_argument("--runners-up", type=int, default=0, metavar="N",
                         help="also list the next N best settings of each racer, as comments")
 
@@ -51,5 +53,5 @@ def run(args: argparse.Namespace) -> int:
     if args.runners_up < 0:
         print("--runners-up: must be 0 or more", file=sys.stderr)
         return 2
-    print(to_toml(level, tune(level, names, paces, keep=args.runners_up), paces))
+    print(to_toml(level, tune(level, names, paces, keep=args.runners_up, refine=not args.no_refine), paces))
     return 0
