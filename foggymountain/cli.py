@@ -38,16 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         module = _module(name)
-        if module is None:
-            continue
         command = sub.add_parser(name, help=help_text, description=help_text)
         module.add_parser(command)
     return parser
 
 
 def _module(name: str):
-    spec = importlib.util.find_spec(f"foggymountain.commands.{name.replace('-', '_')}")
-    return importlib.import_module(spec.name) if spec else None
+    return importlib.import_module(f"foggymountain.commands.{name}")
 
 
 def main(argv: list[str] | None = None) -> int:
