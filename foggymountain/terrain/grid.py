@@ -302,7 +302,7 @@ def evaluate_grid(landscape, plane: Plane, columns: int, rows: int, bands: int =
     return Grid(plane, columns, rows, a, b, heights, levels, band_of(heights, levels))
 
 
-REFERENCE_PIXELS = 96  # the grid whose heights fix a map's contour levels, whatever its size
+REFERENCE_PIXELS = 64  # the grid whose heights fix a map's contour levels, whatever its size
 
 
 class TerrainMap:

@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -31,7 +32,6 @@ from foggymountain.ui.widgets.reveal_fit import FitChart
 from foggymountain.ui.widgets.reveal_heights import HeightsChart
 from foggymountain.ui.widgets.reveal_legend import RevealLegend, WalkerKey
 from foggymountain.ui.widgets.reveal_trail import TrailEvents
-from foggymountain.ui.widgets.reveal_walkers import look_of
 from foggymountain.ui.widgets.reveal_words import WordPredictions
 from foggymountain.ui.widgets.scoreboard import Scoreboard, stars_text
 
@@ -145,6 +145,10 @@ class RevealScreen(Screen):
         text-style: bold;
         margin: 0 0 1 0;
     }
+    .reveal-hint {
+        color: $text-muted;
+        height: auto;
+    }
     #trail Markdown {
         margin: 1 0 0 0;
         padding: 0;
@@ -199,25 +203,27 @@ class RevealScreen(Screen):
                             yield self._fit_key()
                     with VerticalScroll(id="map-side"):
                         yield self._legend()
-                        yield ReplayPanel(self.race.walkers, id="map-insides").data_bind(RevealScreen.step)
+                        yield Lazy(ReplayPanel(self.race.walkers, id="map-insides").data_bind(RevealScreen.step))
+            # Only the map is needed for the first paint: the other views mount right after it.
             if level.kind == "fit":
-                with TabPane("Data", id="tab-data"), Vertical(classes="reveal-chart"):
+                with TabPane("Data", id="tab-data"), Lazy(Vertical(classes="reveal-chart")):
                     yield FitChart(level, self._compared(), id="fit-chart").data_bind(RevealScreen.step)
                     yield self._fit_key()
             if level.kind == "next-token":
-                with TabPane("Words", id="tab-words"), VerticalScroll():
+                with TabPane("Words", id="tab-words"), Lazy(VerticalScroll()):
                     yield WordPredictions(level, self._compared(), id="words").data_bind(RevealScreen.step)
-            with TabPane("Heights", id="tab-heights"), Horizontal(classes="reveal-row"):
+            with TabPane("Heights", id="tab-heights"), Lazy(Horizontal(classes="reveal-row")):
                 with Vertical(classes="reveal-chart"):
                     yield HeightsChart(self.race.walkers, goal=level.goal, id="heights").data_bind(RevealScreen.step)
-                    yield WalkerKey(self.race.walkers, (("─", "#78c878", "goal"), ("│", "#9696aa", "now")))
+                    yield WalkerKey(self.race.walkers, (("─", "bold green", "goal"), ("│", "#9696aa", "now")))
                 yield ReplayPanel(self.race.walkers, id="heights-side").data_bind(RevealScreen.step)
-            with TabPane("Scoreboard", id="tab-board"), Vertical(id="board"):
+            with TabPane("Scoreboard", id="tab-board"), Lazy(Vertical(id="board")):
                 yield Static(self._board_summary(), id="board-summary")
                 yield Scoreboard(result, id="scoreboard")
-            with TabPane("Trail", id="tab-trail"), VerticalScroll(id="trail"):
+            with TabPane("Trail", id="tab-trail"), Lazy(VerticalScroll(id="trail")):
                 yield Static("What happened on your trail", classes="reveal-heading")
                 yield TrailEvents(result.events, id="events")
+                yield Static("Enter on an event replays its step on the map.", classes="reveal-hint")
                 if level.debrief.strip():
                     yield Markdown(level.debrief, id="debrief")
         yield ReplayTimeline(self.last_step, tuple(e.step for e in result.events), id="timeline").data_bind(
@@ -234,8 +240,8 @@ class RevealScreen(Screen):
         return [self.race.player, self.best_racer]
 
     def _fit_key(self) -> WalkerKey:
-        best = self.best_racer
-        return WalkerKey([self.race.player], (("o", "#c8c8d2", "data"), (look_of(best).glyph, f"bold {look_of(best).colour}", f"{best.label} (best racer)")))
+        return WalkerKey([self.race.player, self.best_racer], (("o", "bold", "data"),),
+                         notes={self.best_racer.name: " (best racer)"})
 
     def _map_frame(self) -> Container:
         level = self.level

@@ -8,6 +8,8 @@ replay step changes.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from rich.color import Color
 from rich.segment import Segment
@@ -58,7 +60,7 @@ class HeatMap(Widget):
         self.scale = scale or mountain(terrain.bands)
         self._lines: list[Strip] | None = None
         self._styles: dict[tuple, Style] = {}
-        self.painted = False  # set by the first render_line (for timing the reveal)
+        self.painted_at: float | None = None  # perf_counter() of the first painted line (benchmarks)
 
     # ---- what the map shows
 
@@ -100,9 +102,10 @@ class HeatMap(Widget):
         self._styles.clear()
 
     def render_line(self, y: int) -> Strip:
-        self.painted = True
         if self._lines is None or len(self._lines) != self.size.height:
             self._lines = self._build()
+        if self.painted_at is None:
+            self.painted_at = time.perf_counter()
         return self._lines[y] if 0 <= y < len(self._lines) else Strip.blank(self.size.width)
 
     # ---- drawing

@@ -14,7 +14,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from foggymountain.race import Walk
-from foggymountain.ui.widgets.reveal_walkers import badge
+from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark
 
 # What a racer's memory is called on screen, in the order shown.
 MEMORY = (
@@ -71,11 +71,15 @@ class ReplayPanel(VerticalScroll):
         yield self._body
 
     def on_mount(self) -> None:
-        self._body.update(self._content())
+        self._redraw()
+        follow_theme(self, self._redraw)
 
     def watch_step(self) -> None:
         if self.is_mounted:
-            self._body.update(self._content())
+            self._redraw()
+
+    def _redraw(self) -> None:
+        self._body.update(self._content())
 
     def _content(self) -> Group:
         step = self.step
@@ -84,7 +88,7 @@ class ReplayPanel(VerticalScroll):
             parts = [Text.assemble((f"Step {step}", "bold"), (": the end. ← steps back through the race", "dim"))]
         for walk in self.walkers:
             parts.append(Text(""))
-            parts.append(badge(walk))
+            parts.append(badge(walk, dark=is_dark(self)))
             parts.append(self._block(walk, step))
         return Group(*parts)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
 from foggymountain.race import Walk
 from foggymountain.terrain.grid import profile
-from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, look_of
+from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, is_dark, look_of, theme_rgb
 
 GROUND_COLOUR = (150, 170, 190)
 
@@ -23,10 +25,14 @@ class CurveChart(PlotextPlot):
         self.level = level
         self.walkers = walkers
         self.xs, self.heights = profile(level.landscape, 400)
+        self.painted_at: float | None = None  # perf_counter() of the first paint (benchmarks)
 
     def render(self):
         self._draw()
-        return super().render()
+        drawn = super().render()
+        if self.painted_at is None:
+            self.painted_at = time.perf_counter()
+        return drawn
 
     def _draw(self) -> None:
         plt = self.plt
@@ -45,11 +51,11 @@ class CurveChart(PlotextPlot):
             xs, hs = walk.path[: last + 1, 0], walk.heights[: last + 1]
             keep = np.isfinite(xs) & np.isfinite(hs) & (xs >= low) & (xs <= high)
             look = look_of(walk)
-            plt.scatter(xs[keep][:-1].tolist(), hs[keep][:-1].tolist(), marker=look.glyph, color=look.rgb)
+            plt.scatter(xs[keep][:-1].tolist(), hs[keep][:-1].tolist(), marker=look.glyph, color=look.rgb_on(is_dark(self)))
             if keep.any():
                 now.append((look, float(xs[keep][-1]), float(hs[keep][-1])))
         floor = level.minimum
-        plt.scatter([float(level.start[0])], [level.start_height], marker=START_GLYPH, color=(255, 255, 255))
-        plt.scatter([float(floor.point[0])], [floor.height], marker=FLOOR_GLYPH, color=(255, 255, 255))
+        plt.scatter([float(level.start[0])], [level.start_height], marker=START_GLYPH, color=theme_rgb(self))
+        plt.scatter([float(floor.point[0])], [floor.height], marker=FLOOR_GLYPH, color=theme_rgb(self))
         for look, x, h in now:  # where each walker is at this step, in reverse video as on the map
             plt.text(look.glyph, x=x, y=h, color=(0, 0, 0), background=look.rgb, style="bold")

@@ -8,9 +8,8 @@ from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
 from foggymountain.race import Walk
-from foggymountain.ui.widgets.reveal_walkers import look_of
+from foggymountain.ui.widgets.reveal_walkers import is_dark, look_of, theme_rgb
 
-DATA_COLOUR = (200, 200, 210)
 DATA_GLYPH = "o"
 SAMPLES = 80
 
@@ -66,11 +65,11 @@ class FitChart(PlotextPlot):
             if not keep.any():
                 continue
             look = look_of(walk)
-            plt.plot(self.xs[keep].tolist(), ys[keep].tolist(), marker="braille", color=look.rgb)
+            plt.plot(self.xs[keep].tolist(), ys[keep].tolist(), marker="braille", color=look.rgb_on(is_dark(self)))
             # Name each line with the walker's glyph (readable without colour), apart from each other.
             at = np.flatnonzero(keep)[int((0.9 - 0.15 * len(labels)) * (keep.sum() - 1))]
             labels.append((look, float(self.xs[at]), float(ys[at])))
-        plt.scatter(landscape.data[self.column].tolist(), target.tolist(), marker=DATA_GLYPH, color=DATA_COLOUR)
+        plt.scatter(landscape.data[self.column].tolist(), target.tolist(), marker=DATA_GLYPH, color=theme_rgb(self))
         for look, x, y in labels:
             plt.text(look.glyph, x=x, y=y, color=(0, 0, 0), background=look.rgb, style="bold")
 

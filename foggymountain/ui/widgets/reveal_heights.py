@@ -8,9 +8,8 @@ from textual_plotext import PlotextPlot
 
 from foggymountain.race import Walk
 from foggymountain.terrain.grid import HeightAxis
-from foggymountain.ui.widgets.reveal_walkers import look_of
+from foggymountain.ui.widgets.reveal_walkers import is_dark, look_of, theme_rgb
 
-GOAL_COLOUR = (120, 200, 120)
 STEP_COLOUR = (150, 150, 170)
 
 
@@ -45,9 +44,10 @@ class HeightsChart(PlotextPlot):
             steps = np.arange(len(heights))
             keep = np.isfinite(heights) & ((heights > 0) | (not axis.log))
             look = look_of(walk)
-            plt.plot(steps[keep].tolist(), heights[keep].tolist(), marker=look.glyph, color=look.rgb)
+            plt.plot(steps[keep].tolist(), heights[keep].tolist(), marker=look.glyph, color=look.rgb_on(is_dark(self)))
         goal = float(axis.plotted(self.goal))
         if not axis.log or goal > 0:
-            plt.horizontal_line(goal, color=GOAL_COLOUR)
-            plt.text("goal", x=max(last, 1) * 0.02, y=goal, color=GOAL_COLOUR, alignment="left")
+            green = theme_rgb(self, "success", (120, 200, 120))
+            plt.horizontal_line(goal, color=green)
+            plt.text("goal", x=max(last, 1) * 0.02, y=goal, color=green, alignment="left")
         plt.vertical_line(self.step, color=STEP_COLOUR)

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Walk
 from foggymountain.terrain.grid import ColourScale
-from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, badge, height_at, look_of
+from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, badge, chip, follow_theme, height_at, is_dark
 
 STATUS_WORDS = {REACHED: ("reached", "green"), FELL_OFF: ("fell off", "red"), DIVERGED: ("diverged", "red")}
 
@@ -45,6 +45,7 @@ class RevealLegend(Static):
 
     def on_mount(self) -> None:
         self.update(self._content())
+        follow_theme(self, lambda: self.update(self._content()))
 
     def watch_step(self) -> None:
         if self.is_mounted:
@@ -62,12 +63,12 @@ class RevealLegend(Static):
                 right = Text(word, style=colour)
             else:
                 right = Text(height_text(height), style="bold green" if height <= self.goal else "")
-            table.add_row(badge(walk), right)
+            table.add_row(badge(walk, dark=is_dark(self)), right)
         parts: list = [Text("height (loss) at this step", style="dim"), table]
         sample = self.walkers[-1]
         parts += [
             Text(""),
-            Text.assemble((look_of(sample).glyph, f"bold black on {look_of(sample).colour}"), " where each walker is now"),
+            Text.assemble(chip(sample), " where each walker is now"),
             Text.assemble((START_GLYPH, "bold"), " start"),
             Text.assemble((FLOOR_GLYPH, "bold"), " valley floor ", (height_text(self.floor_height), "dim"), (" (minimum)", "dim")),
         ]
@@ -101,12 +102,23 @@ class WalkerKey(Static):
     }
     """
 
-    def __init__(self, walkers: list[Walk], extra: tuple[tuple[str, str, str], ...] = (), *, id: str | None = None) -> None:
+    def __init__(self, walkers: list[Walk], extra: tuple[tuple[str, str, str], ...] = (), *,
+                 notes: dict[str, str] | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.walkers = walkers
+        self.extra = extra  # (glyph, style, words)
+        self.notes = notes or {}
+
+    def on_mount(self) -> None:
+        self.update(self._content())
+        follow_theme(self, lambda: self.update(self._content()))
+
+    def _content(self) -> Text:
         line = Text()
-        for walk in walkers:
-            line.append_text(badge(walk, bold=False))
-            line.append("  ")
-        for glyph, style, words in extra:
+        for walk in self.walkers:
+            line.append_text(badge(walk, dark=is_dark(self), bold=False))
+            line.append(self.notes.get(walk.name, "") + "  ", style="dim")
+        for glyph, style, words in self.extra:
             line.append(glyph, style=style)
             line.append(f" {words}  ", style="dim")
-        super().__init__(line, id=id)
+        return line

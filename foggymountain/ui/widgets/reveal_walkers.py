@@ -13,38 +13,59 @@ FLOOR_GLYPH = "✕"
 TRAIL_DOT = "·"
 
 
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
 @dataclass(frozen=True)
 class WalkerLook:
+    """A glyph, a bright colour for the map and dark themes, and a deeper one for light themes.
+    Terminals with fewer colours get Rich's nearest."""
+
     glyph: str
-    colour: str  # truecolor hex; terminals with fewer colours get Rich's nearest
+    colour: str
+    light_colour: str
 
     @property
     def rgb(self) -> tuple[int, int, int]:
-        return int(self.colour[1:3], 16), int(self.colour[3:5], 16), int(self.colour[5:7], 16)
+        return _rgb(self.colour)
+
+    def on(self, dark: bool) -> str:
+        """The colour to write with on a dark or a light background."""
+        return self.colour if dark else self.light_colour
+
+    def rgb_on(self, dark: bool) -> tuple[int, int, int]:
+        return _rgb(self.on(dark))
 
 
-# Warm, saturated colours that stand apart from the map's blue-green-yellow scale.
+# Warm, saturated colours that stand apart from the map's blue-green-tan scale.
 LOOKS: dict[str, WalkerLook] = {
-    "player": WalkerLook("●", "#ffffff"),
-    "sgd": WalkerLook("s", "#ff5f5f"),
-    "momentum": WalkerLook("m", "#ffaf00"),
-    "nesterov": WalkerLook("n", "#ffd75f"),
-    "adagrad": WalkerLook("g", "#5fd7ff"),
-    "rmsprop": WalkerLook("r", "#afafff"),
-    "adam": WalkerLook("a", "#ff5fd7"),
-    "adamw": WalkerLook("w", "#d787ff"),
+    "player": WalkerLook("●", "#ffffff", "#1f2a33"),
+    "sgd": WalkerLook("s", "#ff5f5f", "#c62828"),
+    "momentum": WalkerLook("m", "#ffaf00", "#b36b00"),
+    "nesterov": WalkerLook("n", "#ffd75f", "#8a6d00"),
+    "adagrad": WalkerLook("g", "#5fd7ff", "#00708a"),
+    "rmsprop": WalkerLook("r", "#afafff", "#4b4bb3"),
+    "adam": WalkerLook("a", "#ff5fd7", "#b0007a"),
+    "adamw": WalkerLook("w", "#d787ff", "#7b2fb3"),
 }
-_SPARE = WalkerLook("?", "#d0d0d0")
+_SPARE = WalkerLook("?", "#d0d0d0", "#505050")
 
 
 def look_of(walk: Walk) -> WalkerLook:
     return LOOKS.get(walk.name, _SPARE)
 
 
-def badge(walk: Walk, *, bold: bool = True) -> Text:
-    """`● You` in the walker's colour."""
+def badge(walk: Walk, *, dark: bool = True, bold: bool = True) -> Text:
+    """`● You` in the walker's colour (for a dark or a light theme)."""
+    colour = look_of(walk).on(dark)
+    return Text.assemble((look_of(walk).glyph, f"bold {colour}"), " ", (walk.label, f"{'bold ' if bold else ''}{colour}"))
+
+
+def chip(walk: Walk) -> Text:
+    """The walker's glyph in reverse video, as it marks the walker's place on the map."""
     look = look_of(walk)
-    return Text.assemble((look.glyph, f"bold {look.colour}"), " ", (walk.label, f"{'bold ' if bold else ''}{look.colour}"))
+    return Text(look.glyph, style=f"bold #000000 on {look.colour}")
 
 
 def position_at(walk: Walk, step: int):
@@ -54,3 +75,26 @@ def position_at(walk: Walk, step: int):
 
 def height_at(walk: Walk, step: int) -> float:
     return float(walk.heights[min(max(step, 0), len(walk.heights) - 1)])
+
+
+def is_dark(widget) -> bool:
+    """Is the app's theme dark? (Walker colours have a bright and a deep variant.)"""
+    try:
+        return bool(widget.app.current_theme.dark)
+    except Exception:  # noqa: BLE001 - no app yet: the map's own colours are for dark ground
+        return True
+
+
+def follow_theme(widget, redraw) -> None:
+    """Call `redraw()` whenever the app's theme changes (light <-> dark)."""
+    widget.watch(widget.app, "theme", lambda _theme: redraw(), init=False)
+
+
+def theme_rgb(widget, variable: str = "foreground", fallback=(220, 220, 220)) -> tuple[int, int, int]:
+    """A colour of the app's theme (`foreground`, `success`...) as RGB, for charts."""
+    from textual.color import Color
+
+    try:
+        return Color.parse(widget.app.theme_variables[variable]).rgb
+    except Exception:  # noqa: BLE001 - not mounted yet, or a theme without it
+        return fallback

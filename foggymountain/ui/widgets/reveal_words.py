@@ -8,7 +8,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from foggymountain.race import Walk
-from foggymountain.ui.widgets.reveal_walkers import badge
+from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark
 
 TOP_WORDS = 3
 
@@ -47,6 +47,7 @@ class WordPredictions(Static):
 
     def on_mount(self) -> None:
         self.update(self._content())
+        follow_theme(self, lambda: self.update(self._content()))
 
     def watch_step(self) -> None:
         if self.is_mounted:
@@ -57,7 +58,7 @@ class WordPredictions(Static):
         parts: list = [Text.assemble(("Which word comes next?", "bold"), (f"  at step {self.step}", "dim"))]
         for walk in self.walkers:
             point = walk.path[min(self.step, walk.steps)]
-            parts += [Text(""), Text.assemble(badge(walk), (" (best racer)" if walk.name != "player" else "", "dim"))]
+            parts += [Text(""), Text.assemble(badge(walk, dark=is_dark(self)), (" (best racer)" if walk.name != "player" else "", "dim"))]
             parts += [prediction_line(landscape, point, word) for word in self.prompts]
         parts += [Text(""), Text("The valley floor (the best any model can do)", style="bold green")]
         parts += [prediction_line(landscape, self.level.minimum.point, word) for word in self.prompts]

@@ -9,7 +9,7 @@ from textual.widgets import DataTable
 
 from foggymountain.optimizers import HYPERPARAMETERS
 from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Race
-from foggymountain.ui.widgets.reveal_walkers import badge
+from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark
 
 STATUS = {
     REACHED: ("reached the floor", "bold green"),
@@ -58,7 +58,12 @@ class Scoreboard(DataTable):
         self.race = race
 
     def on_mount(self) -> None:
+        self._fill()
+        follow_theme(self, self._fill)
+
+    def _fill(self) -> None:
         race = self.race
+        self.clear(columns=True)
         self.add_columns("", "Walker", "Status", "Height", "Steps", "Walked", "Stars / settings")
         winner = race.winner
         for rank, walk in enumerate(race.ranking, start=1):
@@ -70,7 +75,7 @@ class Scoreboard(DataTable):
             extra = stars_text(race.stars) if walk.name == "player" else Text(settings_text(walk.name, walk.hyperparameters), style="dim")
             cells = [
                 place,
-                badge(walk),
+                badge(walk, dark=is_dark(self)),
                 Text(word, style=colour),
                 Text(number(walk.final_height).rjust(6)),
                 Text(("—" if steps is None else str(steps)).rjust(5)),
