@@ -62,14 +62,28 @@ def write_atomically(path: Path, text: str, *, backup: bool = False, replace: bo
         if replace:
             os.replace(temporary, path)
         else:
-            os.link(temporary, path)  # fails if `path` exists: never clobber
-            os.unlink(temporary)
+            _place_new(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
     _fsync_folder(folder)
     return path
+
+
+def _place_new(temporary: Path, path: Path) -> None:
+    """Move `temporary` to `path`, which must not exist (FileExistsError if it does)."""
+    try:
+        os.link(temporary, path)  # atomic, and fails if `path` exists
+    except FileExistsError:
+        raise
+    except OSError:
+        # No hard links here (FAT, some network shares): reserve the name, then swap the content in.
+        # A reader may briefly see the empty reserved file; never a half-written one.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        os.replace(temporary, path)
+        return
+    os.unlink(temporary)
 
 
 def _write_temporary(folder: Path, name: str, data: bytes) -> Path:
@@ -126,7 +140,10 @@ def locked(lock_path: Path) -> Iterator[None]:
         except ImportError:  # Windows
             fcntl = None
         if fcntl is not None:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            except OSError:
+                pass  # a file system without locks (some network shares): merge anyway, unlocked
         else:
             import msvcrt
 

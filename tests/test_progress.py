@@ -209,3 +209,16 @@ def test_two_copies_writing_at_once_lose_no_level(tmp_path):
     progress = Progress.load("ada", tmp_path)
     assert progress.warnings == []
     assert set(progress.levels) == {f"{p}{i}" for p in "ab" for i in range(6)}
+
+
+def test_a_file_system_without_locks_still_saves(tmp_path, races, monkeypatch):
+    fcntl = pytest.importorskip("fcntl")
+    level, good, _ = races
+
+    def no_locks(*args):
+        raise OSError(37, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    progress = Progress.load("ada", tmp_path)
+    progress.record(level.id, good)
+    assert Progress.load("ada", tmp_path).stars(level.id) == good.stars

@@ -178,3 +178,16 @@ def test_report_on_a_missing_or_empty_folder(tmp_path, capsys):
     assert "No results yet" in capsys.readouterr().out
     assert main(["report", str(tmp_path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"levels": [], "overall": [], "warnings": []}
+
+
+def test_without_hard_links_a_result_is_still_written_and_never_overwrites(tmp_path, hikes, monkeypatch):
+    _, good, _ = hikes
+
+    def no_links(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    first = write_result(tmp_path, "ada", good)
+    second = write_result(tmp_path, "ada", good)
+    assert first != second and read_result(first).player == read_result(second).player == "ada"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
