@@ -28,8 +28,8 @@ from foggymountain.ui.screens.hike import HikeScreen
 from foggymountain.ui.screens.level_select import LevelSelectScreen
 from foggymountain.ui.screens.too_small import TooSmallScreen
 
-# Below this the hike screen cannot show the slope, the plan and the logbook at once.
-MIN_WIDTH, MIN_HEIGHT = 60, 20
+# Below this the hike screen cannot show the compass, the plan and the logbook at once.
+MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 FOGGY_DARK = Theme(
     name="foggy-dark",
@@ -151,6 +151,7 @@ class FoggyApp(App[None]):
         self.progress_dir = Path(progress_dir) if progress_dir else None
         self.watching = watch
         self.entries: list[LevelEntry] = []
+        self.last_opened: Path | None = None  # the level whose briefing was shown last
         self.campaign_problem = ""
         self.progress: Any = None
         self._progress_warning = ""

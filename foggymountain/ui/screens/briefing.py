@@ -6,7 +6,6 @@ A level that does not load shows its problems here (file:line:col and a hint) in
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -16,6 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
+from foggymountain.ui.widgets.fact_rows import fact_rows
 from foggymountain.ui.widgets.problem_list import problems_content
 from foggymountain.ui.widgets.words import best_text, number, stars_text
 
@@ -23,19 +23,7 @@ if TYPE_CHECKING:
     from foggymountain.ui.app import LevelEntry
 
 
-LABEL_WIDTH = 10
 FACTS_WIDTH = 36
-
-
-def fact_rows(rows: list[tuple[str, str, str]]) -> Content:
-    """`label  value` rows, long values wrapped under the value column."""
-    lines = []
-    for label, value, style in rows:
-        wrapped = textwrap.wrap(value, FACTS_WIDTH - LABEL_WIDTH) or [""]
-        for k, part in enumerate(wrapped):
-            head = Content.styled(f"{label if k == 0 else '':<{LABEL_WIDTH}}", "bold")
-            lines.append(head + Content.styled(part, style) if style else head + Content(part))
-    return Content("\n").join(lines)
 
 
 class BriefingScreen(Screen):
@@ -74,6 +62,7 @@ class BriefingScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.app.last_opened = self.entry.path
         self.title = self.entry.title
         level = self.entry.level
         self.sub_title = f"briefing · {level.chapter}" if level and level.chapter else "briefing"
@@ -112,7 +101,7 @@ class BriefingScreen(Screen):
         stars = app.stars(level.id) if hasattr(app, "stars") else 0
         best = app.best(level.id) if hasattr(app, "best") else None
         rows.append(("so far", f"{stars_text(stars)} {best_text(best)}", ""))
-        return fact_rows(rows)
+        return fact_rows(rows, FACTS_WIDTH)
 
     def problems(self) -> Content:
         return problems_content(self.entry.path, self.entry.problems)

@@ -78,12 +78,12 @@ class HikeScreen(Screen):
                         panel.border_subtitle = "≈ estimate from a mini-batch"
                         panel.add_class("-noisy")
                     yield SlopeGauge(id="slope")
-                with Vertical(id="altimeter-panel", classes="" if level.show_height else "-none") as altimeter:
-                    altimeter.border_title = "altimeter: height (loss)"
-                    yield Altimeter(id="altimeter")
-                with Vertical(id="plan-panel") as plan:
-                    plan.border_title = "your next step"
-                    yield StepPlan(id="plan")
+                altimeter = Altimeter(id="altimeter-panel")
+                altimeter.border_title = "altimeter: height (loss)"
+                yield altimeter
+                plan = StepPlan(id="plan-panel")
+                plan.border_title = "your next step"
+                yield plan
             with Vertical(id="logbook-panel") as logbook:
                 logbook.border_title = "logbook"
                 yield Logbook(id="logbook")

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from foggymountain.level import CONCEPTS
+from foggymountain.ui.widgets.fact_rows import fact_rows
 from foggymountain.ui.widgets.problem_list import problems_content
 from foggymountain.ui.widgets.words import best_text, stars_text
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from foggymountain.ui.app import LevelEntry
 
 TITLE_ROOM = 24
+CARD_WIDTH = 34
 
 
 class LevelSelectScreen(Screen):
@@ -47,15 +49,21 @@ class LevelSelectScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "choose a level"
-        self.refresh_entries(first_time=True)
+        self.refresh_entries()
         self.query_one("#levels", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.refresh_entries()
 
     # ---- the list
 
-    def refresh_entries(self, first_time: bool = False) -> None:
+    def refresh_entries(self) -> None:
         levels = self.query_one("#levels", OptionList)
-        keep = levels.highlighted_option.id if levels.highlighted_option else None
         entries: list[LevelEntry] = self.app.entries
+        keep = levels.highlighted_option.id if levels.highlighted_option else None
+        opened = getattr(self.app, "last_opened", None)
+        keep = next((str(i) for i, e in enumerate(entries) if e.path == opened), keep)
         options: list[Option] = []
         chapter = None
         for index, entry in enumerate(entries):
@@ -110,10 +118,15 @@ class LevelSelectScreen(Screen):
         level = entry.level
         index = self.app.entries.index(entry) + 1
         n = level.dimensions
+        width = max(24, self.query_one("#level-card", Static).size.width or CARD_WIDTH)
         ground = {1: "a line, 1 direction", 2: "a map, 2 directions"}.get(n, f"{n} weights: you choose the pace")
-        feel = "a noisy slope (mini-batch)" if level.noisy else "the exact slope"
-        feel += ", an altimeter" if level.show_height else ", no altimeter"
-        stars = self.app.stars(level.id)
+        rows = [
+            ("ground", ground, ""),
+            ("feel", "a noisy slope (mini-batch)" if level.noisy else "the exact slope", ""),
+            ("", "and an altimeter" if level.show_height else "no altimeter", ""),
+            ("budget", f"{level.budget} steps, par {level.par}", ""),
+            ("best", f"{stars_text(self.app.stars(level.id))} {best_text(self.app.best(level.id))}", "$accent"),
+        ]
         parts = [
             Content.styled(level.title, "bold $accent"),
             Content.styled(f"\n{level.chapter + ' · ' if level.chapter else ''}level {index} of {len(self.app.entries)}\n\n",
@@ -121,15 +134,10 @@ class LevelSelectScreen(Screen):
         ]
         if level.concepts:
             parts.append(Content.styled("You will learn\n", "bold"))
-            for concept in level.concepts:
-                parts.append(Content.assemble("• ", CONCEPTS.get(concept, concept), "\n"))
-            parts.append(Content("\n"))
-        parts.append(Content.from_markup(
-            f"[b]ground[/b]  {ground}\n[b]feel[/b]    $feel\n[b]budget[/b]  {level.budget} steps, par {level.par}\n\n",
-            feel=feel))
-        parts.append(Content.assemble(("best    ", "bold"), (stars_text(stars), "$accent"), " ",
-                                      best_text(self.app.best(level.id)), "\n\n"))
-        parts.append(Content.from_markup("[$text-muted]Enter: read the briefing[/]"))
+            lessons = [("•", CONCEPTS.get(concept, concept), "") for concept in level.concepts]
+            parts.append(fact_rows(lessons, width, label_width=2) + Content("\n\n"))
+        parts.append(fact_rows(rows, width, label_width=8))
+        parts.append(Content.from_markup("\n\n[$text-muted]Enter: read the briefing[/]"))
         return Content("").join(parts)
 
     def nothing_to_play(self) -> Content:

@@ -23,6 +23,7 @@ class Altimeter(Vertical):
         if not hike.level.show_height:
             reading.update(Content.from_markup("[$warning]none here:[/] [$text-muted]you feel only the slope[/]"))
             trace.display = False
+            self.add_class("-none")
             return
         heights = hike.heights
         text = f"height [b]{number(hike.height)}[/b]"
@@ -36,3 +37,16 @@ class Altimeter(Vertical):
                 text += "   [$text-muted]level[/]"
         reading.update(Content.from_markup(text))
         trace.data = list(heights)
+        goal = _goal(hike.level)
+        if goal is not None:
+            reached = hike.height <= goal
+            self.border_subtitle = (f"✓ at goal (≤ {number(goal)}): c to camp" if reached
+                                    else f"goal: height ≤ {number(goal)}")
+            self.set_class(reached, "-reached")
+
+
+def _goal(level) -> float | None:
+    try:
+        return float(level.goal)
+    except Exception:  # noqa: BLE001 - no goal shown rather than no game
+        return None

@@ -11,7 +11,7 @@ from foggymountain.ui.widgets.words import number
 def position_cell(point: np.ndarray) -> str:
     if len(point) <= 2:
         return ", ".join(number(v) for v in point)
-    return f"{number(point[0])}, {number(point[1])}, …"
+    return f"{number(point[0])}, …"
 
 
 def slope_cell(slope: np.ndarray) -> str:

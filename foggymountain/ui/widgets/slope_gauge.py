@@ -16,7 +16,7 @@ from foggymountain.ui.widgets.words import arrow, compass_name, number, slope_an
 
 COMPASS_HALF_WIDTH, COMPASS_HALF_HEIGHT = 8, 4  # terminal cells are about twice as tall as wide
 LINE_OF = {"E": "─", "W": "─", "N": "│", "S": "│", "NE": "╱", "SW": "╱", "NW": "╲", "SE": "╲"}
-BAR_HALF = 8
+BAR_HALF = 6
 MOST_BARS = 40
 
 
@@ -126,7 +126,7 @@ class SlopeGauge(Static):
         steepness = hike.steepness
         order = np.argsort(-np.abs(slope), kind="stable")
         biggest = float(np.max(np.abs(slope))) if len(slope) else 0.0
-        width = min(12, max(len(n) for n in names))
+        width = min(10, max(len(n) for n in names))
         lines = [
             Content.from_markup(
                 f"size [b]{number(steepness)}[/b]  [$text-muted]{steepness_word(steepness)}, "

@@ -27,25 +27,32 @@ def off_downhill(hike) -> float | None:
 
 
 class StepPlan(Static):
+    """A bordered panel; its subtitle says how the heading compares with straight downhill."""
+
     def show(self, hike) -> None:
         n = hike.level.dimensions
         off = off_downhill(hike)
-        if off is None:
-            verdict = "[$text-muted]flat: no downhill[/]"
+        if hike.pace_only:
+            verdict, mood = "", ""
+        elif off is None:
+            verdict, mood = "flat ground: no downhill", ""
         elif off < 1:
-            verdict = "[$success]downhill ✓[/]"
+            verdict, mood = "✓ straight downhill", "-downhill"
         elif off < 90:
-            verdict = f"[$text-muted]{off:.0f}° off downhill[/]"
+            verdict, mood = f"{off:.0f}° off downhill", "-off"
         else:
-            verdict = f"[$error]uphill! {off:.0f}° off[/]"
+            verdict, mood = "✗ uphill!" if n == 1 else f"✗ uphill! {off:.0f}° off downhill", "-uphill"
+        self.border_subtitle = verdict
+        for name in ("-downhill", "-off", "-uphill"):
+            self.set_class(name == mood, name)
         lines = []
         if n == 1:
             name = hike.level.variables[0]
             facing = f"→ right (+{name})" if hike.heading[0] > 0 else f"← left (−{name})"
-            lines.append(f"facing [b]{facing}[/b]  {verdict}")
+            lines.append(f"facing [b]{facing}[/b]")
         elif n == 2:
             degrees = hike.heading_degrees
-            lines.append(f"heading [b]{degrees:.0f}° {arrow(degrees)} {compass_name(degrees)}[/b]  {verdict}")
+            lines.append(f"heading [b]{degrees:.0f}° {arrow(degrees)} {compass_name(degrees)}[/b]")
         else:
             lines.append("heading [b]always straight downhill[/b]")
         pace = hike.planned_pace
