@@ -88,6 +88,24 @@ def xterm_index(rgb) -> int:
     return 16 + int(np.argmin(((_XTERM_LAB - lab) ** 2).sum(axis=1)))
 
 
+def xterm_scale(rgbs) -> tuple[int, ...]:
+    """xterm-256 colours for an ordered scale, keeping its order: each is the closest (lightness
+    weighted double) among the colours lighter than the one before, so the scale still reads
+    low to high with 256 colours. Neighbours share a colour only when nothing lighter is left."""
+    chosen: list[int] = []
+    last = -math.inf
+    weights = np.array([2.0, 1.0, 1.0])
+    for rgb in np.asarray(rgbs, float).reshape(-1, 3):
+        distance = (((_XTERM_LAB - _srgb_to_lab(rgb)) * weights) ** 2).sum(axis=1)
+        lighter = _XTERM_LAB[:, 0] > last + 1.0
+        if not lighter.any():
+            lighter = _XTERM_LAB[:, 0] >= last
+        index = int(np.argmin(np.where(lighter, distance, np.inf)))
+        chosen.append(16 + index)
+        last = float(_XTERM_LAB[index, 0])
+    return tuple(chosen)
+
+
 @dataclass(frozen=True)
 class ColourScale:
     """`count` colours from low (dark) to high (light); `hex` for truecolor, `xterm` for 256."""
@@ -110,7 +128,7 @@ class ColourScale:
         return cls(
             rgb=triples,
             hex=tuple("#{:02x}{:02x}{:02x}".format(*row) for row in triples),
-            xterm=tuple(xterm_index(row) for row in triples),
+            xterm=xterm_scale(triples),
         )
 
 

@@ -58,6 +58,7 @@ class HeatMap(Widget):
         self.floor = None if floor is None else np.asarray(floor, float)
         self.start = None if start is None else np.asarray(start, float)
         self.scale = scale or mountain(terrain.bands)
+        self._xterm = dict(zip(self.scale.rgb, self.scale.xterm))
         self._lines: list[Strip] | None = None
         self._styles: dict[tuple, Style] = {}
         self.painted_at: float | None = None  # perf_counter() of the first painted line (benchmarks)
@@ -112,7 +113,8 @@ class HeatMap(Widget):
 
     def _colour(self, rgb: tuple[int, int, int]) -> Color:
         if self.app.console.color_system in ("256", "standard", "windows"):
-            return Color.from_ansi(xterm_index(rgb))
+            # The scale's own xterm colours keep the bands in order; anything else, the nearest.
+            return Color.from_ansi(self._xterm.get(rgb) or xterm_index(rgb))
         return Color.from_rgb(*rgb)
 
     def _style(self, fg, bg, bold: bool = False) -> Style:
