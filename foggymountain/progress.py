@@ -244,14 +244,19 @@ def better(a: dict | None, b: dict | None) -> dict | None:
 
 
 def result_key(result: dict):
-    steps_to_goal = result.get("steps_to_goal")
-    height = result.get("final_height")
-    return (
-        -int(result.get("stars") or 0),
-        steps_to_goal if isinstance(steps_to_goal, int) else math.inf,
-        height if isinstance(height, (int, float)) else math.inf,
-        int(result.get("steps") or 0),
-    )
+    """Sort key of a result, smallest best. Tolerates hand-edited values of the wrong type."""
+
+    def number(key: str, missing: float) -> float:
+        value = result.get(key)
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        return value if ok else missing
+
+    return (-number("stars", 0), number("steps_to_goal", math.inf), number("final_height", math.inf), number("steps", 0))
+
+
+def _stars(entry: dict) -> int:
+    stars = entry.get("stars")
+    return stars if isinstance(stars, int) and not isinstance(stars, bool) and 0 <= stars <= 3 else 0
 
 
 def merge_level(a: dict | None, b: dict | None) -> dict:
@@ -259,7 +264,7 @@ def merge_level(a: dict | None, b: dict | None) -> dict:
     if a is None or b is None:
         return copy.deepcopy(a or b or {})
     merged = {
-        "stars": max(int(a.get("stars") or 0), int(b.get("stars") or 0)),
+        "stars": max(_stars(a), _stars(b)),
         "best": copy.deepcopy(better(a.get("best"), b.get("best"))),
     }
     lasts = [entry["last"] for entry in (a, b) if isinstance(entry.get("last"), dict)]
@@ -310,7 +315,7 @@ class Progress:
     # -- what the level select asks
 
     def stars(self, level_id: str) -> int:
-        return int(self.levels.get(level_id, {}).get("stars") or 0)
+        return _stars(self.levels.get(level_id, {}))
 
     def best(self, level_id: str) -> dict | None:
         best = self.levels.get(level_id, {}).get("best")
@@ -395,8 +400,7 @@ def _read_levels(path: Path) -> dict[str, dict]:
 
 def _clean_entry(entry: dict) -> dict:
     """Keep what a hand-edited entry has that we understand; drop what would crash the game."""
-    stars = entry.get("stars")
-    clean: dict[str, Any] = {"stars": stars if isinstance(stars, int) and 0 <= stars <= 3 else 0}
+    clean: dict[str, Any] = {"stars": _stars(entry)}
     if isinstance(entry.get("best"), dict):
         clean["best"] = entry["best"]
     if isinstance(entry.get("last"), dict):

@@ -147,10 +147,15 @@ def test_a_file_of_another_format_is_moved_aside_not_read(tmp_path, document, wh
     assert [p.name.split("-")[0] for p in tmp_path.iterdir() if ".json." in p.name and "lock" not in p.name] == [f"ada.json.{why}"]
 
 
-def test_hand_edited_nonsense_inside_a_sound_file_does_not_crash(tmp_path):
-    (tmp_path / "ada.json").write_text(json.dumps({"version": 1, "levels": {"a": {"stars": "lots", "best": 3}}}))
+def test_hand_edited_nonsense_inside_a_sound_file_does_not_crash(tmp_path, races):
+    level, good, _ = races
+    junk = {"stars": "lots", "steps": "many", "final_height": None, "steps_to_goal": True}
+    (tmp_path / "ada.json").write_text(json.dumps({"version": 1, "levels": {
+        "a": {"stars": "lots", "best": 3}, level.id: {"stars": 7, "best": junk, "last": junk}}}))
     progress = Progress.load("ada", tmp_path)
-    assert progress.stars("a") == 0 and progress.best("a") is None
+    assert progress.stars("a") == 0 and progress.best("a") is None and progress.stars(level.id) == 0
+    progress.record(level.id, good)
+    assert progress.stars(level.id) == good.stars and progress.best(level.id)["steps"] == good.player.steps
 
 
 def test_player_names_become_safe_distinct_file_names(tmp_path):
