@@ -204,7 +204,7 @@ def load_level_text(text: str, path: Path) -> Level:
     shown = str(path)
     try:
         document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+    except (tomllib.TOMLDecodeError, ValueError) as err:  # ValueError: an integer of over 4300 digits
         line, col = _toml_error_place(str(err))
         message = str(err).split(" (at ")[0]
         raise LevelError([Problem(shown, line, col, f"TOML syntax error: {message}", "see https://toml.io for the syntax; strings need quotes, tables need [brackets]")]) from None
@@ -265,7 +265,7 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
             self.problem(where + (key,), f"'{key}' must be {kind}, not {_type_name(value)}", f"write {key} = {low if low is not None else 1}")
             return None
-        if not math.isfinite(value):
+        if abs(value) > 1e308 or not math.isfinite(value):  # a huge TOML integer overflows float()
             self.problem(where + (key,), f"'{key}' must be finite, not {value}", "nan and inf are not allowed in levels")
             return None
         if low is not None and (value <= low if low_open else value < low):
@@ -467,7 +467,7 @@ class _Reader:
             pair = value.get(name)
             if pair is None:
                 return None
-            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pair)):
+            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) and not abs(v) > 1e308 for v in pair)):
                 self.problem(where + (name,), f"bounds of '{name}' must be [low, high]", f"write {name} = [-5, 5]")
                 return None
             low, high = map(float, pair)
@@ -529,7 +529,7 @@ class _Reader:
             if name in variables:
                 self.problem(key, f"data column '{name}' has the name of a variable", "rename the column or the variable")
                 return None
-            if not isinstance(column, list) or not column or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in column):
+            if not isinstance(column, list) or not column or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and not (isinstance(v, int) and abs(v) > 1e308) for v in column):
                 self.problem(key, f"data column '{name}' must be a non-empty list of numbers", f"write {name} = [1.0, 2.0, 3.0]")
                 return None
             array = np.array(column, dtype=float)
@@ -552,6 +552,9 @@ class _Reader:
         name = self.string(table, "data_file", ("landscape",))
         if name is None:
             return None
+        if "\x00" in name:  # pathlib raises ValueError on it
+            self.problem(key, "data_file has a NUL character in its name", "name a CSV file next to the level")
+            return None
         folder = self.path.parent.resolve()
         target = (folder / name).resolve()
         if not target.is_relative_to(folder) or Path(name).is_absolute():
@@ -561,6 +564,9 @@ class _Reader:
             size = target.stat().st_size
         except OSError:
             self.problem(key, f"data_file '{name}' does not exist", f"put {name} in {folder}")
+            return None
+        if not target.is_file():
+            self.problem(key, f"data_file '{name}' is not a file", "name a CSV file next to the level")
             return None
         if size > 20 * MAX_FILE_BYTES:
             self.problem(key, f"data_file '{name}' is {size:,} bytes; the limit is {20 * MAX_FILE_BYTES:,}", "use a sample of the data")
