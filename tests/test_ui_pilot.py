@@ -338,3 +338,15 @@ def test_check_never_imports_textual():
     imported = [line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if "|" in line]
     assert "foggymountain.level" in imported
     assert not any(name.split(".")[0] == "textual" for name in imported)
+
+
+def test_play_command_refuses_a_missing_path(capsys):
+    from foggymountain.cli import build_parser
+    from foggymountain.commands import play
+
+    args = build_parser().parse_args(["play", "no/such/level.toml"])
+    assert play.run(args) == 2
+    assert "no/such/level.toml:1:1: no such file or folder" in capsys.readouterr().err
+    args = build_parser().parse_args(["play", "--levels", "no/such/folder", "--player", "ada", "--watch"])
+    assert args.player == "ada" and args.watch
+    assert play.run(args) == 2

@@ -346,7 +346,7 @@ class FoggyApp(App[None]):
         else:
             self.notify(f"{fresh.path.name} has {len(fresh.problems)} problem(s)", title="Level changed",
                         severity="error")
-        playing = any(getattr(s, "entry", None) is entry for s in self.screen_stack)
+        playing = any(getattr(s, "level_path", None) == entry.path for s in self.screen_stack)
         if self.level_file is not None:
             base = self.screen_stack[0]
 

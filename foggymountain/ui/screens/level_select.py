@@ -20,12 +20,12 @@ from textual.widgets.option_list import Option
 from foggymountain.level import CONCEPTS
 from foggymountain.ui.widgets.fact_rows import fact_rows
 from foggymountain.ui.widgets.problem_list import problems_content
-from foggymountain.ui.widgets.words import best_text, stars_text
+from foggymountain.ui.widgets.words import best_short, best_text, stars_text
 
 if TYPE_CHECKING:
     from foggymountain.ui.app import LevelEntry
 
-TITLE_ROOM = 24
+TITLE_ROOM = 22
 CARD_WIDTH = 34
 
 
@@ -90,7 +90,8 @@ class LevelSelectScreen(Screen):
             return Content.assemble(number, f"{title:<{TITLE_ROOM}} ", ("✗ broken", "$error bold"))
         stars = self.app.stars(entry.id)
         return Content.assemble(number, f"{title:<{TITLE_ROOM}} ",
-                                (stars_text(stars), "$accent" if stars else "$text-muted"))
+                                (stars_text(stars), "$accent" if stars else "$text-muted"),
+                                (f" {best_short(self.app.best(entry.id))}", "$text-muted"))
 
     def entry_at(self, option_index: int | None) -> LevelEntry | None:
         if option_index is None:

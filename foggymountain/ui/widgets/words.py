@@ -96,3 +96,16 @@ def best_text(best: Any) -> str:
     if not parts and fields.get("steps") is not None:
         parts.append(f"{fields['steps']} steps")
     return ", ".join(parts) if parts else str(best)
+
+
+def best_short(best: Any) -> str:
+    """A few characters for a list row: steps to the goal, else the final height."""
+    if not isinstance(best, dict):
+        return ""
+    steps = best.get("steps_to_goal")
+    if isinstance(steps, int):
+        return f"{steps} step{'s' if steps != 1 else ''}"
+    height = best.get("final_height")
+    if isinstance(height, (int, float)):
+        return f"h {number(height)}"
+    return ""
