@@ -1,0 +1,379 @@
+"""Pilot tests of the reveal: the replay (keys move the step, Space plays on a timer that exists only
+while playing), what the map and panels show at a step, the keys that leave the screen, the SVG
+picture, and the way from a finished hike to the reveal in the real app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from textual.app import App
+from textual.widgets import TabbedContent
+
+from foggymountain.hike import Hike
+from foggymountain.level import load_level
+from foggymountain.ui.screens.reveal import RevealScreen
+from foggymountain.ui.widgets.heatmap import HeatMap
+from foggymountain.ui.widgets.replay_panel import ReplayPanel, vector_text
+from foggymountain.ui.widgets.replay_timeline import ReplayTimeline
+from foggymountain.ui.widgets.reveal_legend import RevealLegend
+from foggymountain.ui.widgets.reveal_walkers import look_of
+
+LEVELS = Path(__file__).parent / "levels_reveal"
+SIZE = (80, 24)
+
+# Fixed hikes: (stride or pace, steps). Each step points downhill first, as a careful player would.
+HIKES = {
+    "bowl_1d": (0.7, 7),
+    "ravine_2d": (0.9, 12),
+    "line_fit": (0.7, 10),
+    "tiny_words": (0.8, 9),
+    "bowl_3d": (0.15, 8),
+}
+
+
+def camped(name: str) -> Hike:
+    """A deterministic hike on a test level: downhill with a fixed stride (pace on many variables)."""
+    level = load_level(LEVELS / f"{name}.toml")
+    hike = Hike(level)
+    size, steps = HIKES[name]
+    if hike.pace_only:
+        hike.set_pace(size)
+    else:
+        hike.set_stride(size)
+    for _ in range(steps):
+        hike.point_downhill()
+        if hike.step() != "walking":
+            break
+    hike.camp()
+    return hike
+
+
+def foggy_theme():
+    """The game's dark theme, so pictures look like the game (None before app.py has it)."""
+    try:
+        from foggymountain.ui.app import FOGGY_DARK
+    except ImportError:
+        return None
+    return FOGGY_DARK
+
+
+class RevealTestApp(App[None]):
+    """Shows one reveal and records what the reveal asks of the app."""
+
+    def __init__(self, hike: Hike) -> None:
+        super().__init__()
+        self.hike = hike
+        self.calls: list[tuple] = []
+        theme = foggy_theme()
+        if theme is not None:
+            self.register_theme(theme)
+            self.theme = theme.name
+
+    def on_mount(self) -> None:
+        self.push_screen(RevealScreen(self.hike))
+
+    def retry(self, level) -> None:
+        self.calls.append(("retry", level))
+
+    def next_level(self, level) -> None:
+        self.calls.append(("next_level", level))
+
+    def back_to_select(self) -> None:
+        self.calls.append(("back_to_select",))
+
+
+async def opened(pilot) -> RevealScreen:
+    await pilot.pause()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, RevealScreen)
+    return screen
+
+
+def map_cell_text(heat: HeatMap, point) -> tuple[str, object]:
+    """The character and style drawn where `point` is on the map."""
+    column, row, _ = heat.cell_of(point)
+    strip = heat.render_line(row)
+    x = heat._gutter() + column
+    cropped = strip.crop(x, x + 1)
+    segment = list(cropped)[0]
+    return segment.text, segment.style
+
+
+# ---- the replay ---------------------------------------------------------------------------------
+
+
+async def test_replay_opens_at_the_end_and_arrows_move_the_step():
+    hike = camped("ravine_2d")
+    app = RevealTestApp(hike)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        last = max(w.steps for w in screen.race.walkers)
+        assert screen.step == screen.last_step == last
+        heat = screen.query_one(HeatMap)
+        timeline = screen.query_one(ReplayTimeline)
+        assert heat.step == timeline.step == last
+        await pilot.press("left", "left", "left")
+        assert screen.step == heat.step == timeline.step == last - 3
+        assert f"step {last - 3:>2}/{last}" in str(timeline.render())
+        await pilot.press("right")
+        assert screen.step == last - 2
+        await pilot.press("home")
+        assert screen.step == 0
+        await pilot.press("left")
+        assert screen.step == 0  # no step before the start
+        await pilot.press("end", "right")
+        assert screen.step == last
+
+
+async def test_the_map_shows_every_walker_where_it_stood_at_the_step():
+    hike = camped("ravine_2d")
+    app = RevealTestApp(hike)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await opened(pilot)
+        heat = screen.query_one(HeatMap)
+        for step in (0, 3, 7):
+            screen.step = step
+            await pilot.pause()
+            # The player is drawn last, so its mark is on top wherever it stands.
+            player = screen.race.player
+            text, style = map_cell_text(heat, player.path[min(step, player.steps)])
+            assert text == look_of(player).glyph
+            assert style.bgcolor == heat._colour(look_of(player).rgb)  # in reverse video: "now"
+        screen.step = 5
+        await pilot.pause()
+        racers_now = [w for w in screen.race.racers if heat.cell_of(w.path[5])[:2] != heat.cell_of(player.path[5])[:2]]
+        assert racers_now
+        for walk in racers_now:
+            text, style = map_cell_text(heat, walk.path[5])
+            assert style.bgcolor in {heat._colour(look_of(w).rgb) for w in screen.race.walkers}
+
+
+async def test_the_replay_panel_tells_what_each_racer_felt_at_the_step():
+    hike = camped("ravine_2d")
+    app = RevealTestApp(hike)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("home", "right", "right", "right", "2")
+        await pilot.pause()
+        panel = screen.query_one("#heights-side", ReplayPanel)
+        assert panel.step == 3
+        momentum = next(w for w in screen.race.racers if w.name == "momentum")
+        adam = next(w for w in screen.race.racers if w.name == "adam")
+        table_text = _plain(panel._content())
+        assert "Step 3 → 4" in table_text
+        assert vector_text(momentum.info["velocity"][3]) in table_text
+        assert vector_text(adam.info["first_moment"][3]) in table_text
+        assert vector_text(adam.info["second_moment"][3]) in table_text
+        assert "pace (lr)" in table_text and "felt slope" in table_text
+
+
+def _plain(renderable) -> str:
+    from rich.console import Console
+
+    console = Console(width=200, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+async def test_space_plays_on_a_timer_only_while_playing():
+    hike = camped("ravine_2d")
+    app = RevealTestApp(hike)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        assert screen._timer is None and not screen.playing
+        await pilot.press("space")  # at the end: starts again from step 0
+        assert screen.playing and screen._timer is not None
+        assert screen.step == 0
+        await pilot.pause(0.75)
+        assert 1 <= screen.step < screen.last_step
+        await pilot.press("space")
+        paused_at = screen.step
+        assert not screen.playing and screen._timer is None
+        await pilot.pause(0.5)
+        assert screen.step == paused_at  # nothing ticks when idle
+        await pilot.press("space")
+        await pilot.press("right")  # stepping by hand stops the play
+        assert not screen.playing and screen._timer is None
+
+
+async def test_play_stops_by_itself_at_the_last_step():
+    hike = camped("bowl_1d")
+    app = RevealTestApp(hike)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("left")
+        await pilot.press("space")
+        assert screen.playing
+        await pilot.pause(0.6)
+        assert screen.step == screen.last_step
+        assert not screen.playing and screen._timer is None
+
+
+async def test_choosing_an_event_replays_its_step_on_the_map():
+    hike = camped("ravine_2d")
+    app = RevealTestApp(hike)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        events = screen.race.events
+        assert events, "the test hike should have something to tell"
+        await pilot.press("4")  # the Trail tab: Map, Heights, Scoreboard, Trail
+        await pilot.pause()
+        tabs = screen.query_one(TabbedContent)
+        assert tabs.active == "tab-trail"
+        screen.query_one("#events").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.step == min(events[0].step, screen.last_step)
+        assert tabs.active == "tab-map"
+
+
+async def test_number_keys_switch_tabs():
+    app = RevealTestApp(camped("line_fit"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        tabs = screen.query_one(TabbedContent)
+        for key, pane in (("2", "tab-data"), ("3", "tab-heights"), ("4", "tab-board"), ("5", "tab-trail"), ("1", "tab-map")):
+            await pilot.press(key)
+            assert tabs.active == pane
+
+
+async def test_the_legend_follows_the_step():
+    app = RevealTestApp(camped("bowl_3d"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        legend = screen.query_one(RevealLegend)
+        await pilot.press("home")
+        start_height = screen.level.start_height
+        assert f"{start_height:.3g}" in _plain(legend._content())
+        assert legend.step == 0
+
+
+# ---- other views ---------------------------------------------------------------------------------
+
+
+async def test_fit_chart_draws_the_models_at_the_step():
+    hike = camped("line_fit")
+    app = RevealTestApp(hike)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("2", "home", "right", "right")
+        await pilot.pause()
+        chart = screen.query_one("#fit-chart")
+        assert chart.step == 2
+        player = screen.race.player
+        expected = screen.level.landscape.predict(player.path[2], chart.inputs)
+        np.testing.assert_allclose(chart.prediction(player.path[2]), expected)
+        assert chart.walkers == [player, screen.best_racer]
+
+
+async def test_words_show_what_the_models_predict_after_the_prompts():
+    hike = camped("tiny_words")
+    app = RevealTestApp(hike)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        words = screen.query_one("#words")
+        text = _plain(words._content())
+        landscape = screen.level.landscape
+        guess, chance = landscape.predict(screen.race.player.path[-1], "the")[0]
+        assert f"the → {guess} {chance:.0%}" in text
+        assert "cat →" in text
+        assert screen.best_racer.label in text
+
+
+async def test_scoreboard_lists_every_walker_best_first():
+    hike = camped("ravine_2d")
+    app = RevealTestApp(hike)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("4")
+        await pilot.pause()
+        table = screen.query_one("#scoreboard")
+        assert [str(k.value) for k in table.rows] == [w.name for w in screen.race.ranking]
+        first = table.get_row_at(0)
+        assert "1 ▶" in str(first[0]) and screen.race.winner.label in str(first[1])
+
+
+async def test_resizing_evaluates_the_grid_for_the_new_size_only():
+    app = RevealTestApp(camped("ravine_2d"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        grids = screen.terrain._grids
+        heat = screen.query_one(HeatMap)
+        assert list(grids) == [(heat.size.width - heat._gutter(), (heat.size.height - 1) * 2)]
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        now = (heat.size.width - heat._gutter(), (heat.size.height - 1) * 2)
+        assert list(grids)[-1] == now and len(grids) <= 3  # the new size (and maybe a layout on the way)
+        count = len(grids)
+        await pilot.press("left", "left")  # replaying draws from the cached grid
+        await pilot.pause()
+        assert len(grids) == count and list(grids)[-1] == now
+
+
+# ---- leaving the reveal, and its picture ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("key", "call"), [("r", "retry"), ("n", "next_level"), ("escape", "back_to_select"), ("q", "back_to_select")])
+async def test_keys_that_leave_the_reveal(key, call):
+    hike = camped("bowl_1d")
+    app = RevealTestApp(hike)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot)
+        await pilot.press(key)
+        assert app.calls and app.calls[0][0] == call
+        if call != "back_to_select":
+            assert app.calls[0][1] is hike.level
+
+
+async def test_bindings_have_ids_and_show_in_the_footer():
+    app = RevealTestApp(camped("bowl_1d"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        ids = {b.id for b in RevealScreen.BINDINGS}
+        assert {"reveal.retry", "reveal.next", "reveal.back", "reveal.play", "reveal.save"} <= ids
+        footer_keys = {b.action for b in RevealScreen.BINDINGS if b.show}
+        assert {"retry", "next_level", "back", "play", "save_picture"} <= footer_keys
+        assert screen.query_one("Footer")
+
+
+async def test_ctrl_s_saves_an_svg_of_the_reveal(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = RevealTestApp(camped("ravine_2d"))
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = list(tmp_path.glob("*.svg"))
+        assert len(saved) == 1 and saved[0].name == "foggymountain-ravine_2d-reveal.svg"
+        assert "<svg" in saved[0].read_text(encoding="utf-8")[:500]
+        assert any(str(saved[0]) in str(n.message) for n in app._notifications)
+
+
+# ---- in the real app ------------------------------------------------------------------------------
+
+
+async def test_camping_in_the_real_app_opens_the_reveal_and_r_retries(tmp_path):
+    make_app = pytest.importorskip("foggymountain.ui.app").make_app
+    from foggymountain.ui.screens.hike import HikeScreen
+
+    app = make_app(level_file=LEVELS / "ravine_2d.toml", player="tester", progress_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        hike = camped("ravine_2d")
+        hike.level = app.entries[0].level
+        app.show_reveal(hike)
+        screen = await opened(pilot)
+        assert screen.race.player.steps == hike.steps_used
+        await pilot.press("left", "left")
+        assert screen.step == screen.last_step - 2
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, HikeScreen)
+        assert app.screen.hike.level is app.entries[0].level and app.screen.hike.steps_used == 0
