@@ -49,12 +49,17 @@ class BriefingScreen(Screen):
         yield Header()
         with Horizontal(id="briefing-body"):
             if self.entry.ok:
-                with VerticalScroll(id="briefing-text", can_focus=False):
-                    yield Markdown(self.entry.level.briefing.strip(), id="briefing-markdown")
-                with Vertical(id="briefing-facts") as facts:
+                with Vertical(id="briefing-left"):
+                    with VerticalScroll(id="briefing-text", can_focus=False):
+                        yield Markdown(self.entry.level.briefing.strip(), id="briefing-markdown")
+                    keys = Static(self.controls(), id="briefing-keys")
+                    keys.border_title = "in the fog you press"
+                    yield keys
+                with Vertical(id="briefing-right"):
+                    facts = Static(self.facts(), id="facts")
                     facts.border_title = "on this hike"
-                    yield Static(self.facts(), id="facts")
-                    yield Static(Content.from_markup("Press [b $accent]Enter[/] to start"), id="start-hint")
+                    yield facts
+                    yield Static(Content.from_markup("Press [b]Enter[/b] to start the hike"), id="start-hint")
             else:
                 with VerticalScroll(id="briefing-problems", can_focus=False) as problems:
                     problems.border_title = "✗ this level does not load"
@@ -102,6 +107,18 @@ class BriefingScreen(Screen):
         best = app.best(level.id) if hasattr(app, "best") else None
         rows.append(("so far", f"{stars_text(stars)} {best_text(best)}", ""))
         return fact_rows(rows, FACTS_WIDTH)
+
+    def controls(self) -> Content:
+        n = self.entry.level.dimensions
+        if n == 1:
+            pairs = [("Enter", "step"), ("← →", "face left / right"), ("↑ ↓", "longer / shorter stride")]
+        elif n == 2:
+            pairs = [("Enter", "step"), ("← →", "turn"), ("↑ ↓", "longer / shorter stride"),
+                     ("d", "face straight downhill")]
+        else:
+            pairs = [("Enter", "step (always downhill)"), ("↑ ↓", "faster / slower pace")]
+        pairs += [("c", "make camp: end the hike"), ("?", "all keys and words")]
+        return Content("\n").join(Content.assemble((f"{key:<7}", "bold $accent"), what) for key, what in pairs)
 
     def problems(self) -> Content:
         return problems_content(self.entry.path, self.entry.problems)
