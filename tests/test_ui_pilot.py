@@ -350,3 +350,24 @@ def test_play_command_refuses_a_missing_path(capsys):
     args = build_parser().parse_args(["play", "--levels", "no/such/folder", "--player", "ada", "--watch"])
     assert args.player == "ada" and args.watch
     assert play.run(args) == 2
+
+
+async def test_without_the_reveal_a_race_table_ends_the_hike(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "foggymountain.ui.screens.reveal", None)  # import fails
+    app = app_for(tmp_path, levels_dir=LEVELS)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        await pilot.press("enter", "c")
+        await finished(pilot)
+        assert type(app.screen).__name__ == "RaceSummaryScreen"
+        table = app.screen.query_one("#summary-table")
+        assert table.row_count == 1 + len(app.screen.hike.level.racers)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, HikeScreen)
+        await pilot.press("c")
+        await finished(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen) and app.screen.entry.path.name == "02-bowl.toml"

@@ -222,14 +222,26 @@ class FoggyApp(App[None]):
         self.show_reveal(hike)
 
     def show_reveal(self, hike: Hike) -> None:
+        from foggymountain.ui.screens.race_summary import RaceSummaryScreen
+
         try:
             from foggymountain.ui.screens.reveal import RevealScreen
-        except ImportError:
-            from foggymountain.ui.screens.race_summary import RaceSummaryScreen as RevealScreen
+        except ImportError:  # the reveal is optional: a plain race table will do
+            RevealScreen = RaceSummaryScreen  # noqa: N806
+        try:
+            reveal = RevealScreen(hike)
+        except Exception as err:  # noqa: BLE001 - a broken reveal must not lose the player's game
+            self.notify(f"The reveal failed ({type(err).__name__}: {err}); here is the race table.",
+                        title="Reveal", severity="error", timeout=10)
+            try:
+                reveal = RaceSummaryScreen(hike)
+            except Exception:  # noqa: BLE001
+                self.back_to_select()
+                return
         if isinstance(self.screen, HikeScreen):
-            self.switch_screen(RevealScreen(hike))
+            self.switch_screen(reveal)
         else:
-            self.push_screen(RevealScreen(hike))
+            self.push_screen(reveal)
 
     def retry(self, level: Level) -> None:
         entry = self._entry_of(level)

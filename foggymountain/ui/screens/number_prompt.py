@@ -24,11 +24,11 @@ COMPASS_DEGREES = {
 }
 
 
-def parse_number(text: str) -> float:
+def parse_number(text: str, example: str = "0.5") -> float:
     """A plain finite number; fractions like 1/8 are fine. Raises ValueError with a message."""
     cleaned = text.strip().replace("−", "-").replace(",", ".").replace("_", "")
     if not cleaned:
-        raise ValueError("type a number, like 0.5")
+        raise ValueError(f"type a number, like {example}")
     try:
         if "/" in cleaned:
             top, bottom = cleaned.split("/", 1)
@@ -36,9 +36,9 @@ def parse_number(text: str) -> float:
         else:
             value = float(cleaned)
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f"'{text.strip()[:20]}' is not a number; type something like 0.5") from None
+        raise ValueError(f"'{text.strip()[:20]}' is not a number; type something like {example}") from None
     if not math.isfinite(value):
-        raise ValueError("that is not a finite number; type something like 0.5")
+        raise ValueError(f"that is not a finite number; type something like {example}")
     return value
 
 
@@ -56,7 +56,7 @@ def parse_heading(text: str) -> float:
     word = text.strip().lower().rstrip("°").removesuffix("deg").strip()
     if word in COMPASS_DEGREES:
         return float(COMPASS_DEGREES[word])
-    value = parse_number(word)
+    value = parse_number(word, example="45 or NE")
     if abs(value) > LARGEST:
         raise ValueError("a heading is an angle in degrees, like 45 or 270")
     return value % 360.0

@@ -34,7 +34,9 @@ class RaceSummaryScreen(Screen):
         yield Header()
         with Vertical(id="summary"):
             yield Static(id="summary-verdict")
-            yield DataTable(id="summary-table", cursor_type="none")
+            table = DataTable(id="summary-table", cursor_type="none")
+            table.can_focus = False  # Enter belongs to the screen: next level
+            yield table
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
