@@ -6,6 +6,7 @@ Textual is imported only inside `run`, so other commands (and `--help`) stay qui
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -39,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{levels_dir}:1:1: no such folder\n    hint: --levels takes a folder of .toml levels",
               file=sys.stderr)
         return 2
-    if not sys.stdout.isatty() or not sys.stdin.isatty():
+    # `serve` runs us over pipes with its own driver; otherwise a terminal is needed.
+    if not os.environ.get("TEXTUAL_DRIVER") and not (sys.stdout.isatty() and sys.stdin.isatty()):
         print("foggymountain play needs a terminal (try `foggymountain race LEVEL` for text output)",
               file=sys.stderr)
         return 2
