@@ -65,8 +65,8 @@ class SlopeGauge(Static):
             Content.styled(f"{'(−' + name + ')':<13}you{'(+' + name + ')':>13}", "$text-muted"),
             Content(""),
             Content.styled(where, "$accent"),
-            Content.styled(f"(1 step of +1 in {name} would change", "$text-muted"),
-            Content.styled(f" your height by about {number(slope, signed=True)})", "$text-muted"),
+            Content.styled(f"(moving +1 in {name} changes your height", "$text-muted"),
+            Content.styled(f" by about {number(slope, signed=True)}, if the slope held)", "$text-muted"),
         ])
 
     # ---- two variables: a compass of characters pointing downhill
