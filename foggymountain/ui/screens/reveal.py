@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
 
+from foggymountain.level import CONCEPTS
 from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Race, race
 from foggymountain.terrain.grid import TerrainMap, mountain
 from foggymountain.ui.widgets.heatmap import HeatMap
@@ -36,7 +37,7 @@ from foggymountain.ui.widgets.reveal_words import WordPredictions
 from foggymountain.ui.widgets.scoreboard import Scoreboard, stars_text
 
 PLAY_INTERVAL = 0.3  # seconds per replayed step
-WIDE = 110  # columns from which side panels sit beside the map
+WIDE = 110  # columns from which the side panels show more
 
 
 def verdict(result: Race, short: bool = False) -> str:
@@ -110,6 +111,7 @@ class RevealScreen(Screen):
     #map-side {
         width: 30;
         height: 1fr;
+        scrollbar-size-vertical: 1;
     }
     RevealScreen.-wide #map-side {
         width: 40;
@@ -145,13 +147,20 @@ class RevealScreen(Screen):
         text-style: bold;
         margin: 0 0 1 0;
     }
+    .reveal-gap {
+        margin: 1 0 0 0;
+    }
     .reveal-hint {
         color: $text-muted;
         height: auto;
     }
     #trail Markdown {
-        margin: 1 0 0 0;
+        margin: 0;
         padding: 0;
+        background: transparent;
+    }
+    #glossary {
+        height: auto;
     }
     """
 
@@ -193,7 +202,7 @@ class RevealScreen(Screen):
             yield Static(Text.assemble(("▲ ", "bold #7fae62"), level.title, (" · the fog lifts", "dim")), id="reveal-title")
             yield Static(Text.assemble(verdict(result, short=True), "  ", stars_text(result.stars)), id="reveal-verdict")
         with TabbedContent(id="reveal-tabs"):
-            with TabPane(self._map_tab_name(), id="tab-map"):
+            with TabPane(self._title(self._map_tab_name()), id="tab-map"):
                 with Horizontal(classes="reveal-row"):
                     with self._map_frame():
                         yield self._map_view()
@@ -206,29 +215,42 @@ class RevealScreen(Screen):
                         yield Lazy(ReplayPanel(self.race.walkers, id="map-insides").data_bind(RevealScreen.step))
             # Only the map is needed for the first paint: the other views mount right after it.
             if level.kind == "fit":
-                with TabPane("Data", id="tab-data"), Lazy(Vertical(classes="reveal-chart")):
+                with TabPane(self._title("Data"), id="tab-data"), Lazy(Vertical(classes="reveal-chart")):
                     yield FitChart(level, self._compared(), id="fit-chart").data_bind(RevealScreen.step)
                     yield self._fit_key()
             if level.kind == "next-token":
-                with TabPane("Words", id="tab-words"), Lazy(VerticalScroll()):
+                with TabPane(self._title("Words"), id="tab-words"), Lazy(VerticalScroll()):
                     yield WordPredictions(level, self._compared(), id="words").data_bind(RevealScreen.step)
-            with TabPane("Heights", id="tab-heights"), Lazy(Horizontal(classes="reveal-row")):
+            with TabPane(self._title("Heights"), id="tab-heights"), Lazy(Horizontal(classes="reveal-row")):
                 with Vertical(classes="reveal-chart"):
                     yield HeightsChart(self.race.walkers, goal=level.goal, id="heights").data_bind(RevealScreen.step)
                     yield WalkerKey(self.race.walkers, (("─", "bold green", "goal"), ("│", "#9696aa", "now")))
                 yield ReplayPanel(self.race.walkers, id="heights-side").data_bind(RevealScreen.step)
-            with TabPane("Scoreboard", id="tab-board"), Lazy(Vertical(id="board")):
+            with TabPane(self._title("Scoreboard"), id="tab-board"), Lazy(Vertical(id="board")):
                 yield Static(self._board_summary(), id="board-summary")
                 yield Scoreboard(result, id="scoreboard")
-            with TabPane("Trail", id="tab-trail"), Lazy(VerticalScroll(id="trail")):
+                yield Static(Text(
+                    "Ranked by who reached the floor (goal height), then in fewer steps, then lower height.\n"
+                    "Stars: ★ reach the floor · ★★ within par · ★★★ and beat every racer.\n"
+                    "Height = loss at the last step; Walked = distance; lr = pace (learning rate), μ = momentum.",
+                    style="dim"), classes="reveal-hint reveal-gap")
+            with TabPane(self._title("Trail"), id="tab-trail"), Lazy(VerticalScroll(id="trail")):
                 yield Static("What happened on your trail", classes="reveal-heading")
                 yield TrailEvents(result.events, id="events")
                 yield Static("Enter on an event replays its step on the map.", classes="reveal-hint")
                 if level.debrief.strip():
+                    yield Static("The lesson", classes="reveal-heading reveal-gap")
                     yield Markdown(level.debrief, id="debrief")
+                yield Static("Words to keep", classes="reveal-heading reveal-gap")
+                yield Static(self._words_to_keep(), id="glossary")
         yield ReplayTimeline(self.last_step, tuple(e.step for e in result.events), id="timeline").data_bind(
             RevealScreen.step, RevealScreen.playing)
         yield Footer()
+
+    def _title(self, name: str) -> str:
+        """Tab titles carry the number key that opens them: `1 Map`, `2 Heights`..."""
+        self._tabs = getattr(self, "_tabs", 0) + 1
+        return f"[dim]{self._tabs}[/dim] {name}"
 
     def _map_tab_name(self) -> str:
         if self.level.dimensions == 1:
@@ -267,7 +289,7 @@ class RevealScreen(Screen):
         note = ""
         if level.dimensions > 2:
             note = ("A flat slice through the start along dir 1 and dir 2, the two directions the trails "
-                    "moved most. Trails and the ✕ are projected onto it; grey is outside the bounds.")
+                    "moved most. Trails and the ✕ are projected onto it; ╱ is outside the bounds.")
         elif level.kind == "fit":
             note = "Each point of the map is one model: its height is that model's loss on the data."
         return RevealLegend(
@@ -279,6 +301,17 @@ class RevealScreen(Screen):
             note=note,
             id="legend",
         ).data_bind(RevealScreen.step)
+
+    def _words_to_keep(self) -> Text:
+        """The level's concepts, and the mountain words with their machine-learning names."""
+        text = Text()
+        for concept in self.level.concepts:
+            text.append(f"{concept}", style="bold")
+            text.append(f"  {CONCEPTS.get(concept, '')}\n")
+        pairs = [("height", "loss"), ("slope", "gradient"), ("stride", "step length"), ("pace", "learning rate"),
+                 ("racers", "optimizers"), ("valley floor", "minimum")]
+        text.append(" · ".join(f"{a} = {b}" for a, b in pairs), style="dim")
+        return text
 
     def _board_summary(self) -> Text:
         result = self.race
@@ -327,10 +360,18 @@ class RevealScreen(Screen):
 
     # ---- the other keys
 
+    def palette_commands(self) -> list[tuple[str, str, object]]:
+        """This screen's entries in the app's command palette (ctrl+p)."""
+        return [
+            ("Replay the race", "walk everyone's trail again from the start (space)", self.action_play),
+            ("Retry this level", "hike it again (r)", self.action_retry),
+            ("Next level", "on to the next level (n)", self.action_next_level),
+            ("Save a picture of the reveal", "an SVG in the current folder (ctrl+s)", self.action_save_picture),
+        ]
+
     def action_tab(self, number: int) -> None:
         tabs = self.query_one(TabbedContent)
-        wide = self.size.width >= WIDE
-        panes = [pane.id for pane in tabs.query(TabPane) if not (wide and pane.id == "tab-data")]
+        panes = [pane.id for pane in tabs.query(TabPane)]
         if 1 <= number <= len(panes):
             tabs.active = panes[number - 1]
 
@@ -350,15 +391,3 @@ class RevealScreen(Screen):
         name = f"foggymountain-{self.level.id}-reveal.svg"
         path = self.app.save_screenshot(filename=name, path=os.getcwd())
         self.notify(f"Saved the reveal to {path}", title="Picture saved")
-
-    # ---- responsive bits
-
-    def on_resize(self, event) -> None:
-        if self.level.kind == "fit":
-            tabs = self.query_one(TabbedContent)
-            if event.size.width >= WIDE:
-                if tabs.active == "tab-data":
-                    tabs.active = "tab-map"
-                tabs.hide_tab("tab-data")
-            else:
-                tabs.show_tab("tab-data")

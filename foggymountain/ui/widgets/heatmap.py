@@ -24,8 +24,25 @@ from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, TR
 
 HALF_BLOCK = "▀"
 WALL_RGB = (38, 38, 46)
-UNDER_GLYPH = 0.45  # light ground under a glyph is darkened so every glyph stands out
-LIGHT_GROUND = 330  # r + g + b above which a glyph needs darker ground
+WALL_HATCH = ("╱", (70, 70, 84))  # off the map, or no finite height: hatched
+MIN_CONTRAST = 3.0  # WCAG contrast a glyph needs against the ground under it
+
+
+def _luminance(rgb) -> float:
+    channels = [v / 255 for v in rgb]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def readable_ground(glyph_rgb, ground_rgb) -> tuple[int, int, int]:
+    """The ground under a glyph, darkened just enough for the glyph to stand out on it."""
+    glyph = _luminance(glyph_rgb)
+    ground = tuple(ground_rgb)
+    for _ in range(12):
+        if (glyph + 0.05) / (_luminance(ground) + 0.05) >= MIN_CONTRAST:
+            break
+        ground = tuple(int(v * 0.8) for v in ground)
+    return ground
 
 
 def _number(value: float) -> str:
@@ -187,13 +204,15 @@ class HeatMap(Widget):
             for column in range(columns):
                 top, bottom = tuple(upper[column]), tuple(lower[column])
                 covered = overlay.get((row, column))
-                if covered is None:
+                if covered is None and top == bottom == WALL_RGB:
+                    text, style = WALL_HATCH[0], self._style(WALL_HATCH[1], WALL_RGB)
+                elif covered is None:
                     text, style = HALF_BLOCK, self._style(top, bottom)
                 else:
                     glyph, colour, bold, reverse = covered
                     ground = tuple((u + v) // 2 for u, v in zip(top, bottom))
-                    if glyph != TRAIL_DOT and sum(ground) > LIGHT_GROUND:
-                        ground = tuple(int(v * UNDER_GLYPH) for v in ground)
+                    if glyph != TRAIL_DOT:  # the dots between footsteps may fade; footsteps may not
+                        ground = readable_ground(colour, ground)
                     text = glyph
                     style = self._style((0, 0, 0), colour, True) if reverse else self._style(colour, ground, bold)
                 if style is not run_style and run_text:

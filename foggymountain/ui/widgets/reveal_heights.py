@@ -49,5 +49,6 @@ class HeightsChart(PlotextPlot):
         if not axis.log or goal > 0:
             green = theme_rgb(self, "success", (120, 200, 120))
             plt.horizontal_line(goal, color=green)
-            plt.text("goal", x=max(last, 1) * 0.02, y=goal, color=green, alignment="left")
+            plt.text("goal", x=max(last, 1) * 0.02, y=goal, color=green, alignment="left",
+                     background=theme_rgb(self, "surface", (30, 30, 30)))
         plt.vertical_line(self.step, color=STEP_COLOUR)

@@ -78,18 +78,32 @@ class RevealLegend(Static):
             parts += [Text(""), Text(self.note, style="dim italic")]
         return Group(*parts)
 
-    def _colour_bar(self) -> Group:
+    def _colour_bar(self) -> ColourBar:
+        return ColourBar(self.scale.hex, self.levels)
+
+
+class ColourBar:
+    """The map's colour scale as a bar as wide as there is room for, low to high, with heights."""
+
+    def __init__(self, colours: tuple[str, ...], levels) -> None:
+        self.colours = colours
+        self.levels = levels
+
+    def __rich_console__(self, console, options):
+        count = len(self.colours)
+        each = max(1, min(3, options.max_width // count))
         bar = Text()
-        for colour in self.scale.hex:
-            bar.append("██", style=colour)
+        for colour in self.colours:
+            bar.append("█" * each, style=colour)
+        width = len(bar)
         low, high = height_text(self.levels[0]), height_text(self.levels[-1])
         middle = height_text(self.levels[len(self.levels) // 2])
-        width = len(bar)
         ticks = low + " " * max(width - len(low) - len(high), 1) + high
         centre = (width - len(middle)) // 2
         if centre > len(low) + 1 and centre + len(middle) < width - len(high) - 1:
             ticks = ticks[:centre] + middle + ticks[centre + len(middle):]
-        return Group(bar, Text(ticks, style="dim"))
+        yield bar
+        yield Text(ticks, style="dim")
 
 
 class WalkerKey(Static):

@@ -8,21 +8,32 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from foggymountain.race import Walk
-from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark
+from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark, look_of
 
 TOP_WORDS = 3
 
 
-def prediction_line(landscape, point, word: str) -> Text:
-    """`the → cat 41%, dog 38%, ran 9%`."""
+BAR_CELLS = 10  # a 100% guess fills this many cells
+
+
+def prediction_line(landscape, point, word: str, colour: str = "") -> Text:
+    """`the → cat  41% ███▌  dog  38% ███  ran   9% ▉`: the likeliest next words, with bars."""
     guesses = landscape.predict(point, word, top=TOP_WORDS)
-    line = Text.assemble(("  " + word, "bold"), " → ")
+    width = max(len(w) for w in landscape.vocabulary)
+    line = Text.assemble(("  " + word.rjust(width), "bold"), " → ")
     for i, (guess, chance) in enumerate(guesses):
-        if i:
-            line.append(", ")
-        line.append(guess, style="bold" if i == 0 else "")
-        line.append(f" {chance:.0%}", style="dim")
+        line.append(guess.ljust(width), style="bold" if i == 0 else "")
+        line.append(f" {chance:>4.0%} ", style="dim")
+        line.append(bar(chance).ljust(BAR_CELLS + 1), style=colour)
     return line
+
+
+def bar(fraction: float) -> str:
+    """A horizontal bar in eighths of a cell, at least a sliver for anything above 0."""
+    eighths = round(max(0.0, min(fraction, 1.0)) * BAR_CELLS * 8)
+    if fraction > 0 and eighths == 0:
+        eighths = 1
+    return "█" * (eighths // 8) + ("" if eighths % 8 == 0 else " ▏▎▍▌▋▊▉"[eighths % 8])
 
 
 class WordPredictions(Static):
@@ -56,10 +67,11 @@ class WordPredictions(Static):
     def _content(self) -> Group:
         landscape = self.level.landscape
         parts: list = [Text.assemble(("Which word comes next?", "bold"), (f"  at step {self.step}", "dim"))]
+        dark = is_dark(self)
         for walk in self.walkers:
             point = walk.path[min(self.step, walk.steps)]
-            parts += [Text(""), Text.assemble(badge(walk, dark=is_dark(self)), (" (best racer)" if walk.name != "player" else "", "dim"))]
-            parts += [prediction_line(landscape, point, word) for word in self.prompts]
+            parts += [Text(""), Text.assemble(badge(walk, dark=dark), (" (best racer)" if walk.name != "player" else "", "dim"))]
+            parts += [prediction_line(landscape, point, word, look_of(walk).on(dark)) for word in self.prompts]
         parts += [Text(""), Text("The valley floor (the best any model can do)", style="bold green")]
-        parts += [prediction_line(landscape, self.level.minimum.point, word) for word in self.prompts]
+        parts += [prediction_line(landscape, self.level.minimum.point, word, "green") for word in self.prompts]
         return Group(*parts)
