@@ -17,7 +17,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.theme import Theme
 
-from foggymountain.campaign import builtin_levels_dir, level_files
+from foggymountain.campaign import builtin_levels_dir, level_files, load_pack
 from foggymountain.hike import Hike
 from foggymountain.level import Level, LevelError, load_level
 from foggymountain.progress import Progress, default_player
@@ -153,6 +153,8 @@ class FoggyApp(App[None]):
         self.entries: list[LevelEntry] = []
         self.last_opened: Path | None = None  # the level whose briefing was shown last
         self.campaign_problem = ""
+        self.pack_title = "the campaign"
+        self.pack_introduction = ""
         self.progress: Any = None
         self._progress_warning = ""
         self.register_theme(FOGGY_DARK)
@@ -193,6 +195,11 @@ class FoggyApp(App[None]):
             self.campaign_problem = f"{folder}: no such folder"
             return []
         self.levels_dir = folder
+        try:
+            pack = load_pack(folder)
+            self.pack_title, self.pack_introduction = pack.title, pack.introduction
+        except LevelError as err:  # a broken pack.toml: say so, and play its levels by file name
+            self.campaign_problem = str(err)
         files = level_files(folder)
         if not files:
             self.campaign_problem = f"{folder}: no .toml level files in this folder"

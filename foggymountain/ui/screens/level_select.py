@@ -41,7 +41,7 @@ class LevelSelectScreen(Screen):
         yield Header()
         with Horizontal(id="select-body"):
             levels = OptionList(id="levels")
-            levels.border_title = "the campaign"
+            levels.border_title = self.app.pack_title
             yield levels
             with VerticalScroll(id="level-card-panel", can_focus=False):
                 yield Static(id="level-card")
@@ -139,6 +139,9 @@ class LevelSelectScreen(Screen):
             parts.append(fact_rows(lessons, width, label_width=2) + Content("\n\n"))
         parts.append(fact_rows(rows, width, label_width=8))
         parts.append(Content.from_markup("\n\n[$text-muted]Enter: read the briefing[/]"))
+        introduction = self.app.pack_introduction.strip()
+        if index == 1 and introduction:  # the pack's welcome, where a newcomer starts
+            parts.append(Content.styled("\n\n" + " ".join(introduction.split()), "italic $text-muted"))
         return Content("").join(parts)
 
     def nothing_to_play(self) -> Content:
