@@ -33,9 +33,11 @@ def felt_slope(
     (full-data) height, which is what the altimeter shows.
     """
     points = np.asarray(points, dtype=float)
-    rng = draw(seed, k)
     n_rows = landscape.n_rows
-    if batch_size and n_rows and batch_size < n_rows:
+    batched = bool(batch_size and n_rows and batch_size < n_rows)
+    # Seeding a generator costs more than a whole slope on a small level: only when it is used.
+    rng = draw(seed, k) if batched or noise > 0 else None
+    if batched:
         rows = rng.choice(n_rows, size=batch_size, replace=False)
         _, slopes = landscape.height_and_slope(points, rows)
         heights = landscape.height(points)

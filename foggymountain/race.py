@@ -8,6 +8,7 @@ one vectorised slope call per step for all racers still walking.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,7 +31,7 @@ class Walk:
     slopes: np.ndarray  # (m-1, n): the slope felt before each step
     status: str
     steps_to_goal: int | None
-    info: dict[str, np.ndarray] = field(default_factory=dict)  # per-step inner state
+    info: Mapping[str, np.ndarray] = field(default_factory=dict)  # per-step inner state
     hyperparameters: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -138,7 +139,12 @@ def _finite_or_none(value: float):
 
 
 def run_racers(level: Level, names_and_settings=None, budget: int | None = None) -> list[Walk]:
-    """Walk every racer of the level (or the given (name, hyperparameters) pairs) in lockstep."""
+    """Walk every racer of the level (or the given (name, hyperparameters) pairs) in lockstep.
+
+    Per step: one vectorised slope call for all racers still walking, one update call per racer,
+    and the bookkeeping (finite? off the map?) vectorised over the racers. What a racer kept in
+    memory (`Walk.info`) is not recorded here: it is replayed from the trail when first read.
+    """
     entries = names_and_settings if names_and_settings is not None else [(r.name, r.hyperparameters) for r in level.racers]
     racers = [optimizers.make_optimizer(name, **settings) for name, settings in entries]
     budget = level.budget if budget is None else budget
@@ -146,52 +152,93 @@ def run_racers(level: Level, names_and_settings=None, budget: int | None = None)
     goal = level.goal
     n = level.dimensions
     count = len(racers)
-    params = [np.array(level.start, dtype=float) for _ in racers]
-    states = [opt.init(p) for opt, p in zip(racers, params)]
-    paths = [[p] for p in params]
-    heights: list[list[float]] = [[] for _ in racers]
-    slopes: list[list[np.ndarray]] = [[] for _ in racers]
-    infos: list[list[dict]] = [[] for _ in racers]
+    start = np.array(level.start, dtype=float)
+    # np.empty: pages of steps nobody reaches are never touched, so never resident.
+    path = np.empty((budget + 1, count, n))
+    path[0] = start
+    slopes = np.empty((budget, count, n))
+    heights = np.full((budget + 2, count), math.nan)
+    length = np.ones(count, dtype=int)  # points on each racer's path
+    states = [opt.init(start.copy()) for opt in racers]
     status = [REACHED] * count  # provisional: "still walking"
-    walking = list(range(count))
+    walking = np.arange(count)
     low, high = landscape.bounds[:, 0], landscape.bounds[:, 1]
+    updates = np.empty((count, n))
     for k in range(budget + 1):
-        if not walking:
+        if not len(walking):
             break
-        points = np.array([paths[i][-1] for i in walking]).reshape(len(walking), n)
+        points = path[k, walking]
         h, g = felt_slope(landscape, points, k, seed=level.seed, noise=level.noise, batch_size=level.batch_size)
-        still = []
+        h = np.asarray(h, dtype=float).reshape(len(walking))
+        g = np.asarray(g, dtype=float).reshape(len(walking), n)
+        heights[k, walking] = h
+        felt = np.isfinite(h) & np.isfinite(g).all(axis=1)
+        if not felt.all():
+            for i in walking[~felt]:
+                status[i] = DIVERGED
+            walking, points, g = walking[felt], points[felt], g[felt]
+        if k == budget or not len(walking):
+            break
+        slopes[k, walking] = g
+        moves = updates[: len(walking)]
         for row, i in enumerate(walking):
-            height, slope = float(h[row]), g[row]
-            heights[i].append(height)
-            if not (math.isfinite(height) and np.all(np.isfinite(slope))):
-                status[i] = DIVERGED
-                continue
-            if k == budget:
-                continue
-            slopes[i].append(slope)
-            updates, states[i], info = racers[i].update(slope, states[i], paths[i][-1])
-            infos[i].append(info)
-            nxt = paths[i][-1] + updates
-            paths[i].append(nxt)
-            if not np.all(np.isfinite(nxt)):
-                status[i] = DIVERGED
-                heights[i].append(math.nan)
-            elif np.any(nxt < low) or np.any(nxt > high):
+            moves[row], states[i], _ = racers[i].update(g[row], states[i], points[row])
+        nxt = points + moves
+        path[k + 1, walking] = nxt
+        length[walking] = k + 2
+        finite = np.isfinite(nxt).all(axis=1)
+        outside = finite & ((nxt < low) | (nxt > high)).any(axis=1)
+        if not finite.all() or outside.any():
+            for i in walking[~finite]:
+                status[i] = DIVERGED  # the height there stays nan
+            for row in np.nonzero(outside)[0]:  # one at a time: a racer falls once
+                i = walking[row]
                 status[i] = FELL_OFF
-                heights[i].append(float(landscape.height(nxt)))
-            else:
-                still.append(i)
-        walking = still
+                heights[k + 1, i] = float(landscape.height(nxt[row]))
+            walking = walking[finite & ~outside]
     walks = []
     for i, opt in enumerate(racers):
-        hs = np.array(heights[i], dtype=float)
-        walks.append(_finish(opt.name, opt.label, np.array(paths[i]), hs, slopes[i], status[i], goal,
-                             _stack(infos[i]), dict(opt.hyperparameters)))
+        m = length[i]
+        trail = path[:m, i].copy()
+        felt_slopes = slopes[: m - 1, i].copy()
+        # One height per point: felt on the way, measured where it fell, nan where it blew up.
+        hs = heights[:m, i].copy()
+        walks.append(_finish(opt.name, opt.label, trail, hs, felt_slopes, status[i], goal,
+                             _ReplayedInfo(opt, trail, felt_slopes), dict(opt.hyperparameters)))
     return walks
 
 
-def _stack(infos: list[dict]) -> dict[str, np.ndarray]:
+class _ReplayedInfo(Mapping):
+    """A racer's per-step inner state (`StepInfo` entries stacked over the steps), computed on first
+    read by replaying its update rule over the trail it walked. Optimizers are pure, so the replay
+    gives bit for bit what the race saw; a race that nobody explains step by step pays nothing."""
+
+    def __init__(self, optimizer, path: np.ndarray, slopes: np.ndarray) -> None:
+        self._optimizer = optimizer
+        self._path = path
+        self._slopes = slopes
+        self._stacked: dict[str, np.ndarray] | None = None
+
+    def _data(self) -> dict[str, np.ndarray]:
+        if self._stacked is None:
+            opt, state, infos = self._optimizer, self._optimizer.init(self._path[0].copy()), []
+            for k in range(len(self._slopes)):
+                _, state, info = opt.update(self._slopes[k], state, self._path[k])
+                infos.append(info)
+            self._stacked = _stack(infos)
+        return self._stacked
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self._data()[key]
+
+    def __iter__(self):
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+
+def _stack(infos: list) -> dict[str, np.ndarray]:
     if not infos:
         return {}
     return {key: np.array([info[key] for info in infos]) for key in infos[0]}
@@ -203,7 +250,7 @@ def _finish(name, label, path, heights, slopes, status, goal, info=None, hyper=N
         below = below[below < len(heights) - 1]
     steps_to_goal = int(below[0]) if len(below) else None
     walk = Walk(name, label, path, heights, np.array(slopes).reshape(-1, path.shape[1]), status, steps_to_goal,
-                info or {}, hyper or {})
+                {} if info is None else info, hyper or {})
     if status not in (FELL_OFF, DIVERGED):
         walk.status = REACHED if walk.final_height <= goal else WANDERING
     return walk

@@ -18,9 +18,11 @@ import numpy as np
 
 from foggymountain.terrain.expression import Expression
 
-# Keep one batch of (points x rows) under this many floats, so a 400x400 grid over a few
-# thousand data rows stays within a few tens of MB.
-_CHUNK_FLOATS = 2_000_000
+# Evaluate (points x rows) in batches of at most this many floats (1 MB per array). Small enough
+# that the temporaries stay in the CPU cache and come from malloc's pool instead of fresh pages:
+# 2,000,000 was 3 to 7 times slower on a race over 100,000 rows (benchmarks/run.py). The
+# arithmetic of each point is the same whatever the batch, so heights do not change by a bit.
+_CHUNK_FLOATS = 131_072
 
 
 class Landscape:
@@ -64,12 +66,28 @@ class FunctionLandscape(Landscape):
         points = np.asarray(points, dtype=float)
         env = {name: points[..., i] for i, name in enumerate(self.variables)}
         value, slope = self.expression.value_and_slope(env, self.variables)
-        value = np.broadcast_to(value, points.shape[:-1]).astype(float)
-        slope = np.moveaxis(np.broadcast_to(slope, (len(self.variables),) + points.shape[:-1]), 0, -1)
-        return value, np.array(slope, dtype=float)
+        lead = points.shape[:-1]
+        if value.shape != lead:  # a formula that ignores some variables
+            value = np.broadcast_to(value, lead)
+        if slope.shape[1:] != lead:  # a constant formula's slope is (n,) whatever the points
+            missing = (1,) * (len(lead) - slope.ndim + 1)
+            slope = np.broadcast_to(slope.reshape(slope.shape[:1] + missing + slope.shape[1:]), slope.shape[:1] + lead)
+        # Copies, slopes last: (..., n). transpose() is np.moveaxis without its checks, which cost
+        # as much as the slope of a small formula (a race calls this every step).
+        return value.astype(float), np.array(slope.transpose(tuple(range(1, slope.ndim)) + (0,)), dtype=float, order="C")
 
 
 LOSSES = ("mse", "mae", "logistic")
+
+
+def _loss(loss: str, prediction: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Per-row loss (the same arithmetic as `_loss_and_dloss`, so heights agree to the bit)."""
+    if loss == "mse":
+        error = prediction - target
+        return error * error
+    if loss == "mae":
+        return np.abs(prediction - target)
+    return np.logaddexp(0.0, prediction) - target * prediction
 
 
 def _loss_and_dloss(loss: str, prediction: np.ndarray, target: np.ndarray):
@@ -107,6 +125,24 @@ class FitLandscape(Landscape):
         env.update({name: float(v) for name, v in zip(self.variables, np.asarray(point, float))})
         n = len(next(iter(env.values()))) if inputs is not None else self.n_rows
         return np.broadcast_to(self.model.value(env), (n,)).astype(float)
+
+    def height(self, points: np.ndarray) -> np.ndarray:
+        """Mean loss over all rows, without slopes: a racer's true height on a mini-batch level
+        is read every step, and carrying tangents over every row would cost three times more."""
+        points = np.asarray(points, dtype=float)
+        lead = points.shape[:-1]
+        flat = points.reshape(-1, len(self.variables))
+        n_rows = self.n_rows
+        target = self.data[self.target][None, :]
+        chunk = max(1, _CHUNK_FLOATS // max(n_rows, 1))
+        heights = np.empty(len(flat))
+        for start in range(0, len(flat), chunk):
+            part = flat[start : start + chunk]
+            env = {name: part[:, i : i + 1] for i, name in enumerate(self.variables)}
+            env.update({name: column[None, :] for name, column in self.data.items()})
+            prediction = np.broadcast_to(self.model.value(env), (len(part), n_rows))
+            heights[start : start + chunk] = _loss(self.loss, prediction, target).mean(axis=-1)
+        return heights.reshape(lead)
 
     def height_and_slope(self, points, rows=None):
         points = np.asarray(points, dtype=float)
