@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from foggymountain.hike import Hike
+from foggymountain.race import run_racers
 from foggymountain.level import KINDS, Level, LevelError, load_level_bytes, load_level_text
 from foggymountain.optimizers import HYPERPARAMETERS, NAMES as OPTIMIZER_NAMES
 from foggymountain.terrain.expression import FUNCTIONS, Expression, ExpressionError, parse
@@ -408,7 +409,7 @@ def good_documents(draw):
     elif kind == "fit":
         rows = draw(st.integers(2, 8))
         landscape = {
-            "kind": kind, "variables": ["w", "b"], "model": draw(st.sampled_from(["w*size + b", "w*size", "sigmoid(w*size + b)", "b"])),
+            "kind": kind, "variables": ["w", "b"], "model": draw(st.sampled_from(["w*size + b", "w*size", "sigmoid(w*size + b)", "b", "0.5", "size"])),
             "target": "price", "loss": draw(st.sampled_from(["mse", "mae"])),
             "data": {"size": draw(st.lists(st.floats(-5, 5), min_size=rows, max_size=rows)),
                      "price": draw(st.lists(st.floats(-5, 5), min_size=rows, max_size=rows))},
@@ -420,8 +421,8 @@ def good_documents(draw):
             landscape["data_file"] = "good.csv"
     else:
         variables = draw(st.sampled_from([["x"], ["x", "y"], ["x", "y", "w"]]))
-        formula = {1: ["x**2", "(x - 1)**2", "sin(x) + x**2/10", "abs(x)", "log1p(x**2)"],
-                   2: ["x**2 + 3*y**2", "(x - 1)**2 + 10*(y + 2)**2", "sin(x)*cos(y) + (x**2 + y**2)/20"],
+        formula = {1: ["x**2", "(x - 1)**2", "sin(x) + x**2/10", "abs(x)", "log1p(x**2)", "1", "pi"],
+                   2: ["x**2 + 3*y**2", "(x - 1)**2 + 10*(y + 2)**2", "sin(x)*cos(y) + (x**2 + y**2)/20", "0", "x"],
                    3: ["x**2 + y**2 + w**2", "(x - y)**2 + w**2"]}[len(variables)]
         landscape = {
             "kind": kind, "variables": variables, "height": draw(st.sampled_from(formula)),
@@ -541,9 +542,11 @@ def check_level_outcome(load, *args) -> None:
             str(problem)
         return
     assert isinstance(level, Level)
-    # A level that loads is a level the game can open: a hike starts and takes a step.
+    # A level that loads is a level the game can open: a hike starts and takes a step, and the
+    # racers can race on it.
     hike = Hike(level)
     hike.step()
+    run_racers(level, budget=min(level.budget, 3))
 
 
 @QUICK

@@ -161,6 +161,8 @@ class FitLandscape(Landscape):
             prediction = np.broadcast_to(prediction, (len(part), n_rows))
             loss, d_loss = _loss_and_dloss(self.loss, prediction, data[self.target][None, :])
             heights[start : start + chunk] = loss.mean(axis=-1)
+            if d_prediction.ndim < 3:  # a model that ignores the points or the rows (even "0")
+                d_prediction = d_prediction.reshape(d_prediction.shape[:1] + (1,) * (3 - d_prediction.ndim) + d_prediction.shape[1:])
             d_prediction = np.broadcast_to(d_prediction, (len(self.variables), len(part), n_rows))
             slopes[start : start + chunk] = (d_prediction * d_loss[None]).mean(axis=-1).T
         return heights.reshape(lead), slopes.reshape(lead + (len(self.variables),))
