@@ -76,6 +76,13 @@ class RevealScreen(Screen):
         text-style: bold;
         color: $text;
     }
+    #reveal-tagline {
+        width: auto;
+        color: $text-muted;
+    }
+    RevealScreen.-narrow #reveal-tagline {
+        display: none;
+    }
     #reveal-verdict {
         width: 1fr;
         padding: 0 1;
@@ -199,7 +206,8 @@ class RevealScreen(Screen):
     def compose(self) -> ComposeResult:
         level, result = self.level, self.race
         with Horizontal(id="reveal-header"):
-            yield Static(Text.assemble(("▲ ", "bold #7fae62"), level.title, (" · the fog lifts", "dim")), id="reveal-title")
+            yield Static(Text.assemble(("▲ ", "bold #7fae62"), level.title), id="reveal-title")
+            yield Static("· the fog lifts", id="reveal-tagline")
             yield Static(Text.assemble(verdict(result, short=True), "  ", stars_text(result.stars)), id="reveal-verdict")
         with TabbedContent(id="reveal-tabs"):
             with TabPane(self._title(self._map_tab_name()), id="tab-map"):

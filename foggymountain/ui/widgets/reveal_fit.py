@@ -1,5 +1,11 @@
-"""A fit level revealed: the data, and the line (or curve) the player's and the best racer's
-parameters draw through it at the replay step."""
+"""A fit level revealed: the data, and what the player's and the best racer's models say about it
+at the replay step.
+
+With one input column: the data as a scatter (input across, target up) and each model's line or
+curve through it, on a sorted grid of the input. With several input columns a curve over one of
+them would hide the others, so each data row gets a place across the chart instead: the answer
+(`o`) and each model's guess for that row.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ SAMPLES = 80
 
 
 class FitChart(PlotextPlot):
-    """Scatter of the data's first column against the target, with each model's prediction."""
+    """The data and each model's predictions (probabilities for logistic fits)."""
 
     step: reactive[int] = reactive(0)
 
@@ -24,20 +30,24 @@ class FitChart(PlotextPlot):
         self.level = level
         self.walkers = walkers  # the player and the best racer
         landscape = level.landscape
-        self.column = landscape.columns[0] if landscape.columns else landscape.target
-        values = landscape.data[self.column]
-        self.xs = np.linspace(float(values.min()), float(values.max()), SAMPLES)
-        # Other inputs sit at their mean so a one-column picture still makes sense.
-        self.inputs = {name: np.full(SAMPLES, float(landscape.data[name].mean())) for name in landscape.columns}
-        self.inputs[self.column] = self.xs
+        self.by_row = len(landscape.columns) != 1
+        if self.by_row:
+            self.column = "data row"
+            self.xs = np.arange(1, landscape.n_rows + 1, dtype=float)
+            self.inputs = {name: landscape.data[name] for name in landscape.columns} or None
+        else:
+            self.column = landscape.columns[0]
+            values = landscape.data[self.column]
+            self.xs = np.linspace(float(values.min()), float(values.max()), SAMPLES)
+            self.inputs = {self.column: self.xs}
 
     def prediction(self, point) -> np.ndarray:
-        """What the model at `point` says along the x grid (a probability for logistic fits)."""
+        """What the model at `point` says at each x of the chart (a probability for logistic fits)."""
         landscape = self.level.landscape
         with np.errstate(all="ignore"):
             predicted = landscape.predict(point, self.inputs)
-        if landscape.loss == "logistic":
-            predicted = 1.0 / (1.0 + np.exp(-predicted))
+            if landscape.loss == "logistic":
+                predicted = 1.0 / (1.0 + np.exp(-predicted))
         return predicted
 
     def render(self):
@@ -48,13 +58,19 @@ class FitChart(PlotextPlot):
         plt = self.plt
         plt.clear_figure()
         landscape = self.level.landscape
-        plt.title(f"The data ({DATA_GLYPH}) and each model's {'curve' if self._curved() else 'line'}")
+        wide = self.size.width >= 44
+        if self.by_row:
+            plt.title("Each row: answer (o), guesses" if wide else "")
+        else:
+            plt.title(f"Data (o) and each model's {'curve' if self._curved() else 'line'}" if wide else "")
         plt.xlabel(self.column)
         plt.ylabel(landscape.target if self.size.height >= 12 else "")
         target = landscape.data[landscape.target]
         low, high = float(target.min()), float(target.max())
         pad = (high - low) * 0.25 or 1.0
         plt.ylim(low - pad, high + pad)
+        data_x = self.xs if self.by_row else landscape.data[self.column]
+        dark = is_dark(self)
         labels = []
         for walk in reversed(self.walkers):
             point = walk.path[min(self.step, walk.steps)]
@@ -65,11 +81,14 @@ class FitChart(PlotextPlot):
             if not keep.any():
                 continue
             look = look_of(walk)
-            plt.plot(self.xs[keep].tolist(), ys[keep].tolist(), marker="braille", color=look.rgb_on(is_dark(self)))
+            if self.by_row:
+                plt.scatter(self.xs[keep].tolist(), ys[keep].tolist(), marker=look.glyph, color=look.rgb_on(dark))
+                continue
+            plt.plot(self.xs[keep].tolist(), ys[keep].tolist(), marker="braille", color=look.rgb_on(dark))
             # Name each line with the walker's glyph (readable without colour), apart from each other.
             at = np.flatnonzero(keep)[int((0.9 - 0.15 * len(labels)) * (keep.sum() - 1))]
             labels.append((look, float(self.xs[at]), float(ys[at])))
-        plt.scatter(landscape.data[self.column].tolist(), target.tolist(), marker=DATA_GLYPH, color=theme_rgb(self))
+        plt.scatter(data_x.tolist(), target.tolist(), marker=DATA_GLYPH, color=theme_rgb(self))
         for look, x, y in labels:
             plt.text(look.glyph, x=x, y=y, color=(0, 0, 0), background=look.rgb, style="bold")
 
