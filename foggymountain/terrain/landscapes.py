@@ -231,6 +231,19 @@ class NextTokenLandscape(Landscape):
         order = np.argsort(-row)[:top]
         return [(self.vocabulary[i], float(row[i])) for i in order]
 
+    def height(self, points: np.ndarray) -> np.ndarray:
+        """Mean cross-entropy only: the valley-floor search asks for heights hundreds of times.
+        Same arithmetic as `height_and_slope`, so the same heights to the bit."""
+        points = np.asarray(points, dtype=float)
+        lead = points.shape[:-1]
+        v = len(self.vocabulary)
+        logits = points.reshape(-1, v, v)
+        shifted = logits - logits.max(axis=2, keepdims=True)
+        log_z = np.log(np.exp(shifted).sum(axis=2))  # (P, V)
+        prev, nxt = self.previous, self.following
+        heights = -(shifted[:, prev, nxt] - log_z[:, prev]).mean(axis=1)
+        return heights.reshape(lead)
+
     def height_and_slope(self, points, rows=None):
         points = np.asarray(points, dtype=float)
         lead = points.shape[:-1]
