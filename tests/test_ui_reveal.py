@@ -342,12 +342,13 @@ async def test_bindings_have_ids_and_show_in_the_footer():
         assert screen.query_one("Footer")
 
 
-async def test_ctrl_s_saves_an_svg_of_the_reveal(tmp_path, monkeypatch):
+@pytest.mark.parametrize("key", ["ctrl+s", "S"])
+async def test_ctrl_s_saves_an_svg_of_the_reveal(tmp_path, monkeypatch, key):
     monkeypatch.chdir(tmp_path)
     app = RevealTestApp(camped("ravine_2d"))
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot)
-        await pilot.press("ctrl+s")
+        await pilot.press(key)
         await pilot.pause()
         saved = list(tmp_path.glob("*.svg"))
         assert len(saved) == 1 and saved[0].name == "foggymountain-ravine_2d-reveal.svg"
