@@ -38,6 +38,10 @@ MOUNTAIN_ANCHORS = (
     "#17325e", "#1b4f7c", "#1f6c86", "#2a857c", "#4a9a6a",
     "#7fae62", "#b3bb72", "#cdb98e", "#ddd0b8", "#f0ece4",
 )
+# The same tint in xterm-256 colours, picked by hand (the cube has few dark blues and tans, so the
+# nearest colour of each would repeat or go out of order): navy, blues, teal, greens, olive, tan,
+# khaki, snow. Lightness rises at every step.
+MOUNTAIN_XTERM = (17, 18, 24, 25, 30, 65, 71, 107, 143, 144, 180, 187, 254, 231)
 
 BANDS = 14  # contour bands of a map
 MAX_GRIDS = 4  # grid sizes kept per map (a resize back and forth is free)
@@ -118,17 +122,23 @@ class ColourScale:
         return len(self.rgb)
 
     @classmethod
-    def sampled(cls, count: int, anchors: Sequence[str] = VIRIDIS_ANCHORS) -> ColourScale:
+    def sampled(cls, count: int, anchors: Sequence[str] = VIRIDIS_ANCHORS,
+                xterm_anchors: Sequence[int] | None = None) -> ColourScale:
         points = np.array([_hex_to_rgb(a) for a in anchors], float)
         where = np.linspace(0, len(points) - 1, count) if count > 1 else np.zeros(1)
         below = np.minimum(np.floor(where).astype(int), len(points) - 2)
         t = (where - below)[:, None]
         rgb = np.rint(points[below] * (1 - t) + points[below + 1] * t).astype(int)
         triples = tuple(tuple(int(v) for v in row) for row in rgb)
+        if xterm_anchors:
+            picks = np.rint(np.linspace(0, len(xterm_anchors) - 1, count)).astype(int) if count > 1 else [0]
+            xterm = tuple(int(xterm_anchors[i]) for i in picks)
+        else:
+            xterm = xterm_scale(triples)
         return cls(
             rgb=triples,
             hex=tuple("#{:02x}{:02x}{:02x}".format(*row) for row in triples),
-            xterm=xterm_scale(triples),
+            xterm=xterm,
         )
 
 
@@ -137,7 +147,7 @@ def viridis(count: int = BANDS) -> ColourScale:
 
 
 def mountain(count: int = BANDS) -> ColourScale:
-    return ColourScale.sampled(count, MOUNTAIN_ANCHORS)
+    return ColourScale.sampled(count, MOUNTAIN_ANCHORS, MOUNTAIN_XTERM)
 
 
 # ---- contour bands ----------------------------------------------------------------------------

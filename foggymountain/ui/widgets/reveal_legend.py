@@ -79,7 +79,10 @@ class RevealLegend(Static):
         return Group(*parts)
 
     def _colour_bar(self) -> ColourBar:
-        return ColourBar(self.scale.hex, self.levels)
+        # With 256 colours, the map's own xterm colours, so the key matches the map.
+        few = self.app.console.color_system in ("256", "standard", "windows")
+        colours = tuple(f"color({i})" for i in self.scale.xterm) if few else self.scale.hex
+        return ColourBar(colours, self.levels)
 
 
 class ColourBar:
