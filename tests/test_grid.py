@@ -220,3 +220,10 @@ def test_height_axis_shifts_heights_at_or_below_zero():
     assert axis.offset == pytest.approx(1.0 + 1001.0 * 1e-3)
     assert np.all(axis.plotted([-1.0, 1000.0]) > 0)
     assert "+" in axis.label and "log" in axis.label
+
+
+def test_mountain_scale_keeps_distinct_ordered_xterm_colours_up_to_its_ramp():
+    for count in range(2, len(G.MOUNTAIN_XTERM) + 1):
+        xterm = mountain(count).xterm
+        assert len(set(xterm)) == count
+        assert np.all(np.diff(lightness(G._XTERM_RGB[np.array(xterm) - 16])) > 0)
