@@ -21,7 +21,7 @@ from foggymountain.campaign import builtin_levels_dir, level_files, load_pack
 from foggymountain.hike import Hike
 from foggymountain.level import Level, LevelError, load_level
 from foggymountain.progress import Progress, default_player
-from foggymountain.race import race
+from foggymountain.race import Race, race
 from foggymountain.results import write_result
 from foggymountain.ui.screens.briefing import BriefingScreen
 from foggymountain.ui.screens.hike import HikeScreen
@@ -224,11 +224,18 @@ class FoggyApp(App[None]):
         self.push_screen(HikeScreen(Hike(level)))
 
     def finish_hike(self, hike: Hike) -> None:
-        """The hike is over: keep the score (in the background) and show what was in the fog."""
-        self._record(hike)
-        self.show_reveal(hike)
+        """The hike is over: race once, keep the score (in the background), show what was in the fog."""
+        try:
+            result = race(hike.level, hike)
+        except Exception as err:  # noqa: BLE001 - a broken race must not lose the player's game
+            self.notify(f"The race could not be run ({type(err).__name__}: {err}).",
+                        title="Race", severity="error", timeout=10)
+            self.back_to_select()
+            return
+        self._record(result)
+        self.show_reveal(hike, result)
 
-    def show_reveal(self, hike: Hike) -> None:
+    def show_reveal(self, hike: Hike, result: Race | None = None) -> None:
         from foggymountain.ui.screens.race_summary import RaceSummaryScreen
 
         try:
@@ -236,12 +243,12 @@ class FoggyApp(App[None]):
         except ImportError:  # the reveal is optional: a plain race table will do
             RevealScreen = RaceSummaryScreen  # noqa: N806
         try:
-            reveal = RevealScreen(hike)
+            reveal = RevealScreen(hike, result)
         except Exception as err:  # noqa: BLE001 - a broken reveal must not lose the player's game
             self.notify(f"The reveal failed ({type(err).__name__}: {err}); here is the race table.",
                         title="Reveal", severity="error", timeout=10)
             try:
-                reveal = RaceSummaryScreen(hike)
+                reveal = RaceSummaryScreen(hike, result)
             except Exception:  # noqa: BLE001
                 self.back_to_select()
                 return
@@ -303,10 +310,9 @@ class FoggyApp(App[None]):
     # ---- keeping score
 
     @work(thread=True, group="progress")
-    def _record(self, hike: Hike) -> None:
-        level = hike.level
+    def _record(self, result: Race) -> None:
+        level = result.level
         try:
-            result = race(level, hike)
             if self.progress is None:
                 self.progress = Progress.load(self.player, self.progress_dir)
             self.progress.record(level.id, result)

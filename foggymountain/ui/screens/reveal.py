@@ -188,11 +188,12 @@ class RevealScreen(Screen):
     step: reactive[int] = reactive(0, init=False)
     playing: reactive[bool] = reactive(False, init=False)
 
-    def __init__(self, hike, name: str | None = None, id: str | None = None) -> None:
+    def __init__(self, hike, result=None, name: str | None = None, id: str | None = None) -> None:
+        """`result`: the race of this hike, if the caller already ran it (it is run here otherwise)."""
         super().__init__(name=name, id=id)
         self.hike = hike
         self.level = hike.level
-        self.race = race(self.level, hike)
+        self.race = result if result is not None else race(self.level, hike)
         self.last_step = max(w.steps for w in self.race.walkers)
         self.best_racer = next(w for w in self.race.ranking if w.name != "player")
         # Racers first, the player last: the player's trail is drawn on top.
