@@ -30,13 +30,11 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from foggymountain import preview
-    from foggymountain.level import LevelError, load_level
+    from foggymountain.commands import load_or_report
     from foggymountain.race import race
 
-    try:
-        level = load_level(args.level)
-    except LevelError as err:
-        print(err, file=sys.stderr)
+    level = load_or_report(args.level)
+    if level is None:
         return 1
     color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
     width = args.width or min(shutil.get_terminal_size((80, 24)).columns, 100)

@@ -18,21 +18,18 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from foggymountain import optimizers
-    from foggymountain.level import LevelError, Racer, load_level
+    from foggymountain.commands import load_or_report, racer_names
+    from foggymountain.level import Racer
     from foggymountain.race import race
 
-    try:
-        level = load_level(args.level)
-    except LevelError as err:
-        print(err, file=sys.stderr)
+    level = load_or_report(args.level)
+    if level is None:
         return 1
     if args.racers:
-        names = [n.strip() for n in args.racers.split(",") if n.strip()]
-        try:
-            level.racers = tuple(Racer(n, optimizers.make_optimizer(n).hyperparameters) for n in names)
-        except optimizers.HyperparameterError as err:
-            print(f"--racers: {err.message}\n    hint: {err.hint}", file=sys.stderr)
+        names = racer_names(args.racers)
+        if names is None:
             return 2
+        level.racers = tuple(Racer(n, optimizers.make_optimizer(n).hyperparameters) for n in names)
     result = race(level)
     if args.json:
         json.dump(result.to_json(), sys.stdout, allow_nan=False)

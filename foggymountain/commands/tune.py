@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from pathlib import Path
 
@@ -26,25 +25,17 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from foggymountain import optimizers
-    from foggymountain.level import LevelError, load_level
+    from foggymountain.commands import load_or_report, racer_names
     from foggymountain.tune import pace_grid, to_toml, tune
 
-    try:
-        level = load_level(args.level)
-    except LevelError as err:
-        print(err, file=sys.stderr)
+    level = load_or_report(args.level)
+    if level is None:
         return 1
     names = None
     if args.racers:
-        names = list(dict.fromkeys(n.strip() for n in args.racers.split(",") if n.strip()))
-        for name in names:
-            if name not in optimizers.NAMES:
-                close = difflib.get_close_matches(name.lower(), optimizers.NAMES, n=1)
-                guess = f"did you mean '{close[0]}'? " if close else ""
-                print(f"--racers: unknown racer '{name}'\n    hint: {guess}racers: {', '.join(optimizers.NAMES)}",
-                      file=sys.stderr)
-                return 2
+        names = racer_names(args.racers)
+        if names is None:
+            return 2
     try:
         paces = pace_grid(args.low, args.high, args.points)
     except ValueError as err:
