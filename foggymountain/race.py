@@ -16,6 +16,7 @@ import numpy as np
 from foggymountain import optimizers
 from foggymountain.feel import felt_slope
 from foggymountain.level import Level
+from foggymountain.terrain.minimum import settle
 
 REACHED, WANDERING, FELL_OFF, DIVERGED = "reached", "wandering", "fell-off", "diverged"
 
@@ -267,7 +268,8 @@ def walk_of_hike(hike) -> Walk:
     if hike.status in (hike_module.FELL_OFF, hike_module.DIVERGED):
         status = FELL_OFF if hike.status == hike_module.FELL_OFF else DIVERGED
         last = path[-1]
-        heights.append(float(level.landscape.height(last)) if np.all(np.isfinite(last)) else math.nan)
+        if len(heights) < len(path):  # a fall leaves the last point unmeasured; a wall may not
+            heights.append(float(level.landscape.height(last)) if np.all(np.isfinite(last)) else math.nan)
     elif len(heights) > len(path):
         heights = heights[: len(path)]
     slopes = hike.slopes[: len(path) - 1]
@@ -301,54 +303,138 @@ def stars(result: Race) -> int:
 
 
 def read_trail(level: Level, walk: Walk) -> list[Event]:
-    """Detect overshooting, crawling, plateaus, side valleys, zig-zags and falls from the trail."""
-    events: list[Event] = []
-    path, heights, slopes = walk.path, walk.heights, walk.slopes
+    """What happened on a trail: overshooting, crawling, plateaus, zig-zags, falls, side valleys
+    and saddles, each at the step where it happened.
+
+    Judged on the true ground (exact heights and slopes), not on the noisy slope that was felt.
+    Crawling, plateaus and zig-zags count only until the walk first reached the goal: once there,
+    small or back-and-forth steps are fine.
+    """
+    landscape = level.landscape
+    path, heights = walk.path, walk.heights
     steps = np.diff(path, axis=0)
-    strides = np.linalg.norm(steps, axis=1) if len(steps) else np.zeros(0)
-    span = float(np.linalg.norm(level.landscape.bounds[:, 1] - level.landscape.bounds[:, 0]))
-    steep = np.linalg.norm(slopes, axis=1) if len(slopes) else np.zeros(0)
-    top_steepness = float(steep.max()) if len(steep) else 0.0
+    if not len(steps):
+        return []
+    strides = np.linalg.norm(steps, axis=1)
+    sides = landscape.bounds[:, 1] - landscape.bounds[:, 0]
+    scale = float(np.max(sides))  # the longest side of the map
+    inside = np.array([landscape.inside(p) for p in path]) & np.all(np.isfinite(path), axis=1)
+    usable = int(np.argmin(inside)) if not inside.all() else len(path)  # points before any fall
+    true_heights, slopes = landscape.height_and_slope(np.where(inside[:, None], path, path[0]))
+    steep = np.linalg.norm(slopes, axis=1)
+    window = min(usable - 1, walk.steps_to_goal if walk.steps_to_goal is not None else len(steps))
+    top = float(steep[: max(window, 1)].max()) if usable else 0.0
+    floor = level.minimum.height
+    events: list[Event] = []
 
-    def first_run(mask: np.ndarray, length: int) -> int | None:
-        run = 0
-        for i, flag in enumerate(mask):
-            run = run + 1 if flag else 0
-            if run >= length:
-                return i - length + 1
-        return None
+    # Overshoot: the step went downhill and landed on the far side of the valley floor, where the
+    # ground along the step already rises again (steeply enough to matter).
+    crossings = []
+    for k in range(usable - 1):
+        along, after = float(steps[k] @ slopes[k]), float(steps[k] @ slopes[k + 1])
+        if along < 0 < after and after > 0.3 * -along:
+            crossings.append(k)
+    if crossings:
+        k = crossings[0]
+        rose = f", and the ground rose from {true_heights[k]:.3g} to {true_heights[k + 1]:.3g}" if true_heights[k + 1] > true_heights[k] else ""
+        more = f" (it happened {len(crossings) - 1} more time{'s' if len(crossings) > 2 else ''})" if len(crossings) > 1 else ""
+        events.append(Event(k + 1, "overshoot", f"step {k + 1} jumped across the valley floor: the slope flipped under your feet{rose}{more}"))
 
-    # Overshoot is judged on the true ground, not on the (possibly noisy) slope that was felt.
-    inside = np.array([level.landscape.inside(p) for p in path]) & np.all(np.isfinite(path), axis=1)
-    true_slopes = level.landscape.height_and_slope(np.where(inside[:, None], path, path[0]))[1]
-    for k in range(len(steps)):
-        if not inside[k + 1]:
-            break
-        if float(np.dot(true_slopes[k], true_slopes[k + 1])) < 0 and heights[k + 1] > heights[k]:
-            events.append(Event(k + 1, "overshoot", f"step {k + 1} jumped across the valley floor: the slope flipped and the ground rose from {heights[k]:.3g} to {heights[k + 1]:.3g}"))
-            break
-    if len(strides) and top_steepness > 0:
-        crawling = (strides < 0.01 * span) & (steep[: len(strides)] > 0.1 * top_steepness)
-        start = first_run(crawling, 3)
+    flat_start = None
+    if window >= 3 and top > 0:
+        drops = true_heights[:window] - true_heights[1 : window + 1]
+        above = np.maximum(true_heights[:window] - floor, 1e-300)
+        crawling = (strides[:window] < 0.02 * scale) & (drops < 0.01 * above) & (steep[:window] > 0.1 * top)
+        start = _first_run(crawling, 3)
         if start is not None:
-            events.append(Event(start + 1, "crawl", f"from step {start + 1} the strides were tiny ({strides[start]:.2g}) on ground that was still steep: the budget ran down"))
-        flat = steep[: len(strides)] < 0.02 * top_steepness
-        start = first_run(flat & (heights[: len(strides)] > level.goal), 3)
-        if start is not None:
-            events.append(Event(start + 1, "plateau", f"from step {start + 1} the ground was almost flat (slope {steep[start]:.2g}): little to feel, a long walk"))
-    if level.dimensions >= 2 and len(steps) >= 3:
-        turns = np.einsum("ij,ij->i", steps[:-1], steps[1:]) < 0
-        start = first_run(turns, 3)
-        if start is not None:
-            events.append(Event(start + 1, "zig-zag", f"from step {start + 1} each step reversed the last one: zig-zagging across a ravine instead of walking along it"))
+            events.append(Event(start + 1, "crawl", f"from step {start + 1} the strides were tiny ({strides[start]:.2g}) on ground that was still steep: each step won less than 1% of the height left, and the budget ran down"))
+        flat_start = _first_run((steep[:window] < 0.02 * top) & (true_heights[:window] > level.goal), 3)
+        if level.dimensions >= 2:
+            turns = np.einsum("ij,ij->i", steps[: window - 1], steps[1:window]) < 0
+            start = _first_run(turns, 3)
+            if start is not None:
+                events.append(Event(start + 1, "zig-zag", f"from step {start + 1} each step reversed the last one: zig-zagging across a ravine instead of walking along it"))
+    plateau = None
+    if flat_start is not None:
+        plateau = Event(flat_start + 1, "plateau", f"from step {flat_start + 1} the ground was almost flat (slope {steep[flat_start]:.2g}): little to feel, a long walk")
+        if np.any(steep[flat_start:usable] > 0.1 * top):  # it crossed the flat and found slope again
+            events.append(plateau)
+            plateau = None
+
     if walk.status == FELL_OFF:
         events.append(Event(walk.steps, "fell-off", f"step {walk.steps} left the map: you fell off the edge"))
     elif walk.status == DIVERGED:
         events.append(Event(walk.steps, "diverged", f"step {walk.steps} reached ground that is not finite: the walk diverged"))
-    elif walk.final_height > level.goal and len(slopes):
-        floor = level.minimum
-        far = np.linalg.norm(path[-1] - floor.point) > 0.1 * span
-        settled = len(strides) >= 2 and strides[-1] < 0.05 * span and (steep[-1] < 0.1 * top_steepness if top_steepness else True)
-        if far and settled:
-            events.append(Event(walk.steps, "side-valley", f"you settled at height {walk.final_height:.3g} in a valley that is not the lowest: the floor is at {floor.height:.3g}"))
+    elif walk.final_height > level.goal:
+        drained = _where_it_drains(level, path[-1], float(true_heights[-1]), top, walk.steps)
+        events.extend(drained)
+        if plateau is not None and not drained:  # still on the flat when the budget ran out
+            events.append(plateau)
     return sorted(events, key=lambda e: e.step)
+
+
+def _first_run(mask: np.ndarray, length: int) -> int | None:
+    run = 0
+    for i, flag in enumerate(mask):
+        run = run + 1 if flag else 0
+        if run >= length:
+            return i - length + 1
+    return None
+
+
+def _where_it_drains(level: Level, end: np.ndarray, height: float, top: float, step: int) -> list[Event]:
+    """A walk that stopped above the goal: is it on a saddle, or in a side valley's basin?"""
+    landscape = level.landscape
+    floor = level.minimum
+    scale = float(np.max(landscape.bounds[:, 1] - landscape.bounds[:, 0]))
+    slope = landscape.height_and_slope(end)[1]
+    if np.linalg.norm(slope) <= 1e-3 * max(top, 1e-12):
+        # Flat here. A saddle drops away after a nudge; a valley floor does not.
+        nudge = np.random.default_rng(level.seed).standard_normal(len(end))
+        nudged = np.clip(end + 1e-3 * scale * nudge / np.linalg.norm(nudge), landscape.bounds[:, 0], landscape.bounds[:, 1])
+        bottom = _basin_bottom(landscape, nudged, top)
+        if bottom is not None and height - bottom[1] > 0.1 * (height - floor.height):
+            return [Event(step, "saddle", f"you stopped on a pass (a saddle point) at height {height:.3g}: flat underfoot, yet the ground falls away sideways, down to {bottom[1]:.3g}")]
+    bottom = _basin_bottom(landscape, end, top)
+    if bottom is not None and bottom[1] > level.goal and np.linalg.norm(bottom[0] - floor.point) > 0.1 * scale:
+        return [Event(step, "side-valley", f"the ground where you stopped drains into a side valley, whose floor is at height {bottom[1]:.3g}; the lowest floor is {floor.height:.3g}, elsewhere")]
+    return []
+
+
+def _basin_bottom(landscape, start: np.ndarray, top: float) -> tuple[np.ndarray, float] | None:
+    """The bottom of the basin `start` drains into, or None when we cannot tell.
+
+    L-BFGS is fast but its line search may hop over a ridge into the next basin: its answer is
+    kept only if the ground falls all the way along the straight line to it. Otherwise plain
+    downhill steps (slow, but they never leave the basin) decide, if they settle.
+    """
+    points, lows = settle(landscape, start[None])
+    point, low = points[0], float(lows[0])
+    start_height = float(landscape.height(start))
+    line = start + np.linspace(0, 1, 65)[:, None] * (point - start)
+    if np.all(landscape.height(line) <= start_height + 1e-9 * max(1.0, abs(start_height))):
+        return point, low
+    return _flow_downhill(landscape, start, top)
+
+
+def _flow_downhill(landscape, start: np.ndarray, top: float, iterations: int = 2000):
+    low_bound, high_bound = landscape.bounds[:, 0], landscape.bounds[:, 1]
+    x = np.array(start, dtype=float)
+    h, g = landscape.height_and_slope(x)
+    h, g = float(h), np.asarray(g, float)
+    stride = 1e-3 * float(np.max(high_bound - low_bound))
+    for _ in range(iterations):
+        size = float(np.linalg.norm(g))
+        if not np.isfinite(size) or size <= 1e-6 * max(top, 1e-12):
+            return x, h
+        while stride > 1e-15:
+            trial = np.clip(x - stride * g / size, low_bound, high_bound)
+            th, tg = landscape.height_and_slope(trial)
+            if np.isfinite(th) and float(th) < h:
+                x, h, g = trial, float(th), np.asarray(tg, float)
+                stride *= 1.5
+                break
+            stride /= 2
+        else:
+            return x, h  # no lower ground within reach: a bottom
+    return None  # still walking: cannot tell

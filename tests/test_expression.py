@@ -204,3 +204,18 @@ def test_every_function_slope_matches_sympy():
             subs = {X: point, Y: 1.7}
             expected = [float(sympy.diff(symbolic, s).evalf(subs=subs)) for s in (X, Y)]
             np.testing.assert_allclose(slope, expected, rtol=1e-10, atol=1e-12, err_msg=text)
+
+
+def test_a_variable_that_does_not_move_a_part_gets_no_nan_from_it():
+    # The tip of a cone: the inner slope is zero, the outer derivative infinite; the slope is 0.
+    _, slope = parse("sqrt(x**2 + y**2)", ["x", "y"]).value_and_slope({"x": 0.0, "y": 0.0}, ["x", "y"])
+    np.testing.assert_array_equal(slope, [0.0, 0.0])
+    # x**0.5 at 0 is a wall in x, and must not leak nan into y, which it does not use.
+    _, slope = parse("x**0.5 + y", ["x", "y"]).value_and_slope({"x": 0.0, "y": 1.0}, ["x", "y"])
+    assert np.isinf(slope[0]) and slope[1] == 1.0
+    # x**y at x < 0: the x-slope is y*x**(y-1) = -4 even though log(x) is nan.
+    _, slope = parse("x**y", ["x", "y"]).value_and_slope({"x": -2.0, "y": 2.0}, ["x", "y"])
+    assert slope[0] == -4.0
+    # x**y at x = 0: the y-slope is the limit 0.
+    _, slope = parse("x**y", ["x", "y"]).value_and_slope({"x": 0.0, "y": 2.0}, ["x", "y"])
+    np.testing.assert_array_equal(slope, [0.0, 0.0])

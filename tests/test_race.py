@@ -155,3 +155,78 @@ def test_race_table_is_readable():
     run = subprocess.run([sys.executable, "-m", "foggymountain", "race", str(LEVELS / "bowl2d.toml")],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and "Adam" in run.stdout and "winner:" in run.stdout
+
+
+def _one_d(tmp_path, height, start, bounds="[-5, 5]", budget=12):
+    text = f'title = "T"\nbriefing = "b"\n[landscape]\nvariables = ["x"]\nheight = "{height}"\nbounds = {{ x = {bounds} }}\nstart = {{ x = {start} }}\n[hike]\nbudget = {budget}\n'
+    return load_level_text(text, tmp_path / "l.toml")
+
+
+def _walk_at_pace(level, pace, steps):
+    hike = Hike(level)
+    for _ in range(steps):
+        hike.point_downhill()
+        hike.set_pace(pace)
+        hike.step()
+    return hike
+
+
+def test_overshoot_without_a_rise_is_still_overshoot(tmp_path):
+    # 2(x-1)^2 at pace 0.48: every step lands on the far wall, slightly lower each time.
+    level = _one_d(tmp_path, "2*(x - 1)**2", -5)
+    hike = _walk_at_pace(level, 0.48, 5)
+    assert all(b < a for a, b in zip(hike.heights, hike.heights[1:]))
+    events = read_trail(level, walk_of_hike(hike))
+    assert events[0].kind == "overshoot" and events[0].step == 1 and "4 more times" in events[0].text
+
+
+def test_a_good_pace_is_not_called_overshoot(tmp_path):
+    level = _one_d(tmp_path, "2*(x - 1)**2", -5)
+    hike = _walk_at_pace(level, 0.2, 5)  # factor 1 - 0.8: a small crossing at most
+    assert "overshoot" not in [e.kind for e in read_trail(level, walk_of_hike(hike))]
+
+
+def test_stopping_early_in_a_convex_ravine_is_not_a_side_valley(tmp_path):
+    text = (LEVELS / "bowl2d.toml").read_text().replace('"(x - 1)**2 + (y + 2)**2"', '"0.01*(x - 1)**2 + 10*(y + 2)**2"')
+    level = load_level_text(text, tmp_path / "ravine.toml")
+    hike = _walk_at_pace(level, 0.04, 20)
+    walk = walk_of_hike(hike)
+    assert walk.final_height > level.goal
+    assert "side-valley" not in [e.kind for e in read_trail(level, walk)]
+
+
+def test_stopping_on_a_pass_is_a_saddle(tmp_path):
+    text = (LEVELS / "bowl2d.toml").read_text().replace('"(x - 1)**2 + (y + 2)**2"', '"x**2 - y**2 + 0.05*y**4"').replace("x = -3, y = 2", "x = 3, y = 0").replace("goal = 0.01", "goal = -4")
+    level = load_level_text(text, tmp_path / "pass.toml")
+    hike = _walk_at_pace(level, 0.25, 20)
+    walk = walk_of_hike(hike)
+    assert abs(walk.path[-1][1]) < 1e-9  # SGD-like walking never leaves the ridge line y = 0
+    kinds = [e.kind for e in read_trail(level, walk)]
+    assert "saddle" in kinds and "side-valley" not in kinds
+
+
+def test_small_steps_after_reaching_the_goal_are_not_crawling(tmp_path):
+    level = _one_d(tmp_path, "(x - 1)**2", -3, budget=12)
+    hike = Hike(level)
+    hike.point_downhill()
+    hike.set_pace(0.5)
+    hike.step()  # straight to the floor
+    hike.set_stride(1e-6)
+    for _ in range(8):
+        hike.step()
+    walk = walk_of_hike(hike)
+    assert walk.steps_to_goal == 1
+    assert read_trail(level, walk) == []
+
+
+def test_a_player_stopped_by_a_wall_has_one_height_per_point(tmp_path):
+    # sqrt(x**2) = |x| has a finite height but no slope at 0? It has slope 0 there now; use a
+    # wall where the height is finite and the slope is not: x**0.5 at x = 0.
+    level = _one_d(tmp_path, "(x + 1)**0.5", 3, bounds="[-2, 5]")
+    hike = Hike(level)
+    hike.face(-1)
+    hike.set_stride(4)
+    hike.step()  # to x = -1: height 0, slope infinite
+    walk = walk_of_hike(hike)
+    assert walk.status == DIVERGED
+    assert len(walk.heights) == len(walk.path) == 2

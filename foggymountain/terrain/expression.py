@@ -344,7 +344,15 @@ def _add_tangents(da, db):
 
 
 def _scale(d, factor):
-    return None if d is None else d * factor
+    """Tangent times a derivative factor. A zero tangent stays zero even where the factor is
+    infinite or nan: a variable that does not move a sub-expression gets no say in its slope
+    (so sqrt(x**2 + y**2) has slope 0, not nan, at its tip, and x**y keeps its x-slope at x < 0)."""
+    if d is None:
+        return None
+    product = d * factor
+    if not np.all(np.isfinite(product)):
+        product = np.where(d == 0, 0.0, product)
+    return product
 
 
 def _neg(a: Dual) -> Dual:
@@ -379,14 +387,16 @@ def _pow(a: Dual, b: Dual) -> Dual:
         # d/da a**b = b * a**(b-1); written this way so x**2 at x = 0 has slope 0, not nan.
         tangent = _scale(da, vb * np.power(va, vb - 1.0))
     if db is not None:
-        tangent = _add_tangents(tangent, _scale(db, value * np.log(va)))
+        # d/db a**b = a**b * log(a); where a**b is 0 (a = 0, b > 0) the limit is 0, not nan.
+        factor = np.where(value == 0, 0.0, value * np.log(va))
+        tangent = _add_tangents(tangent, _scale(db, factor))
     return value, tangent
 
 
 def _apply(f, df, a: Dual) -> Dual:
     x, d = a
     value = f(x)
-    return value, (None if d is None else d * df(x, value))
+    return value, (None if d is None else _scale(d, df(x, value)))
 
 
 def _minmax(pick, a: Dual, b: Dual) -> Dual:

@@ -95,6 +95,16 @@ def verify_minimum(
 # ---- the search --------------------------------------------------------------------------------
 
 
+def settle(landscape: Landscape, points: np.ndarray, steps: int = 300) -> tuple[np.ndarray, np.ndarray]:
+    """Where each point drains to: the bottom of its basin (projected L-BFGS, kept in bounds).
+
+    `points` has shape (count, n); returns the settled points and their heights.
+    """
+    low, high = landscape.bounds[:, 0], landscape.bounds[:, 1]
+    with np.errstate(all="ignore"):
+        return _descend(landscape, np.atleast_2d(np.asarray(points, dtype=float)), low, high, steps)
+
+
 def _search(landscape: Landscape, seed: int, extra_starts: np.ndarray) -> Minimum:
     bounds = np.asarray(landscape.bounds, dtype=float)
     if bounds.ndim != 2 or bounds.shape[1] != 2 or not np.all(np.isfinite(bounds)):
