@@ -219,7 +219,7 @@ def hike_benchmarks(game: list[str], level: Path, env: dict, quick: bool) -> Non
         record("idle CPU, hike screen open, no key (5 s)", "< 1 %", f"{idle:.2f} %", idle < 1.0)
         mark = term.mark
         pressed = term.press("c")
-        shown = term.wait_for("fog lifts", mark, timeout=30)
+        shown = term.wait_for("Retry", mark, timeout=60)  # the reveal's footer
         last, written = term.wait_quiet(mark, 0.5, timeout=30)
         if shown is None:
             record("reveal first paint", "< 40 kB", "no reveal", False, term.text(mark)[-300:])
@@ -245,7 +245,7 @@ def reveal_paint_small(game: list[str], level: Path, env: dict) -> None:
             term.wait_quiet(mark, 0.15)
         mark = term.mark
         pressed = term.press("c")
-        shown = term.wait_for("fog lifts", mark, timeout=30)
+        shown = term.wait_for("Retry", mark, timeout=60)  # the reveal's footer
         last, written = term.wait_quiet(mark, 0.5, timeout=30)
         ok = shown is not None and written < 40_000
         record("bytes of the reveal's first paint, campaign-sized level", "< 40 kB", f"{written / 1000:.1f} kB", ok,
