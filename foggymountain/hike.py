@@ -190,6 +190,10 @@ class Hike:
         if not math.isfinite(pace) or pace <= 0:
             raise ValueError("a pace must be a positive number")
         if self.pace_only:
+            # A pace whose stride would pass the level's cap takes the capped stride anyway:
+            # keep the pace the player sees equal to the one they walk.
+            if self.steepness > 0:
+                pace = min(pace, self.max_stride / self.steepness)
             self.pace = max(pace, MIN_STRIDE)
             return
         if self.steepness == 0:

@@ -173,6 +173,8 @@ def load_level(path: str | Path) -> Level:
     """Read and check a level file; raise LevelError listing every problem."""
     path = Path(path)
     shown = str(path)
+    if path.is_dir():
+        raise LevelError([Problem(shown, 1, 1, "this is a folder, not a level file", "name a .toml level file (check and play also take folders)")])
     try:
         size = path.stat().st_size
     except OSError as err:
@@ -192,7 +194,7 @@ def load_level_bytes(raw: bytes, path: Path) -> Level:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise LevelError([Problem(shown, line, 1, "this is a binary file, not a TOML level", "levels are UTF-8 text files ending in .toml")])
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark (Notepad, Excel) is not content
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
@@ -205,18 +207,27 @@ def load_level_text(text: str, path: Path) -> Level:
     try:
         document = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, ValueError) as err:  # ValueError: an integer of over 4300 digits
-        line, col = _toml_error_place(str(err))
+        line, col = _toml_error_place(str(err), text)
         message = str(err).split(" (at ")[0]
         raise LevelError([Problem(shown, line, col, f"TOML syntax error: {message}", "see https://toml.io for the syntax; strings need quotes, tables need [brackets]")]) from None
     return _Reader(document, Places(text), path).read()
 
 
-def _toml_error_place(message: str) -> tuple[int, int]:
+def _toml_error_place(message: str, text: str) -> tuple[int, int]:
     import re
 
     found = re.search(r"line (\d+), column (\d+)", message)
     if found:
         return int(found.group(1)), int(found.group(2))
+    lines = text.split("\n")
+    if "end of document" in message:
+        # An unclosed string or bracket: point at where the last one was opened.
+        opener = re.compile(r'"""|\'\'\'' if "string" in message.lower() else r"[\[{]")
+        for number in range(len(lines), 0, -1):
+            match = opener.search(lines[number - 1])
+            if match:
+                return number, match.start() + 1
+        return len(lines), 1
     return 1, 1
 
 
@@ -577,7 +588,7 @@ class _Reader:
             self.problems.append(Problem(shown, 1, 1, "the data file is binary, not CSV", "save it as a UTF-8 CSV"))
             return None
         try:
-            rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
+            rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
         except (UnicodeDecodeError, csv.Error) as err:
             self.problems.append(Problem(shown, 1, 1, f"cannot read the CSV: {err}", "save it as a UTF-8 CSV with a header row"))
             return None

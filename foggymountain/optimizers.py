@@ -201,7 +201,10 @@ def _check_value(name: str, spec: HyperParameter, value: Any) -> float:
             key,
             f"write a plain number, e.g. {key} = {spec.default:g}",
         )
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a TOML integer of hundreds of digits
+        number = math.inf
     if not math.isfinite(number):
         raise HyperparameterError(
             f"{name}: {key} must be a finite number, not {number}",

@@ -31,7 +31,8 @@ class Places:
     """Map from key paths like ("landscape", "bounds", "x") to their Place."""
 
     def __init__(self, source: str) -> None:
-        self.lines = source.split("\n")
+        # tomllib reads CRLF files as LF inside strings; count columns the same way.
+        self.lines = source.replace("\r\n", "\n").split("\n")
         self._places: dict[tuple[str, ...], Place] = {}
         self._scan()
 

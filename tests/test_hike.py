@@ -133,3 +133,14 @@ def test_replay_gives_the_same_trail(bowl):
     again = Hike.replay(bowl, hike.displacements)
     np.testing.assert_array_equal(again.trail, hike.trail)
     assert again.heights == hike.heights
+
+
+def test_the_pace_shown_is_the_pace_walked_when_the_stride_is_capped(tmp_path):
+    text = 'title = "W"\nbriefing = "b"\n[landscape]\nkind = "next-token"\ncorpus = "the cat sat. the dog sat."\n[hike]\nbudget = 4\nmax_stride = 0.5\n'
+    hike = Hike(load_level_text(text, tmp_path / "w.toml"))
+    for _ in range(40):
+        hike.lengthen()
+    assert hike.planned_stride == pytest.approx(0.5)
+    assert hike.pace == pytest.approx(hike.planned_pace)
+    hike.shorten()  # one press down is felt at once, not after undoing forty
+    assert hike.planned_stride < 0.5

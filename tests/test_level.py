@@ -142,3 +142,37 @@ def test_next_token_level_has_exact_slopes(tmp_path):
     numeric = [(landscape.height(point + h * e) - landscape.height(point - h * e)) / (2 * h) for e in np.eye(len(point))]
     np.testing.assert_allclose(slope, numeric, atol=1e-7)
     assert landscape.predict(point, "the")[0][0] in ("cat", "dog", "sat", "the", ".")
+
+
+def test_crlf_files_get_the_same_columns(tmp_path):
+    text = GOOD.replace('height = "(x - 1)**2 + 10*(y + 2)**2"', 'height = """\n(x - 1)**2\n  + 10*(y + 2)**2 + zz\n"""')
+    for newline in ("\n", "\r\n"):
+        path = tmp_path / "crlf.toml"
+        path.write_bytes(text.replace("\n", newline).encode())
+        (problem,) = check_level(path)
+        assert (problem.line, problem.col) == (10, 21), newline
+
+
+def test_a_byte_order_mark_is_not_content(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert check_level(path) == []
+    (tmp_path / "d.csv").write_bytes(b"\xef\xbb\xbfsize,price\n1,2\n2,4.1\n")
+    text = """title = "Fit"\nbriefing = "b"\n[landscape]\nkind = "fit"\nvariables = ["m"]\nmodel = "m*size"
+target = "price"\ndata_file = "d.csv"\nbounds = { m = [-5, 5] }\nstart = { m = 0 }\n[hike]\nbudget = 20\n"""
+    (tmp_path / "fit.toml").write_text(text)
+    assert check_level(tmp_path / "fit.toml") == []
+
+
+def test_a_huge_integer_setting_is_a_problem_not_a_crash(tmp_path):
+    path = tmp_path / "huge.toml"
+    path.write_text(GOOD.replace("learning_rate = 0.1", "learning_rate = 1" + "0" * 400))
+    (problem,) = check_level(path)
+    assert problem.line == 22 and "learning_rate" in problem.message
+
+
+def test_an_unclosed_string_points_where_it_opens(tmp_path):
+    path = tmp_path / "open.toml"
+    path.write_text('title = "T"\nbriefing = """\nA long walk.\n[hike]\nbudget = 3\n')
+    (problem,) = check_level(path)
+    assert (problem.line, problem.col) == (2, 12) and "Unterminated string" in problem.message

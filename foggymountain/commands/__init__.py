@@ -23,6 +23,10 @@ def racer_names(text: str) -> list[str] | None:
     from foggymountain import optimizers
 
     names = list(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    if not names:
+        print(f"--racers: no racer named\n    hint: for example --racers sgd,adam; racers: {', '.join(optimizers.NAMES)}",
+              file=sys.stderr)
+        return None
     for name in names:
         if name not in optimizers.NAMES:
             close = difflib.get_close_matches(name.lower(), optimizers.NAMES, n=1)

@@ -21,6 +21,7 @@ def run(args: argparse.Namespace) -> int:
 
     paths = args.paths or [builtin_levels_dir()]
     files: list[Path] = []
+    missing = 0
     for path in paths:
         if path.is_dir():
             found = level_files(path)
@@ -30,9 +31,9 @@ def run(args: argparse.Namespace) -> int:
         elif path.exists():
             files.append(path)
         else:
-            print(f"{path}:1:1: no such file or folder\n    hint: check the path", file=sys.stderr)
-            files.append(path)
-    bad = 0
+            print(f"{path}:1:1: no such file or folder\n    hint: check the path")
+            missing += 1
+    bad = missing
     for file in files:
         problems = check_level(file)
         if problems:
@@ -43,5 +44,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"{file}: ok")
     sys.stdout.flush()
     if not args.quiet or bad:
-        print(f"{len(files) - bad} of {len(files)} level{'s' if len(files) != 1 else ''} sound", file=sys.stderr)
+        total = len(files) + missing
+        print(f"{total - bad} of {total} level{'s' if total != 1 else ''} sound", file=sys.stderr)
     return 1 if bad or not files else 0

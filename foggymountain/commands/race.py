@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     level = load_or_report(args.level)
     if level is None:
         return 1
-    if args.racers:
+    if args.racers is not None:
         names = racer_names(args.racers)
         if names is None:
             return 2

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if level is None:
         return 1
     names = None
-    if args.racers:
+    if args.racers is not None:
         names = racer_names(args.racers)
         if names is None:
             return 2
