@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import getpass
 import hashlib
 import json
@@ -244,14 +245,65 @@ def better(a: dict | None, b: dict | None) -> dict | None:
 
 
 def result_key(result: dict):
-    """Sort key of a result, smallest best. Tolerates hand-edited values of the wrong type."""
+    """Sort key of a result, smallest best. Tolerates hand-edited values of the wrong type.
+
+    As in `race._rank_key`: the steps to the goal count only for a hike that ended at the goal
+    (a star, or status "reached"). A hike that touched the goal and climbed out again has no
+    steps to the goal; like any hike that ended above it, the lower final height wins.
+    """
 
     def number(key: str, missing: float) -> float:
         value = result.get(key)
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         return value if ok else missing
 
-    return (-number("stars", 0), number("steps_to_goal", math.inf), number("final_height", math.inf), number("steps", 0))
+    steps_to_goal = number("steps_to_goal", math.inf) if ended_at_goal(result) else math.inf
+    return (-number("stars", 0), steps_to_goal, number("final_height", math.inf), number("steps", 0))
+
+
+def ended_at_goal(result: dict) -> bool:
+    """Did this saved hike end at (or below) the goal: a star, or the status "reached"?"""
+    stars = result.get("stars")
+    earned = isinstance(stars, (int, float)) and not isinstance(stars, bool) and stars >= 1
+    return earned or result.get("status") == "reached"
+
+
+# ---- which level a result belongs to ----------------------------------------------------------
+
+
+def progress_key(level) -> str:
+    """The name a level's stars and best are kept under (`level`: a Level, or anything with its
+    `path` and `id`, such as the game's list entries).
+
+    The built-in campaign's levels keep their file stem ("01-downhill"), as progress files always
+    had; a level anywhere else is "<folder name>/<stem>" ("workshop/01-downhill"), so a workshop
+    level that shares a file name with a campaign level never shows the campaign's stars.
+    """
+    path = getattr(level, "path", None)
+    if path is None:
+        return level.id
+    path = Path(path)
+    folder = _resolved(path.parent)
+    if folder == _builtin_folder():
+        return level.id
+    return f"{folder.name or 'levels'}/{level.id}"
+
+
+def _resolved(folder: Path) -> Path:
+    try:
+        return folder.resolve()
+    except OSError:  # a folder we may not resolve (permissions, a loop of links): as written
+        return folder.absolute()
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_folder() -> Path | None:
+    from foggymountain.campaign import builtin_levels_dir  # here: reading progress needs no level code
+
+    try:
+        return _resolved(builtin_levels_dir())
+    except FileNotFoundError:
+        return None
 
 
 def _stars(entry: dict) -> int:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from foggymountain.progress import hike_summary, result_key, safe_name, trail_of, write_atomically
+from foggymountain.progress import hike_summary, progress_key, result_key, safe_name, trail_of, write_atomically
 
 FORMAT = "foggymountain-result"
 VERSION = 1
@@ -23,13 +23,16 @@ MAX_RESULT_BYTES = 5_000_000
 
 
 def result_document(player: str, race) -> dict:
+    """The result file's content. The level's "id" is its `progress_key`: the file stem for the
+    built-in campaign, "<folder>/<stem>" for other levels, so same-named levels of two folders
+    get two boards."""
     level = race.level
     summary = hike_summary(race)
     return {
         "format": FORMAT,
         "version": VERSION,
         "player": player,
-        "level": {"id": level.id, "title": level.title, "kind": level.kind,
+        "level": {"id": progress_key(level), "title": level.title, "kind": level.kind,
                   "budget": level.budget, "par": level.par, "goal": _finite(level.goal)},
         **summary,
         **trail_of(race),
@@ -48,7 +51,8 @@ def write_result(results_dir: Path, player: str, race) -> Path:
     results_dir.mkdir(parents=True, exist_ok=True)
     text = json.dumps(result_document(player, race), indent=1) + "\n"
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    base = f"{safe_name(player)}--{safe_name(race.level.id, 'level')}--{stamp}"
+    # safe_name makes "workshop/01-downhill" one file name, not a folder ("workshop_01-downhill-<hash>")
+    base = f"{safe_name(player)}--{safe_name(progress_key(race.level), 'level')}--{stamp}"
     for _ in range(100):
         path = results_dir / f"{base}-{_suffix()}.json"
         try:

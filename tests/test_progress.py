@@ -227,3 +227,92 @@ def test_a_file_system_without_locks_still_saves(tmp_path, races, monkeypatch):
     progress = Progress.load("ada", tmp_path)
     progress.record(level.id, good)
     assert Progress.load("ada", tmp_path).stars(level.id) == good.stars
+
+
+# ---- which hike is better: only a hike that ended at the goal counts its steps to it -------------
+
+OVERSHOOT = """title = "Overshoot"
+briefing = "b"
+
+[landscape]
+kind = "function"
+variables = ["x"]
+height = "2*(x - 1)**2"
+bounds = { x = [-10, 10] }
+start = { x = -5 }
+
+[hike]
+budget = 12
+par = 6
+max_stride = 15
+seed = 3
+"""
+
+
+def overshoot_races(folder: Path):
+    """A hike that touches the goal and climbs far out of it, and one that ends just above it."""
+    path = folder / "overshoot.toml"
+    path.write_text(OVERSHOOT, encoding="utf-8")
+    level = load_level(path)
+    out = Hike(level)
+    out.set_stride(6)
+    out.step()
+    out.set_stride(8)
+    out.face(1)
+    out.step()
+    out.camp()
+    near = Hike(level)
+    near.set_stride(4.6)
+    near.step()
+    near.camp()
+    return level, race(level, out), race(level, near)
+
+
+def test_a_hike_that_climbed_out_of_the_goal_is_not_better_than_one_that_ended_lower(tmp_path):
+    from foggymountain.progress import better, hike_summary, result_key
+    from foggymountain.race import _rank_key
+
+    level, out, near = overshoot_races(tmp_path)
+    touched, above = hike_summary(out), hike_summary(near)
+    assert touched["steps_to_goal"] == 1 and touched["stars"] == 0 and touched["final_height"] > level.goal
+    assert above["steps_to_goal"] is None and above["stars"] == 0 and above["final_height"] < touched["final_height"]
+    assert better(touched, above) is above and better(above, touched) is above
+    # the same order as the race's scoreboard
+    assert (result_key(above) < result_key(touched)) == (_rank_key(near.player, level.goal) < _rank_key(out.player, level.goal))
+    # a hike that ended at the goal still counts its steps: sooner is better, whatever the height
+    fast = {"stars": 1, "status": "reached", "steps_to_goal": 2, "final_height": 0.4, "steps": 3}
+    slow = {"stars": 1, "status": "reached", "steps_to_goal": 5, "final_height": 0.1, "steps": 5}
+    assert better(slow, fast) is fast
+    # a hand-edited file without a status: a star says it ended at the goal
+    assert result_key({"stars": 2, "steps_to_goal": 3})[1] == 3
+    assert result_key({"stars": 0, "steps_to_goal": 3})[1] == float("inf")
+
+
+def test_a_saved_best_is_not_replaced_by_a_hike_that_climbed_out(tmp_path):
+    level, out, near = overshoot_races(tmp_path)
+    progress = Progress.load("ada", tmp_path / "players")
+    progress.record(level.id, near)
+    progress.record(level.id, out)
+    assert progress.best(level.id)["final_height"] == pytest.approx(near.player.final_height)
+    assert Progress.load("ada", tmp_path / "players").best(level.id)["steps_to_goal"] is None
+
+
+# ---- the name a level's progress is kept under ---------------------------------------------------
+
+
+def test_progress_key_is_the_stem_for_the_campaign_and_folder_and_stem_elsewhere(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from foggymountain.campaign import builtin_levels_dir
+    from foggymountain.progress import progress_key
+
+    builtin = builtin_levels_dir() / "01-downhill.toml"
+    assert progress_key(load_level(builtin)) == "01-downhill"  # progress files written before keep working
+    workshop = tmp_path / "workshop"
+    workshop.mkdir()
+    (workshop / "01-downhill.toml").write_bytes(builtin.read_bytes())
+    copy = load_level(workshop / "01-downhill.toml")
+    assert copy.id == "01-downhill" and progress_key(copy) == "workshop/01-downhill"
+    monkeypatch.chdir(tmp_path)  # a relative path names the same level
+    assert progress_key(load_level(Path("workshop/01-downhill.toml"))) == "workshop/01-downhill"
+    assert progress_key(SimpleNamespace(path=None, id="made-in-memory")) == "made-in-memory"

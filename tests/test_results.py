@@ -14,6 +14,7 @@ import pytest
 from foggymountain import results as results_module
 from foggymountain.cli import main
 from foggymountain.commands.report import CSV_COLUMNS
+from foggymountain.progress import progress_key, safe_name
 from foggymountain.results import Row, leaderboard, load_results, read_result, write_result
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -30,9 +31,11 @@ def test_a_result_file_holds_the_whole_hike(tmp_path, hikes):
     level, good, _ = hikes
     path = write_result(tmp_path / "results", "ada", good)
     document = json.loads(path.read_text())
-    assert path.parent == tmp_path / "results" and path.name.startswith("ada--bowl--")
+    key = progress_key(level)  # "<folder>/bowl": the level is not one of the campaign's
+    assert key.endswith("/bowl")
+    assert path.parent == tmp_path / "results" and path.name.startswith(f"ada--{safe_name(key, 'level')}--")
     assert document["player"] == "ada"
-    assert document["level"]["id"] == level.id and document["level"]["title"] == level.title
+    assert document["level"]["id"] == key and document["level"]["title"] == level.title
     assert document["stars"] == good.stars and document["steps"] == good.player.steps
     assert document["final_height"] == pytest.approx(good.player.final_height)
     assert document["steps_to_goal"] == good.player.steps_to_goal
@@ -40,7 +43,7 @@ def test_a_result_file_holds_the_whole_hike(tmp_path, hikes):
     assert [r["name"] for r in document["racers"]] == [r.name for r in good.racers]
     assert document["time"].endswith("+00:00")
     row = read_result(path)
-    assert (row.player, row.level_id, row.stars) == ("ada", level.id, good.stars)
+    assert (row.player, row.level_id, row.stars) == ("ada", key, good.stars)
 
 
 def test_result_files_are_readable_by_others_not_private_temporaries(tmp_path, hikes):
@@ -153,7 +156,8 @@ def test_report_text_csv_and_json(tmp_path, hikes, capsys):
     assert main(["report", str(results), "--csv", str(csv_path)]) == 0
     table = list(csv.DictReader(io.StringIO(csv_path.read_text())))
     assert list(table[0]) == CSV_COLUMNS
-    assert [(r["board"], r["player"]) for r in table if r["board"] == level.id][:1] == [(level.id, "ada")]
+    key = progress_key(level)
+    assert [(r["board"], r["player"]) for r in table if r["board"] == key][:1] == [(key, "ada")]
     assert {r["player"] for r in table if r["board"] == "overall"} == {"ada", "bob", "cy\x1b[2J"}
     capsys.readouterr()
 
@@ -166,7 +170,7 @@ def test_report_text_csv_and_json(tmp_path, hikes, capsys):
     document = json.loads(out)
     assert set(document) == {"levels", "overall", "warnings"} and len(document["warnings"]) == len(garbage)
     board = document["levels"][0]
-    assert board["id"] == level.id and board["title"] == level.title
+    assert board["id"] == key and board["title"] == level.title
     assert set(board["standings"][0]) == {"rank", "player", "stars", "final_height", "steps", "steps_to_goal", "plays"}
     assert [s["player"] for s in document["overall"]][0] == "ada" and document["overall"][0]["levels"] == 1
 
@@ -191,3 +195,14 @@ def test_without_hard_links_a_result_is_still_written_and_never_overwrites(tmp_p
     second = write_result(tmp_path, "ada", good)
     assert first != second and read_result(first).player == read_result(second).player == "ada"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_the_leaderboard_ranks_a_hike_that_climbed_out_of_the_goal_below_one_that_ended_lower(tmp_path):
+    from test_progress import overshoot_races
+
+    level, out, near = overshoot_races(tmp_path)
+    write_result(tmp_path / "results", "alice", out)  # touched the goal at step 1, ended far above it
+    write_result(tmp_path / "results", "bob", near)  # never touched it, ended just above it
+    rows, warnings = load_results(tmp_path / "results")
+    boards, _ = leaderboard(rows)
+    assert warnings == [] and [(s.rank, s.player) for s in boards[0].standings] == [(1, "bob"), (2, "alice")]

@@ -12,6 +12,7 @@ import pytest
 from textual.command import CommandPalette
 
 from foggymountain.hike import CAMPED, FELL_OFF, SPENT
+from foggymountain.progress import progress_key
 from foggymountain.ui.app import make_app
 from foggymountain.ui.screens.briefing import BriefingScreen
 from foggymountain.ui.screens.help import HelpScreen
@@ -73,7 +74,7 @@ async def test_one_dimension_whole_hike_spends_the_budget(tmp_path):
         assert hike.status == SPENT
         assert hike.steps_used == hike.level.budget
         assert on_reveal(app)
-        assert app.progress.stars(hike.level.id) >= 1
+        assert app.progress.stars(progress_key(hike.level)) >= 1
 
 
 async def test_two_dimensions_turning_and_camping(tmp_path):

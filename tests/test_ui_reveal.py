@@ -409,3 +409,93 @@ async def test_every_view_copes_with_odd_hikes(name, how):
             await pilot.press(key)
             await pilot.pause()
         assert screen.is_current
+
+
+# ---- the verdict: who won, said as the scoreboard ranks, and never a lost walk --------------------
+
+EDGE = """title = "Edge"
+briefing = "b"
+[landscape]
+kind = "function"
+variables = ["x"]
+height = "-x"
+bounds = { x = [-10, 10] }
+start = { x = 0 }
+[hike]
+budget = 3
+max_stride = 20
+goal = -9.5
+"""
+LOG = """title = "Log"
+briefing = "b"
+[landscape]
+kind = "function"
+variables = ["x"]
+height = "log(x)"
+bounds = { x = [-10, 10] }
+start = { x = 5 }
+[hike]
+budget = 5
+goal = 0.1
+"""
+
+
+def walked(tmp_path, text: str, *strides: float, back: bool = False) -> Hike:
+    """A hike on a level written to `tmp_path`: the given strides, downhill (uphill with `back`)."""
+    path = tmp_path / "level.toml"
+    path.write_text(text, encoding="utf-8")
+    hike = Hike(load_level(path))
+    if back:
+        hike.face(-1)
+    for stride in strides:
+        hike.set_stride(stride)
+        if hike.step() != "walking":
+            return hike
+    hike.camp()
+    return hike
+
+
+# The racers crawl (a gentle slope, three steps); the player ends far lower, on the map or off it.
+@pytest.mark.parametrize("how, strides, status", [
+    ("fell off after going low", (9, 5), "fell-off"),
+    ("stopped short of the goal", (9,), "wandering"),
+    ("reached the goal", (9.8,), "reached"),
+])
+def test_the_verdict_follows_the_ranking_but_a_lost_walk_never_wins(tmp_path, how, strides, status):
+    from foggymountain.race import race
+    from foggymountain.ui.screens.reveal import verdict
+
+    hike = walked(tmp_path, EDGE, *strides)
+    result = race(hike.level, hike)
+    assert result.player.status == status and result.ranking[0] is result.player
+    best_racer = next(w for w in result.ranking if w is not result.player)
+    for short in (True, False):
+        said = verdict(result, short=short)
+        if status == "reached":
+            assert said.endswith("You won the race!") and result.stars >= 1
+        elif status == "wandering":
+            assert "won" not in said and "you came closest" in said.lower() and result.stars == 0
+        else:
+            assert "You won" not in said and best_racer.label in said and result.stars == 0
+
+
+def test_a_walk_that_diverged_is_never_said_to_have_won(tmp_path):
+    from foggymountain.race import race
+    from foggymountain.ui.screens.reveal import verdict
+
+    hike = walked(tmp_path, LOG, 3.8, 2.2, back=True)  # down to log(1.2), then past zero: nan
+    result = race(hike.level, hike)
+    assert result.player.status == "diverged" and result.ranking[0] is result.player
+    best_racer = result.ranking[1]
+    assert verdict(result, short=True) == f"Your walk diverged at step 2. Best racer: {best_racer.label}."
+    assert verdict(result) == f"Your walk diverged at step 2. Best of the racers: {best_racer.label}."
+
+
+async def test_the_header_of_a_diverged_walk_names_the_best_racer(tmp_path):
+    hike = walked(tmp_path, LOG, 3.8, 2.2, back=True)
+    app = RevealTestApp(hike)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        header = str(screen.query_one("#reveal-verdict").render())
+        assert "Your walk diverged at step 2." in header and "won" not in header
+        assert screen.best_racer.label in header

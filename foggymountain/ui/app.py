@@ -20,7 +20,7 @@ from textual.theme import Theme
 from foggymountain.campaign import builtin_levels_dir, level_files, load_pack
 from foggymountain.hike import Hike
 from foggymountain.level import Level, LevelError, load_level
-from foggymountain.progress import Progress, default_player
+from foggymountain.progress import Progress, default_player, progress_key
 from foggymountain.race import Race, race
 from foggymountain.results import write_result
 from foggymountain.ui.screens.briefing import BriefingScreen
@@ -76,6 +76,7 @@ class LevelEntry:
 
     @property
     def id(self) -> str:
+        """The file stem, like `Level.id`; stars and bests are kept under `progress_key(entry)`."""
         return self.path.stem
 
     @property
@@ -214,11 +215,11 @@ class FoggyApp(App[None]):
 
     # ---- what screens ask of the app
 
-    def stars(self, level_id: str) -> int:
-        return self.progress.stars(level_id) if self.progress is not None else 0
+    def stars(self, level: Level | LevelEntry) -> int:
+        return self.progress.stars(progress_key(level)) if self.progress is not None else 0
 
-    def best(self, level_id: str) -> Any:
-        return self.progress.best(level_id) if self.progress is not None else None
+    def best(self, level: Level | LevelEntry) -> Any:
+        return self.progress.best(progress_key(level)) if self.progress is not None else None
 
     def start_hike(self, level: Level) -> None:
         self.push_screen(HikeScreen(Hike(level)))
@@ -315,7 +316,7 @@ class FoggyApp(App[None]):
         try:
             if self.progress is None:
                 self.progress = Progress.load(self.player, self.progress_dir)
-            self.progress.record(level.id, result)
+            self.progress.record(progress_key(level), result)
             if self.results_dir is not None:
                 write_result(self.results_dir, self.player, result)
             warnings = list(self.progress.warnings)

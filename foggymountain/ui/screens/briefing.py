@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header, Markdown, Static
 
 from foggymountain.ui.widgets.fact_rows import fact_rows
 from foggymountain.ui.widgets.problem_list import problems_content
-from foggymountain.ui.widgets.words import best_text, number, stars_text
+from foggymountain.ui.widgets.words import best_height, best_text, digits_apart, number, stars_text
 
 if TYPE_CHECKING:
     from foggymountain.ui.app import LevelEntry
@@ -86,10 +86,15 @@ class BriefingScreen(Screen):
             ("you feel", "the slope (gradient)", ""),
             ("", "≈ a mini-batch estimate: noisy" if level.noisy else "exact", "$warning" if level.noisy else ""),
         ]
+        app = self.app
+        stars = app.stars(self.entry) if hasattr(app, "stars") else 0
+        best = app.best(self.entry) if hasattr(app, "best") else None
+        digits = 3
         if level.show_height:
             rows.append(("altimeter", "yes: your height (loss)", ""))
             try:
-                goal = f"height ≤ {number(level.goal)}"
+                digits = digits_apart(level.goal, [best_height(best)])  # a best above the goal never reads as at it
+                goal = f"height ≤ {number(level.goal, digits=digits)}"
             except Exception:  # noqa: BLE001 - a goal we cannot compute is not worth a crash
                 goal = "the valley floor"
         else:
@@ -102,10 +107,7 @@ class BriefingScreen(Screen):
         ]
         if level.concepts:
             rows.append(("lessons", ", ".join(level.concepts), ""))
-        app = self.app
-        stars = app.stars(level.id) if hasattr(app, "stars") else 0
-        best = app.best(level.id) if hasattr(app, "best") else None
-        rows.append(("so far", f"{stars_text(stars)} {best_text(best)}", ""))
+        rows.append(("so far", f"{stars_text(stars)} {best_text(best, digits)}", ""))
         return fact_rows(rows, FACTS_WIDTH)
 
     def controls(self) -> Content:

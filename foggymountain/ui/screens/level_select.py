@@ -76,7 +76,7 @@ class LevelSelectScreen(Screen):
             self.query_one("#level-card", Static).update(self.nothing_to_play())
             return
         if keep is None:
-            keep = next((str(i) for i, e in enumerate(entries) if e.ok and not self.app.stars(e.id)), "0")
+            keep = next((str(i) for i, e in enumerate(entries) if e.ok and not self.app.stars(e)), "0")
         try:
             levels.highlighted = levels.get_option_index(keep)
         except Exception:  # noqa: BLE001 - the file list changed under us
@@ -88,10 +88,10 @@ class LevelSelectScreen(Screen):
         number = Content.styled(f"{index + 1:>2} ", "$text-muted")
         if not entry.ok:
             return Content.assemble(number, f"{title:<{TITLE_ROOM}} ", ("✗ broken", "$error bold"))
-        stars = self.app.stars(entry.id)
+        stars = self.app.stars(entry)
         return Content.assemble(number, f"{title:<{TITLE_ROOM}} ",
                                 (stars_text(stars), "$accent" if stars else "$text-muted"),
-                                (f" {best_short(self.app.best(entry.id))}", "$text-muted"))
+                                (f" {best_short(self.app.best(entry))}", "$text-muted"))
 
     def entry_at(self, option_index: int | None) -> LevelEntry | None:
         if option_index is None:
@@ -126,7 +126,7 @@ class LevelSelectScreen(Screen):
             ("feel", "a noisy slope (mini-batch)" if level.noisy else "the exact slope", ""),
             ("", "and an altimeter" if level.show_height else "no altimeter", ""),
             ("budget", f"{level.budget} steps, par {level.par}", ""),
-            ("best", f"{stars_text(self.app.stars(level.id))} {best_text(self.app.best(level.id))}", "$accent"),
+            ("best", f"{stars_text(self.app.stars(entry))} {best_text(self.app.best(entry))}", "$accent"),
         ]
         parts = [
             Content.styled(level.title, "bold $accent"),

@@ -1,4 +1,7 @@
-"""The altimeter: the height (loss) where the player stands, and a sparkline of heights so far."""
+"""The altimeter: the height (loss) where the player stands, and a sparkline of heights so far.
+
+The height and the goal are said with as many digits as it takes for a height above the goal
+never to read as at the goal (`digits_apart`)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Sparkline, Static
 
-from foggymountain.ui.widgets.words import number
+from foggymountain.ui.widgets.words import digits_apart, number
 
 
 class Altimeter(Vertical):
@@ -26,7 +29,9 @@ class Altimeter(Vertical):
             self.add_class("-none")
             return
         heights = hike.heights
-        text = f"height [b]{number(hike.height)}[/b]"
+        goal = _goal(hike.level)
+        digits = digits_apart(goal, [hike.height]) if goal is not None else 3
+        text = f"height [b]{number(hike.height, digits=digits)}[/b]"
         if len(heights) > 1:
             change = heights[-1] - heights[-2]
             if change < 0:
@@ -37,11 +42,10 @@ class Altimeter(Vertical):
                 text += "   [$text-muted]level[/]"
         reading.update(Content.from_markup(text))
         trace.data = list(heights)
-        goal = _goal(hike.level)
         if goal is not None:
             reached = hike.height <= goal
-            self.border_subtitle = (f"✓ at goal (≤ {number(goal)}): c to camp" if reached
-                                    else f"goal: height ≤ {number(goal)}")
+            self.border_subtitle = (f"✓ at goal (≤ {number(goal, digits=digits)}): c to camp" if reached
+                                    else f"goal: height ≤ {number(goal, digits=digits)}")
             self.set_class(reached, "-reached")
 
 

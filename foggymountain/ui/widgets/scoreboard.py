@@ -10,6 +10,7 @@ from textual.widgets import DataTable
 from foggymountain.optimizers import HYPERPARAMETERS
 from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Race
 from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark
+from foggymountain.ui.widgets.words import digits_apart
 
 STATUS = {
     REACHED: ("reached the floor", "bold green"),
@@ -66,6 +67,7 @@ class Scoreboard(DataTable):
         self.clear(columns=True)
         self.add_columns("", "Walker", "Status", "Height", "Steps", "Walked", "Stars / settings")
         winner = race.winner
+        digits = digits_apart(race.level.goal, [w.final_height for w in race.walkers])  # above the goal never reads as it
         for rank, walk in enumerate(race.ranking, start=1):
             word, colour = STATUS.get(walk.status, (walk.status, ""))
             place = Text(f"{rank}", style="bold")
@@ -77,7 +79,7 @@ class Scoreboard(DataTable):
                 place,
                 badge(walk, dark=is_dark(self)),
                 Text(word, style=colour),
-                Text(number(walk.final_height).rjust(6)),
+                Text(number(walk.final_height, digits).rjust(6)),
                 Text(("—" if steps is None else str(steps)).rjust(5)),
                 Text(number(walk.distance).rjust(6)),
                 extra,

@@ -2,6 +2,10 @@
 
 The gauge only draws the slope the hike felt (`hike.slope`, `hike.downhill`); the arrow's length
 follows the slope's angle, so a steeper slope draws a longer arrow.
+
+The panel is 38 columns wide at every terminal size: every line is written to fit in `ROOM`
+cells (its inside, less a scrollbar), long variable names are cut with "…" where a line must not
+wrap (the arrow's labels, the compass, the bars), and sentences wrap rather than run off the edge.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ COMPASS_HALF_WIDTH, COMPASS_HALF_HEIGHT = 8, 4  # terminal cells are about twice
 LINE_OF = {"E": "─", "W": "─", "N": "│", "S": "│", "NE": "╱", "SW": "╱", "NW": "╲", "SE": "╲"}
 BAR_HALF = 6
 MOST_BARS = 40
+ROOM = 33  # the panel's inside: 38 columns less the border, the padding and a scrollbar
+SIDE_ROOM = ROOM - (COMPASS_HALF_WIDTH * 2 + 1) - 1  # beside the compass
+LABEL_ROOM = 9  # a variable's name in the bar list
 
 
 def arrow_length(steepness: float) -> float:
@@ -53,20 +60,21 @@ class SlopeGauge(Static):
         elif left:
             shaft = "━" * (cells - 1)
             line = Content.from_markup(f"{' ' * (14 - cells)}[$accent bold]◀{shaft}[/]●{' ' * 14}")
-            where = f"downhill is to the left (−{name})"
+            where = f"downhill: to the left (−{name})"
         else:
             shaft = "━" * (cells - 1)
             line = Content.from_markup(f"{' ' * 14}●[$accent bold]{shaft}▶[/]{' ' * (14 - cells)}")
-            where = f"downhill is to the right (+{name})"
+            where = f"downhill: to the right (+{name})"
+        short = _cut(name, 10)  # "(−" + 10 + ")" still leaves "you" its place under the ●
         return Content("\n").join([
             Content.from_markup(f"slope [b]{number(slope, signed=True)}[/b]   [$text-muted]{word}, {angle:.0f}°[/]"),
             Content(""),
             line,
-            Content.styled(f"{'(−' + name + ')':<13}you{'(+' + name + ')':>13}", "$text-muted"),
+            Content.styled(f"{'(−' + short + ')':<13}you{'(+' + short + ')':>13}", "$text-muted"),
             Content(""),
             Content.styled(where, "$accent"),
-            Content.styled(f"(moving +1 in {name} changes your height", "$text-muted"),
-            Content.styled(f" by about {number(slope, signed=True)}, if the slope held)", "$text-muted"),
+            Content.styled(f"+1 in {name} ≈ {number(slope, signed=True)} in height", "$text-muted"),
+            Content.styled("(if the slope held that far)", "$text-muted"),
         ])
 
     # ---- two variables: a compass of characters pointing downhill
@@ -103,12 +111,12 @@ class SlopeGauge(Static):
         slope = hike.slope
         side = [
             Content.from_markup(f"downhill [$accent bold]{arrow(down_degrees)} {compass_name(down_degrees)}[/]"
-                                if length else "[$accent]flat: no downhill[/]"),
+                                if length else "[$accent]downhill: none[/]"),
             Content.from_markup(f"size [b]{number(steepness)}[/b]"),
             Content.from_markup(f"[$text-muted]{steepness_word(steepness)}, {slope_angle(steepness):.0f}°[/]"),
             Content(""),
-            Content.from_markup(f"{names[0]} part [b]{number(slope[0], signed=True)}[/b]"),
-            Content.from_markup(f"{names[1]} part [b]{number(slope[1], signed=True)}[/b]"),
+            _part(names[0], slope[0]),
+            _part(names[1], slope[1]),
             Content.from_markup("[$secondary]◆[/] [$text-muted]your heading[/]"),
         ]
         side = [Content("")] * ((rows - len(side)) // 2) + side
@@ -126,7 +134,7 @@ class SlopeGauge(Static):
         steepness = hike.steepness
         order = np.argsort(-np.abs(slope), kind="stable")
         biggest = float(np.max(np.abs(slope))) if len(slope) else 0.0
-        width = min(10, max(len(n) for n in names))
+        width = min(LABEL_ROOM, max(len(n) for n in names))
         lines = [
             Content.from_markup(
                 f"size [b]{number(steepness)}[/b]  [$text-muted]{steepness_word(steepness)}, "
@@ -142,7 +150,7 @@ class SlopeGauge(Static):
                 drawn = Content.assemble(" " * (BAR_HALF - len(bar)), (bar, "$accent"), ("│", "$text-muted"), " " * BAR_HALF)
             else:
                 drawn = Content.assemble(" " * BAR_HALF, ("│", "$text-muted"), (bar, "$primary"), " " * (BAR_HALF - len(bar)))
-            label = names[i] if len(names[i]) <= width else names[i][: width - 1] + "…"
+            label = _cut(names[i], width)
             lines.append(Content(f"{label:<{width}} ") + drawn + Content(f" {number(value, signed=True)}"))
         if len(order) > MOST_BARS:
             lines.append(Content.styled(f"… and {len(order) - MOST_BARS} smaller parts", "$text-muted"))
@@ -153,3 +161,19 @@ def _bar(fill: float) -> str:
     """A bar of whole cells (half cells would not mirror on the negative side)."""
     cells = 0 if fill <= 0 else max(1, round(fill))
     return "█" * min(cells, BAR_HALF)
+
+
+def _cut(name: str, room: int) -> str:
+    """`name` in at most `room` cells; its end is kept, as names often differ only there (w_1, w_2)."""
+    if len(name) <= room:
+        return name
+    end = 2 if room >= 6 else 0
+    return name[: room - 1 - end] + "…" + name[len(name) - end:]
+
+
+def _part(name: str, value: float) -> Content:
+    """`x part +5.28` beside the compass; shorter (`weight +5.28`, `learn…te +5.28`) when it must."""
+    said = number(value, signed=True)
+    if len(name) + len(" part ") + len(said) <= SIDE_ROOM:
+        return Content.assemble(f"{name} part ", (said, "bold"))
+    return Content.assemble(f"{_cut(name, SIDE_ROOM - 1 - len(said))} ", (said, "bold"))

@@ -7,16 +7,18 @@ beyond reading the numbers the core already gave us.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
+
+from foggymountain.progress import ended_at_goal
 
 COMPASS = ("E", "NE", "N", "NW", "W", "SW", "S", "SE")
 ARROWS = ("→", "↗", "↑", "↖", "←", "↙", "↓", "↘")
 
 
-def number(value: float, signed: bool = False) -> str:
-    """Three significant digits, with a real minus sign; inf and nan said plainly."""
+def number(value: float, signed: bool = False, digits: int = 3) -> str:
+    """`digits` significant digits, with a real minus sign; inf and nan said plainly."""
     value = float(value)
     if math.isnan(value):
         return "nan"
@@ -24,8 +26,24 @@ def number(value: float, signed: bool = False) -> str:
         return "∞" if value > 0 else "−∞"
     if value == 0:
         return "0" if not signed else "±0"
-    text = f"{value:+.3g}" if signed else f"{value:.3g}"
+    text = f"{value:+.{digits}g}" if signed else f"{value:.{digits}g}"
     return text.replace("-", "−")
+
+
+def digits_apart(goal: float, heights: Iterable[float | None], least: int = 3) -> int:
+    """How many significant digits to say `goal` and `heights` with (`least` or more), so that no
+    height above the goal reads as the goal: 10.14 against a goal of 10.125 is not "10.1 ≤ 10.1"
+    but "10.14 > 10.12". Rounding keeps the order, so apart also means above."""
+    try:
+        goal = float(goal)
+    except (TypeError, ValueError):
+        return least
+    above = [float(h) for h in heights
+             if isinstance(h, (int, float, np.floating)) and math.isfinite(h) and math.isfinite(goal) and h > goal]
+    digits = least
+    while digits < 17 and any(number(h, digits=digits) == number(goal, digits=digits) for h in above):
+        digits += 1
+    return digits
 
 
 def slope_angle(steepness: float) -> float:
@@ -79,20 +97,30 @@ def stars_text(stars: int, out_of: int = 3) -> str:
     return "★" * stars + "☆" * (out_of - stars)
 
 
-def best_text(best: Any) -> str:
-    """The progress file's best result, said in a few words, whatever shape it has."""
+def best_height(best: Any) -> float | None:
+    """The final height of the progress file's best result, if it has one."""
+    if isinstance(best, (int, float)) and not isinstance(best, bool):
+        return float(best)
+    fields = best if isinstance(best, dict) else getattr(best, "__dict__", {})
+    height = fields.get("final_height", fields.get("height"))
+    return float(height) if isinstance(height, (int, float)) and not isinstance(height, bool) else None
+
+
+def best_text(best: Any, digits: int = 3) -> str:
+    """The progress file's best result, said in a few words, whatever shape it has (heights with
+    `digits` significant digits: see `digits_apart`)."""
     if best is None:
         return "not walked yet"
     if isinstance(best, (int, float)) and not isinstance(best, bool):
-        return f"best height {number(best)}"
+        return f"best height {number(best, digits=digits)}"
     fields = best if isinstance(best, dict) else getattr(best, "__dict__", {})
     parts = []
-    steps = fields.get("steps_to_goal")
+    steps = fields.get("steps_to_goal") if ended_at_goal(fields) else None  # not if it climbed out again
     height = fields.get("final_height", fields.get("height"))
     if steps is not None:
         parts.append(f"floor in {steps} step{'s' if steps != 1 else ''}")
     if isinstance(height, (int, float)) and height is not None:
-        parts.append(f"height {number(height)}")
+        parts.append(f"height {number(height, digits=digits)}")
     if not parts and fields.get("steps") is not None:
         parts.append(f"{fields['steps']} steps")
     return ", ".join(parts) if parts else str(best)
@@ -102,7 +130,7 @@ def best_short(best: Any) -> str:
     """A few characters for a list row: steps to the goal, else the final height."""
     if not isinstance(best, dict):
         return ""
-    steps = best.get("steps_to_goal")
+    steps = best.get("steps_to_goal") if ended_at_goal(best) else None
     if isinstance(steps, int):
         return f"{steps} step{'s' if steps != 1 else ''}"
     height = best.get("final_height")
