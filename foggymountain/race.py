@@ -127,8 +127,12 @@ class Race:
 
 
 def _rank_key(walk: Walk, goal: float):
-    reached = walk.status not in (FELL_OFF, DIVERGED) and walk.final_height <= goal
-    return (0 if reached else 1, walk.steps_to_goal if (reached and walk.steps_to_goal is not None) else math.inf, walk.final_height)
+    """Reached the goal first, then still on the map, then fell off or diverged; within each,
+    fewer steps to the goal, then lower final height."""
+    lost = walk.status in (FELL_OFF, DIVERGED)
+    reached = not lost and walk.final_height <= goal
+    group = 0 if reached else (2 if lost else 1)
+    return (group, walk.steps_to_goal if (reached and walk.steps_to_goal is not None) else math.inf, walk.final_height)
 
 
 def _finite_or_none(value: float):

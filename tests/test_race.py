@@ -230,3 +230,14 @@ def test_a_player_stopped_by_a_wall_has_one_height_per_point(tmp_path):
     walk = walk_of_hike(hike)
     assert walk.status == DIVERGED
     assert len(walk.heights) == len(walk.path) == 2
+
+
+def test_a_walk_that_fell_off_ranks_below_every_walk_on_the_map():
+    level = load_level(LEVELS / "line1d.toml")
+    result = race(level)
+    momentum = next(w for w in result.racers if w.name == "momentum")
+    assert momentum.status == FELL_OFF
+    assert result.ranking[-1] is momentum
+    # even when the height it had before falling was the lowest of all
+    momentum.heights[:-1] = -1.0
+    assert result.ranking[-1] is momentum
