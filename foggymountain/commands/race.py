@@ -51,7 +51,11 @@ def format_table(result) -> str:
     ]
     for walk in result.ranking:
         to_goal = "-" if walk.steps_to_goal is None else str(walk.steps_to_goal)
+        if walk.steps_to_goal is not None and walk.status != "reached":
+            to_goal += ", left"  # touched the goal, then climbed out again
         lines.append(f"{walk.label:<10} {walk.status:<10} {walk.final_height:>13.5g} {to_goal:>14} {walk.distance:>9.3g}")
     lines.append("")
+    if any(w.steps_to_goal is not None and w.status != "reached" for w in result.ranking):
+        lines.append('"N, left": reached the goal at step N, then climbed out of it again')
     lines.append(f"winner: {result.winner.label}")
     return "\n".join(lines)
