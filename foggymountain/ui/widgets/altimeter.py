@@ -10,7 +10,10 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Sparkline, Static
 
-from foggymountain.ui.widgets.words import digits_apart, number
+from foggymountain.ui.widgets.words import digits_apart, number, show_text
+
+
+SPARK_POINTS = 64
 
 
 class Altimeter(Vertical):
@@ -40,8 +43,9 @@ class Altimeter(Vertical):
                 text += f"   [$error]▲ {number(change)} higher[/]"
             else:
                 text += "   [$text-muted]level[/]"
-        reading.update(Content.from_markup(text))
-        trace.data = list(heights)
+        show_text(reading, Content.from_markup(text))
+        # The trace is a few dozen cells wide: recent history is all it can show.
+        trace.data = heights[-SPARK_POINTS:]
         if goal is not None:
             reached = hike.height <= goal
             self.border_subtitle = (f"✓ at goal (≤ {number(goal, digits=digits)}): c to camp" if reached

@@ -16,7 +16,7 @@ import numpy as np
 from textual.content import Content
 from textual.widgets import Static
 
-from foggymountain.ui.widgets.words import arrow, compass_name, number, slope_angle, steepness_word
+from foggymountain.ui.widgets.words import arrow, compass_name, number, show_text, slope_angle, steepness_word
 
 COMPASS_HALF_WIDTH, COMPASS_HALF_HEIGHT = 8, 4  # terminal cells are about twice as tall as wide
 LINE_OF = {"E": "─", "W": "─", "N": "│", "S": "│", "NE": "╱", "SW": "╱", "NW": "╲", "SE": "╲"}
@@ -39,11 +39,11 @@ class SlopeGauge(Static):
     def show(self, hike) -> None:
         n = hike.level.dimensions
         if n == 1:
-            self.update(self.one_dimension(hike))
+            show_text(self, self.one_dimension(hike))
         elif n == 2:
-            self.update(self.compass(hike))
+            show_text(self, self.compass(hike))
         else:
-            self.update(self.bars(hike))
+            show_text(self, self.bars(hike))
 
     # ---- one variable: a signed number and an arrow along the line
 

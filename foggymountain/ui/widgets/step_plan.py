@@ -12,7 +12,7 @@ import numpy as np
 from textual.content import Content
 from textual.widgets import Static
 
-from foggymountain.ui.widgets.words import arrow, compass_name, number
+from foggymountain.ui.widgets.words import arrow, compass_name, number, show_text
 
 
 def off_downhill(hike) -> float | None:
@@ -65,4 +65,4 @@ class StepPlan(Static):
             lines.append(f"[$accent]stride[/] (step size)    [b]{number(hike.planned_stride)}[/b]")
             lines.append(f"pace (learning rate)  {pace_text}")
             lines.append("[$text-muted]pace = stride ÷ slope size[/]")
-        self.update(Content.from_markup("\n".join(lines)))
+        show_text(self, Content.from_markup("\n".join(lines)))

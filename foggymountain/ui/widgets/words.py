@@ -137,3 +137,16 @@ def best_short(best: Any) -> str:
     if isinstance(height, (int, float)):
         return f"h {number(height)}"
     return ""
+
+
+def show_text(widget, content) -> None:
+    """Update a Static only when what it shows changed, and without a layout pass when its
+    number of lines stayed the same: a layout repaints the whole screen, which over SSH costs
+    ten times the bytes of the few cells that changed."""
+    key = content.markup if hasattr(content, "markup") else str(content)
+    previous = getattr(widget, "_shown_text", None)
+    if key == previous:
+        return
+    widget._shown_text = key
+    same_height = previous is not None and previous.count("\n") == key.count("\n")
+    widget.update(content, layout=not same_height)
