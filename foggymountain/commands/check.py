@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from foggymountain.campaign import level_files
-from foggymountain.checking import check_level
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
@@ -17,7 +15,8 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from foggymountain.campaign import builtin_levels_dir
+    from foggymountain.campaign import builtin_levels_dir, level_files
+    from foggymountain.checking import check_level
 
     paths = args.paths or [builtin_levels_dir()]
     files: list[Path] = []

@@ -158,20 +158,32 @@ class HeatMap(Widget):
             column, row, inside = grid.pixel_of(np.asarray(point, float))
             return int(row) // 2, int(column)
 
+        def cells_of(points) -> list[tuple[int, int]]:
+            columns_, rows_, _ = grid.pixel_of(points)
+            return list(zip((rows_ // 2).tolist(), columns_.tolist()))
+
         for walk in self.walkers:
             look = look_of(walk)
             last = min(self.step, walk.steps)
             path = walk.path[: last + 1]
             finite = path[np.all(np.isfinite(path), axis=1)]
-            for a, b in zip(finite[:-1], finite[1:]):
-                (r0, c0), (r1, c1) = cell(a), cell(b)
-                count = max(abs(r1 - r0), abs(c1 - c0))
-                for t in np.linspace(0, 1, count + 1)[1:-1]:
-                    place = cell(a + t * (b - a))
+            if not len(finite):
+                continue
+            # Dots between steps, one per cell crossed: all segments at once (a long hike has
+            # tens of thousands of them).
+            places = np.array(cells_of(finite), dtype=int).reshape(-1, 2)
+            gaps = np.abs(np.diff(places, axis=0)).max(axis=1) if len(places) > 1 else np.zeros(0, int)
+            between = np.maximum(gaps - 1, 0)
+            segment = np.repeat(np.arange(len(between)), between)
+            if len(segment):
+                first = np.repeat(np.cumsum(between) - between, between)
+                t = (np.arange(len(segment)) - first + 1) / gaps[segment]
+                dots = finite[segment] + t[:, None] * (finite[segment + 1] - finite[segment])
+                for place in cells_of(dots):
                     if place not in cells or cells[place][0] == TRAIL_DOT:
                         cells[place] = (TRAIL_DOT, look.rgb, False, False)
-            for point in finite[:-1]:
-                cells[cell(point)] = (look.glyph, look.rgb, True, False)
+            for place in cells_of(finite[:-1]) if len(finite) > 1 else []:
+                cells[place] = (look.glyph, look.rgb, True, False)
         if self.floor is not None:
             cells[cell(self.floor)] = (FLOOR_GLYPH, (255, 255, 255), True, False)
         if self.start is not None:
