@@ -16,6 +16,7 @@ slopes over whole grids in one vectorised call, which forward mode gives for fre
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -139,7 +140,9 @@ def parse(text: str, names: Iterable[str]) -> Expression:
     lead = len(text) - len(text.lstrip("\n"))
     try:
         # Wrapped in brackets so a formula may span lines (in a TOML multi-line string).
-        tree = ast.parse("(" + source + "\n)", mode="eval")
+        with warnings.catch_warnings():  # "1or x" warns on stderr; the error below is enough
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse("(" + source + "\n)", mode="eval")
     except SyntaxError as err:
         line, col = err.lineno or 1, (err.offset or 1) - 1
         offset = lead + min(_offset(source, line, col - (1 if line == 1 else 0)), len(source))

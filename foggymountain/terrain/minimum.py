@@ -65,7 +65,8 @@ class Minimum:
 
 def find_minimum(landscape: Landscape, *, seed: int = 0) -> Minimum:
     """The global minimum of `landscape` within its bounds; ValueError if no height is finite."""
-    return _search(landscape, seed, np.empty((0, len(landscape.variables))))
+    with np.errstate(all="ignore"):  # walls and flat curvature pairs are handled, not warned about
+        return _search(landscape, seed, np.empty((0, len(landscape.variables))))
 
 
 def verify_minimum(
@@ -84,7 +85,8 @@ def verify_minimum(
             f"the claimed point has {claimed.size} coordinates; the landscape has {len(bounds)}"
         )
     inside = bool(np.all(claimed >= bounds[:, 0]) and np.all(claimed <= bounds[:, 1]))
-    found = _search(landscape, seed, claimed[None] if inside else np.empty((0, len(bounds))))
+    with np.errstate(all="ignore"):
+        found = _search(landscape, seed, claimed[None] if inside else np.empty((0, len(bounds))))
     if not inside:
         return False, found
     claimed_height = float(_heights(landscape, claimed[None])[0])
