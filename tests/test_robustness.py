@@ -22,6 +22,7 @@ from foggymountain.ui.app import make_app
 from foggymountain.ui.screens.briefing import BriefingScreen
 from foggymountain.ui.screens.hike import HikeScreen
 from foggymountain.ui.screens.number_prompt import NumberPrompt
+from pilot_helpers import settle, start_hike
 
 SIZE = (80, 24)
 
@@ -100,21 +101,6 @@ def quiet(app):
 def alive(app) -> None:
     assert app.is_running, "the app stopped"
     assert app._exception is None, f"the app raised {app._exception!r}"
-
-
-async def start_hike(pilot) -> HikeScreen:
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, BriefingScreen)
-    await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, HikeScreen)
-    return pilot.app.screen
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def usable(hike) -> None:

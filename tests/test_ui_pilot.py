@@ -20,6 +20,7 @@ from foggymountain.ui.screens.hike import HikeScreen
 from foggymountain.ui.screens.level_select import LevelSelectScreen
 from foggymountain.ui.screens.number_prompt import NumberPrompt
 from foggymountain.ui.screens.too_small import TooSmallScreen
+from pilot_helpers import settle, start_hike
 
 LEVELS = Path(__file__).parent / "levels_ui"
 LINE, BOWL, WORDS, BROKEN = (LEVELS / name for name in ("01-valley.toml", "02-bowl.toml", "03-words.toml", "04-broken.toml"))
@@ -29,21 +30,6 @@ JUNK = ["abc", "", "nan", "-inf", "1e400", "1e300", "-1", "0", "1/0", "💥", "1
 
 def app_for(tmp_path: Path, **kwargs):
     return make_app(player="tester", progress_dir=tmp_path / "progress", **kwargs)
-
-
-async def start_hike(pilot) -> HikeScreen:
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, BriefingScreen)
-    await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, HikeScreen)
-    return pilot.app.screen
-
-
-async def finished(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def on_reveal(app) -> bool:
@@ -70,7 +56,7 @@ async def test_one_dimension_whole_hike_spends_the_budget(tmp_path):
         assert hike.stride == pytest.approx(stride)
         for _ in range(hike.level.budget):
             await pilot.press("d", "enter")
-        await finished(pilot)
+        await settle(pilot)
         assert hike.status == SPENT
         assert hike.steps_used == hike.level.budget
         assert on_reveal(app)
@@ -96,7 +82,7 @@ async def test_two_dimensions_turning_and_camping(tmp_path):
         logbook = app.screen.query_one("#logbook")
         assert logbook.row_count == 4  # the start and three steps
         await pilot.press("c")
-        await finished(pilot)
+        await settle(pilot)
         assert hike.status == CAMPED
         assert on_reveal(app)
 
@@ -118,7 +104,7 @@ async def test_many_variables_pace_only(tmp_path):
         assert app.screen is screen  # and `h` opened no prompt
         for _ in range(hike.level.budget):
             await pilot.press("enter")
-        await finished(pilot)
+        await settle(pilot)
         assert hike.status == SPENT
         assert on_reveal(app)
 
@@ -131,7 +117,7 @@ async def test_falling_off_the_map_ends_the_hike(tmp_path):
         await pilot.pause()
         assert hike.stride == pytest.approx(hike.max_stride)
         await pilot.press("enter")
-        await finished(pilot)
+        await settle(pilot)
         assert hike.status == FELL_OFF
         assert on_reveal(app)
 
@@ -235,7 +221,7 @@ async def test_finishing_then_next_retry_and_back(tmp_path):
         await pilot.pause()
         hike = app.screen.hike
         await pilot.press("c")
-        await finished(pilot)
+        await settle(pilot)
         assert on_reveal(app)
         app.retry(hike.level)
         await pilot.pause()
@@ -328,7 +314,7 @@ async def test_progress_failure_does_not_crash(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await start_hike(pilot)
         await pilot.press("c")
-        await finished(pilot)
+        await settle(pilot)
         assert on_reveal(app)
 
 
@@ -360,7 +346,7 @@ async def test_without_the_reveal_a_race_table_ends_the_hike(tmp_path, monkeypat
         await pilot.press("enter", "enter")
         await pilot.pause()
         await pilot.press("enter", "c")
-        await finished(pilot)
+        await settle(pilot)
         assert type(app.screen).__name__ == "RaceSummaryScreen"
         table = app.screen.query_one("#summary-table")
         assert table.row_count == 1 + len(app.screen.hike.level.racers)
@@ -368,7 +354,7 @@ async def test_without_the_reveal_a_race_table_ends_the_hike(tmp_path, monkeypat
         await pilot.pause()
         assert isinstance(app.screen, HikeScreen)
         await pilot.press("c")
-        await finished(pilot)
+        await settle(pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, BriefingScreen) and app.screen.entry.path.name == "02-bowl.toml"
