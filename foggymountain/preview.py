@@ -230,18 +230,9 @@ def _curve(result: Race, marks: list[Marker], width: int, height: int, color: bo
         if column is not None and row is not None:
             canvas[row][column] = glyph
             colours[(row, column)] = 231
-    lines = [f"{axis.label}"]
-    for row in range(height):
-        text = _Line(color)
-        for c, ch in enumerate(canvas[row]):
-            text.add(ch, colours.get((row, c), 250 if ch == "." else None))
-        text = text.text()
-        label = _number(high - axis.offset) if row == 0 else _number(low - axis.offset) if row == height - 1 else ""
-        lines.append(f"{label:>{label_width}} |" + text)
-    lines.append(" " * label_width + " +" + "-" * columns)
-    left, right = _number(x_low), _number(x_high)
-    lines.append(" " * (label_width + 2) + left + " " * max(1, columns - len(left) - len(right)) + right + "  " + level.variables[0])
-    return lines
+    return _frame([f"{axis.label}"], canvas, colours, (".", 250), color,
+                  (_number(high - axis.offset), _number(low - axis.offset)), label_width,
+                  (_number(x_low), _number(x_high)), level.variables[0])
 
 
 def _row_function(low: float, high: float, height: int, log: bool):
@@ -290,17 +281,26 @@ def _loss_curves(result: Race, marks: list[Marker], width: int, height: int, col
             if row is not None:
                 canvas[row][column] = marks[i].glyph
                 colours[(row, column)] = marks[i].colour
-    lines = [f"{axis.label} over steps" + ("   (- - - the goal)" if goal_row is not None else "")]
+    title = f"{axis.label} over steps" + ("   (- - - the goal)" if goal_row is not None else "")
+    return _frame([title], canvas, colours, ("-", 244), color,
+                  (_number(high - axis.offset), _number(low - axis.offset)), label_width,
+                  ("0", str(level.budget)), "step")
+
+
+def _frame(lines: list[str], canvas, colours, faint: tuple[str, int], color: bool,
+           y_labels: tuple[str, str], label_width: int, x_labels: tuple[str, str], x_name: str) -> list[str]:
+    """A chart's canvas inside its axes: the top and bottom values on the left, the x range below.
+    `faint` is the background character of the canvas and the colour it is drawn in."""
+    height, columns = len(canvas), len(canvas[0]) if canvas else 0
     for row in range(height):
         text = _Line(color)
         for c, ch in enumerate(canvas[row]):
-            text.add(ch, colours.get((row, c), 244 if ch == "-" else None))
-        text = text.text()
-        label = _number(high - axis.offset) if row == 0 else _number(low - axis.offset) if row == height - 1 else ""
-        lines.append(f"{label:>{label_width}} |" + text)
+            text.add(ch, colours.get((row, c), faint[1] if ch == faint[0] else None))
+        label = y_labels[0] if row == 0 else y_labels[1] if row == height - 1 else ""
+        lines.append(f"{label:>{label_width}} |" + text.text())
     lines.append(" " * label_width + " +" + "-" * columns)
-    right = str(level.budget)
-    lines.append(" " * (label_width + 2) + "0" + " " * max(1, columns - 1 - len(right)) + right + "  step")
+    left, right = x_labels
+    lines.append(" " * (label_width + 2) + left + " " * max(1, columns - len(left) - len(right)) + right + "  " + x_name)
     return lines
 
 
