@@ -167,7 +167,6 @@ def run_racers(level: Level, names_and_settings=None, budget: int | None = None)
     states = [opt.init(start.copy()) for opt in racers]
     status = [REACHED] * count  # provisional: "still walking"
     walking = np.arange(count)
-    low, high = landscape.bounds[:, 0], landscape.bounds[:, 1]
     updates = np.empty((count, n))
     for k in range(budget + 1):
         if not len(walking):
@@ -192,7 +191,7 @@ def run_racers(level: Level, names_and_settings=None, budget: int | None = None)
         path[k + 1, walking] = nxt
         length[walking] = k + 2
         finite = np.isfinite(nxt).all(axis=1)
-        outside = finite & ((nxt < low) | (nxt > high)).any(axis=1)
+        outside = finite & ~landscape.inside_each(nxt)
         if not finite.all() or outside.any():
             for i in walking[~finite]:
                 status[i] = DIVERGED  # the height there stays nan
@@ -315,14 +314,14 @@ def read_trail(level: Level, walk: Walk) -> list[Event]:
     small or back-and-forth steps are fine.
     """
     landscape = level.landscape
-    path, heights = walk.path, walk.heights
+    path = walk.path
     steps = np.diff(path, axis=0)
     if not len(steps):
         return []
     strides = np.linalg.norm(steps, axis=1)
     sides = landscape.bounds[:, 1] - landscape.bounds[:, 0]
     scale = float(np.max(sides))  # the longest side of the map
-    inside = np.array([landscape.inside(p) for p in path]) & np.all(np.isfinite(path), axis=1)
+    inside = landscape.inside_each(path)
     usable = int(np.argmin(inside)) if not inside.all() else len(path)  # points before any fall
     true_heights, slopes = landscape.height_and_slope(np.where(inside[:, None], path, path[0]))
     steep = np.linalg.norm(slopes, axis=1)

@@ -44,8 +44,12 @@ class Landscape:
         raise NotImplementedError
 
     def inside(self, point: np.ndarray) -> bool:
-        point = np.asarray(point, dtype=float)
-        return bool(np.all(point >= self.bounds[:, 0]) and np.all(point <= self.bounds[:, 1]))
+        return bool(self.inside_each(point))
+
+    def inside_each(self, points: np.ndarray) -> np.ndarray:
+        """For points of shape (..., n): which are on the map (bounds included; nan is not)."""
+        points = np.asarray(points, dtype=float)
+        return np.all((points >= self.bounds[:, 0]) & (points <= self.bounds[:, 1]), axis=-1)
 
 
 @dataclass(eq=False)
