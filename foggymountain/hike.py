@@ -10,7 +10,6 @@ pace = stride / slope size (the learning rate that would take this step), budget
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,20 +21,12 @@ STRIDE_FACTOR = 1.25
 MIN_STRIDE = 1e-9
 
 
-@dataclass(frozen=True)
-class Footstep:
-    """One line of the logbook: where the player stood before step `index + 1` and what they felt."""
-
-    index: int
-    position: np.ndarray
-    height: float
-    slope: np.ndarray
-
-
 class Hike:
     def __init__(self, level: Level) -> None:
         self.level = level
         self.status = WALKING
+        # The logbook: positions[i] is where the player stood before step i + 1, heights[i] and
+        # slopes[i] what they felt there (a fall leaves the last position without either).
         self.positions: list[np.ndarray] = [np.array(level.start, dtype=float)]
         self.heights: list[float] = []
         self.slopes: list[np.ndarray] = []
@@ -122,12 +113,6 @@ class Hike:
     @property
     def trail(self) -> np.ndarray:
         return np.array(self.positions)
-
-    def logbook(self) -> list[Footstep]:
-        return [
-            Footstep(i, self.positions[i], self.heights[i], self.slopes[i])
-            for i in range(len(self.slopes))
-        ]
 
     # ---- the controls
 
