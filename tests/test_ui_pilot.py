@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from textual.command import CommandPalette
 
-from foggymountain.hike import CAMPED, FELL_OFF, SPENT
+from foggymountain.outcome import Status
 from foggymountain.progress import progress_key
 from foggymountain.ui.app import make_app
 from foggymountain.ui.screens.briefing import BriefingScreen
@@ -57,7 +57,7 @@ async def test_one_dimension_whole_hike_spends_the_budget(tmp_path):
         for _ in range(hike.level.budget):
             await pilot.press("d", "enter")
         await settle(pilot)
-        assert hike.status == SPENT
+        assert hike.status == Status.SPENT
         assert hike.steps_used == hike.level.budget
         assert on_reveal(app)
         assert app.progress.stars(progress_key(hike.level)) >= 1
@@ -83,7 +83,7 @@ async def test_two_dimensions_turning_and_camping(tmp_path):
         assert logbook.row_count == 4  # the start and three steps
         await pilot.press("c")
         await settle(pilot)
-        assert hike.status == CAMPED
+        assert hike.status == Status.CAMPED
         assert on_reveal(app)
 
 
@@ -105,7 +105,7 @@ async def test_many_variables_pace_only(tmp_path):
         for _ in range(hike.level.budget):
             await pilot.press("enter")
         await settle(pilot)
-        assert hike.status == SPENT
+        assert hike.status == Status.SPENT
         assert on_reveal(app)
 
 
@@ -118,7 +118,7 @@ async def test_falling_off_the_map_ends_the_hike(tmp_path):
         assert hike.stride == pytest.approx(hike.max_stride)
         await pilot.press("enter")
         await settle(pilot)
-        assert hike.status == FELL_OFF
+        assert hike.status == Status.FELL_OFF
         assert on_reveal(app)
 
 

@@ -463,7 +463,7 @@ def walked(tmp_path, text: str, *strides: float, back: bool = False) -> Hike:
 ])
 def test_the_verdict_follows_the_ranking_but_a_lost_walk_never_wins(tmp_path, how, strides, status):
     from foggymountain.race import race
-    from foggymountain.ui.screens.reveal import verdict
+    from foggymountain.outcome import verdict
 
     hike = walked(tmp_path, EDGE, *strides)
     result = race(hike.level, hike)
@@ -483,7 +483,7 @@ def test_the_verdict_follows_the_ranking_but_a_lost_walk_never_wins(tmp_path, ho
 
 def test_a_walk_that_diverged_is_never_said_to_have_won(tmp_path):
     from foggymountain.race import race
-    from foggymountain.ui.screens.reveal import verdict
+    from foggymountain.outcome import verdict
 
     hike = walked(tmp_path, LOG, 3.8, 2.2, back=True)  # down to log(1.2), then past zero: nan
     result = race(hike.level, hike)

@@ -21,7 +21,8 @@ from foggymountain.campaign import builtin_levels_dir, level_files, load_pack
 from foggymountain.hike import Hike
 from foggymountain.level import Level, LevelError, load_level
 from foggymountain.progress import Progress, default_player, progress_key
-from foggymountain.race import Race, race
+from foggymountain.outcome import Race
+from foggymountain.race import race
 from foggymountain.results import write_result
 from foggymountain.ui.screens.briefing import BriefingScreen
 from foggymountain.ui.screens.hike import HikeScreen

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from foggymountain.outcome import score_rows
 from foggymountain.race import race
 from foggymountain.ui.widgets.words import number, stars_text
 
@@ -48,10 +49,10 @@ class RaceSummaryScreen(Screen):
         )
         table = self.query_one("#summary-table", DataTable)
         table.add_columns("", "walker", "status", "steps to floor", "final height")
-        for rank, walk in enumerate(result.ranking, start=1):
-            table.add_row(str(rank), walk.label, walk.status,
-                          str(walk.steps_to_goal) if walk.steps_to_goal is not None else "—",
-                          number(walk.final_height))
+        for row in score_rows(result):
+            table.add_row(str(row.rank), row.label, row.status.value,
+                          str(row.steps_to_goal) if row.steps_to_goal is not None else "—",
+                          number(row.final_height))
 
     def action_next(self) -> None:
         self.app.next_level(self.hike.level)

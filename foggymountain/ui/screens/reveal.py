@@ -23,7 +23,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
 
 from foggymountain.level import CONCEPTS
-from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Race, race
+from foggymountain.outcome import height_digits, verdict
+from foggymountain.race import race
 from foggymountain.terrain.grid import TerrainMap, mountain
 from foggymountain.ui.widgets.heatmap import HeatMap
 from foggymountain.ui.widgets.replay_panel import ReplayPanel
@@ -35,42 +36,10 @@ from foggymountain.ui.widgets.reveal_legend import RevealLegend, WalkerKey
 from foggymountain.ui.widgets.reveal_trail import TrailEvents
 from foggymountain.ui.widgets.reveal_words import WordPredictions
 from foggymountain.ui.widgets.scoreboard import Scoreboard, stars_text
-from foggymountain.ui.widgets.words import digits_apart, number
+from foggymountain.ui.widgets.words import number
 
 PLAY_INTERVAL = 0.3  # seconds per replayed step
 WIDE = 110  # columns from which the side panels show more
-
-
-def verdict(result: Race, short: bool = False) -> str:
-    """How the player did, and who won: a sentence, or a few words for the header.
-
-    It follows `result.ranking` (the scoreboard's order) with one exception: a player whose walk
-    fell off the map or diverged is never said to have won; the best racer is named instead.
-    Heights are said with enough digits that one above the goal never reads as the goal.
-    """
-    level, player = result.level, result.player
-    digits = digits_apart(level.goal, [w.final_height for w in result.walkers])
-    ended, goal = number(player.final_height, digits=digits), number(level.goal, digits=digits)
-    lost = player.status in (FELL_OFF, DIVERGED)
-    if player.status == FELL_OFF:
-        said = f"You fell off the map at step {player.steps}."
-    elif player.status == DIVERGED:
-        said = f"Your walk diverged at step {player.steps}."
-    elif player.status == REACHED and player.steps_to_goal is not None:
-        steps = f"{player.steps_to_goal} step{'s' if player.steps_to_goal != 1 else ''}"
-        said = (f"Floor in {steps}." if short else f"You reached the valley floor in {steps} (par {level.par}).")
-    else:
-        said = (f"You ended at {ended} (goal {goal})." if short
-                else f"You ended at height {ended}; the goal was {goal}.")
-    winner = result.winner
-    if winner is player and not lost:
-        if player.status == REACHED:
-            return said + " You won the race!"
-        return said + (" You came closest." if short else " No one reached the goal; you came closest.")
-    if winner is player:  # ranked first on its last height, but a walk that was lost wins nothing
-        best = next(w for w in result.ranking if w is not player)
-        return said + (f" Best racer: {best.label}." if short else f" Best of the racers: {best.label}.")
-    return said + (f" {winner.label} won." if short else f" Winner: {winner.label}.")
 
 
 class RevealScreen(Screen):
@@ -209,7 +178,7 @@ class RevealScreen(Screen):
         self.level = hike.level
         self.race = result if result is not None else race(self.level, hike)
         self.last_step = max(w.steps for w in self.race.walkers)
-        self.best_racer = next(w for w in self.race.ranking if w.name != "player")
+        self.best_racer = self.race.best_racer
         # Racers first, the player last: the player's trail is drawn on top.
         self.drawn = self.race.racers + [self.race.player]
         self.terrain = TerrainMap(self.level, [w.path for w in self.race.walkers]) if self.level.dimensions >= 2 else None
@@ -338,7 +307,7 @@ class RevealScreen(Screen):
 
     def _board_summary(self) -> Text:
         result = self.race
-        digits = digits_apart(self.level.goal, [w.final_height for w in result.walkers])
+        digits = height_digits(result)
         return Text.assemble(stars_text(result.stars), "  ", verdict(result), "\n",
                              (f"Goal: height (loss) at most {number(self.level.goal, digits=digits)} · par {self.level.par} steps · "
                               f"budget {self.level.budget}", "dim"))

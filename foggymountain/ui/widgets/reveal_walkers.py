@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from foggymountain.race import Walk
+from foggymountain.outcome import PLAYER, Walk
 
 START_GLYPH = "◆"
 FLOOR_GLYPH = "✕"
@@ -40,7 +40,7 @@ class WalkerLook:
 
 # Warm, saturated colours that stand apart from the map's blue-green-tan scale.
 LOOKS: dict[str, WalkerLook] = {
-    "player": WalkerLook("●", "#ffffff", "#1f2a33"),
+    PLAYER: WalkerLook("●", "#ffffff", "#1f2a33"),
     "sgd": WalkerLook("s", "#ff5f5f", "#c62828"),
     "momentum": WalkerLook("m", "#ffaf00", "#b36b00"),
     "nesterov": WalkerLook("n", "#ffd75f", "#8a6d00"),
