@@ -3,7 +3,7 @@
 All game state of a hike lives here; the hike screen only shows it and calls these methods. A hike
 can be replayed without any UI from its list of displacements (`Hike.replay`).
 
-Vocabulary: height = loss, slope = gradient, heading = direction, stride = step length,
+Vocabulary: height = loss, slope = gradient, heading = direction, stride = step size,
 pace = stride / slope size (the learning rate that would take this step), budget = steps allowed.
 """
 

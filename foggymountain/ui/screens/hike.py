@@ -14,6 +14,8 @@ from textual.widgets import Footer, Header
 
 from foggymountain.hike import Hike
 from foggymountain.outcome import Status
+from foggymountain.ui.messages import HikeFinished
+from foggymountain.ui.palette import ScreenCommands
 from foggymountain.ui.screens.number_prompt import NumberPrompt, parse_heading, parse_positive
 from foggymountain.ui.widgets.altimeter import Altimeter
 from foggymountain.ui.widgets.logbook import Logbook
@@ -59,10 +61,11 @@ class HikeScreen(Screen):
         Binding("escape", "back", "Back", show=False, id="back-escape"),
     ]
 
+    COMMANDS = {ScreenCommands}
+
     def __init__(self, hike: Hike) -> None:
         super().__init__()
         self.hike = hike
-        self.level_path = hike.level.path
         self._ended = False
 
     # ---- layout
@@ -265,4 +268,4 @@ class HikeScreen(Screen):
         if status in ENDINGS:
             message, severity = ENDINGS[status]
             self.notify(message, title="The hike is over", severity=severity)
-        self.app.finish_hike(self.hike)
+        self.post_message(HikeFinished(self.hike))

@@ -1,4 +1,4 @@
-"""A plain race table shown when the full reveal screen is not installed.
+"""A plain race table, shown when the full reveal screen fails.
 
 The reveal screen (`screens/reveal.py`) is the real end of a hike; this stand-in only lists how
 the player and the racers did, so a hike always ends somewhere sensible.
@@ -12,8 +12,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from foggymountain.outcome import score_rows
-from foggymountain.race import race
+from foggymountain.hike import Hike
+from foggymountain.outcome import Race, score_rows
+from foggymountain.ui.messages import BackToLevels, NextLevel, Retry
 from foggymountain.ui.widgets.words import number, stars_text
 
 
@@ -25,11 +26,10 @@ class RaceSummaryScreen(Screen):
         Binding("escape", "back", "Level select", show=False, id="back-escape"),
     ]
 
-    def __init__(self, hike, result=None) -> None:
+    def __init__(self, hike: Hike, result: Race) -> None:
         super().__init__()
         self.hike = hike
-        self.level_path = hike.level.path
-        self.result = result if result is not None else race(hike.level, hike)
+        self.result = result
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,10 +55,10 @@ class RaceSummaryScreen(Screen):
                           number(row.final_height))
 
     def action_next(self) -> None:
-        self.app.next_level(self.hike.level)
+        self.post_message(NextLevel(self.hike.level))
 
     def action_retry(self) -> None:
-        self.app.retry(self.hike.level)
+        self.post_message(Retry(self.hike.level))
 
     def action_back(self) -> None:
-        self.app.back_to_select()
+        self.post_message(BackToLevels())

@@ -1,6 +1,6 @@
 """The reveal: the fog lifts. The ground is drawn, and the player's trail races the racers'.
 
-`RevealScreen(hike)` races the level once (`race.race`) and shows the result in tabs: the map (a
+`RevealScreen(hike, race)` shows the race of the hike (`race.race`, run by the app) in tabs: the map (a
 heat map of the ground, its curve for one variable, or a slice through it for many), heights over
 steps next to what each racer felt, the scoreboard, and what happened on the player's trail. A
 replay step `step` is shared by every view: Left/Right move it, Space plays it on a timer that
@@ -23,9 +23,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
 
 from foggymountain.level import CONCEPTS
-from foggymountain.outcome import height_digits, verdict
-from foggymountain.race import race
+from foggymountain.hike import Hike
+from foggymountain.outcome import Race, height_digits, verdict
 from foggymountain.terrain.grid import TerrainMap, mountain
+from foggymountain.ui.messages import BackToLevels, NextLevel, Retry
+from foggymountain.ui.palette import ScreenCommands
 from foggymountain.ui.widgets.heatmap import HeatMap
 from foggymountain.ui.widgets.replay_panel import ReplayPanel
 from foggymountain.ui.widgets.replay_timeline import ReplayTimeline
@@ -171,12 +173,13 @@ class RevealScreen(Screen):
     step: reactive[int] = reactive(0, init=False)
     playing: reactive[bool] = reactive(False, init=False)
 
-    def __init__(self, hike, result=None, name: str | None = None, id: str | None = None) -> None:
-        """`result`: the race of this hike, if the caller already ran it (it is run here otherwise)."""
+    COMMANDS = {ScreenCommands}
+
+    def __init__(self, hike: Hike, result: Race, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.hike = hike
         self.level = hike.level
-        self.race = result if result is not None else race(self.level, hike)
+        self.race = result
         self.last_step = max(w.steps for w in self.race.walkers)
         self.best_racer = self.race.best_racer
         # Racers first, the player last: the player's trail is drawn on top.
@@ -189,6 +192,7 @@ class RevealScreen(Screen):
 
     def compose(self) -> ComposeResult:
         level, result = self.level, self.race
+        self._tabs = 0  # tabs numbered so far (see `_title`)
         with Horizontal(id="reveal-header"):
             yield Static(Text.assemble(("▲ ", "bold #7fae62"), level.title), id="reveal-title")
             yield Static("· the fog lifts", id="reveal-tagline")
@@ -241,7 +245,7 @@ class RevealScreen(Screen):
 
     def _title(self, name: str) -> str:
         """Tab titles carry the number key that opens them: `1 Map`, `2 Heights`..."""
-        self._tabs = getattr(self, "_tabs", 0) + 1
+        self._tabs += 1
         return f"[dim]{self._tabs}[/dim] {name}"
 
     def _map_tab_name(self) -> str:
@@ -300,7 +304,7 @@ class RevealScreen(Screen):
         for concept in self.level.concepts:
             text.append(f"{concept}", style="bold")
             text.append(f"  {CONCEPTS.get(concept, '')}\n")
-        pairs = [("height", "loss"), ("slope", "gradient"), ("stride", "step length"), ("pace", "learning rate"),
+        pairs = [("height", "loss"), ("slope", "gradient"), ("stride", "step size"), ("pace", "learning rate"),
                  ("racers", "optimizers"), ("valley floor", "minimum")]
         text.append(" · ".join(f"{a} = {b}" for a, b in pairs), style="dim")
         return text
@@ -370,15 +374,15 @@ class RevealScreen(Screen):
 
     def action_retry(self) -> None:
         self._stop()
-        self.app.retry(self.level)
+        self.post_message(Retry(self.level))
 
     def action_next_level(self) -> None:
         self._stop()
-        self.app.next_level(self.level)
+        self.post_message(NextLevel(self.level))
 
     def action_back(self) -> None:
         self._stop()
-        self.app.back_to_select()
+        self.post_message(BackToLevels())
 
     def action_save_picture(self) -> None:
         name = f"foggymountain-{self.level.id}-reveal.svg"
