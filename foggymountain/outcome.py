@@ -14,7 +14,8 @@ The rules (change them here and every screen and table follows):
   steps to the goal count for nothing.
 - **Ranking**: walks that reached the goal first, then walks still on the map, then walks that
   fell off or diverged; within each group, fewer steps to the goal, then lower final height.
-- **Winner**: the first of the ranking (`winner`).
+- **Winner**: the first of the ranking (`winner`). Every renderer also copes with no winner
+  (`None`), so a rule such as "winning means reaching" is a change to `winner` alone.
 - **Stars**: ★ the player reached the goal, ★★ within par, ★★★ and ranked no lower than every
   racer (`stars`).
 """
@@ -189,9 +190,10 @@ def ranking(walks: Sequence[Walk], goal: float) -> list[Walk]:
     return sorted(walks, key=lambda w: rank_key(w, goal))
 
 
-def winner(ranked: Sequence[Walk]) -> Walk:
-    """Who won a race, given its ranking: the first."""
-    return ranked[0]
+def winner(ranked: Sequence[Walk]) -> Walk | None:
+    """Who won a race, given its ranking: the first. (None would mean nobody won; the tables,
+    the JSON and the verdict then name who came closest.)"""
+    return ranked[0] if ranked else None
 
 
 def stars(player: Walk | None, racers: Sequence[Walk], goal: float, par: int) -> int:
@@ -269,7 +271,7 @@ class Race:
         return ranking(self.walkers, self.level.goal)
 
     @property
-    def winner(self) -> Walk:
+    def winner(self) -> Walk | None:
         return winner(self.ranking)
 
     @property
@@ -290,7 +292,7 @@ class Race:
             "par": level.par,
             "goal": level.goal,
             "minimum": {"point": [float(v) for v in minimum.point], "height": float(minimum.height)},
-            "winner": self.winner.name,
+            "winner": self.winner.name if self.winner is not None else None,
             "racers": [r.to_json() for r in self.racers],
             **({"player": self.player.to_json(), "stars": self.stars,
                 "events": [e.to_json() for e in self.events]} if self.player else {}),
@@ -318,6 +320,11 @@ def verdict(result: Race, short: bool = False) -> str:
         said = (f"You ended at {ended} (goal {goal})." if short
                 else f"You ended at height {ended}; the goal was {goal}.")
     first = result.winner
+    if first is None:
+        closest = result.ranking[0]
+        who = "you" if closest is player else closest.label
+        return said + (f" {who[0].upper() + who[1:]} came closest." if short
+                       else f" No one reached the goal; {who} came closest.")
     if first is player and not player.status.lost:
         if player.status == Status.REACHED:
             return said + " You won the race!"
@@ -389,6 +396,14 @@ def score_rows(result: Race) -> list[ScoreRow]:
 
 
 LEFT_GOAL_NOTE = '"N, left": reached the goal at step N, then climbed out of it again'
+
+
+def winner_line(rows: Sequence[ScoreRow]) -> str:
+    """The last line of a text table: `winner: Adam`, or who came closest when nobody won."""
+    won = next((row for row in rows if row.won), None)
+    if won is not None:
+        return f"winner: {won.label}"
+    return f"winner: none (closest: {rows[0].label})" if rows else "winner: none"
 
 SHORT_NAMES = {"learning_rate": "lr", "momentum": "μ", "beta1": "β1", "beta2": "β2", "weight_decay": "wd",
                "alpha": "α", "eps": "ε"}

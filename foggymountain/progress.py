@@ -192,7 +192,7 @@ def safe_name(name: str, fallback: str = FALLBACK_PLAYER, limit: int = 40) -> st
 def default_player() -> str:
     try:
         name = getpass.getuser()
-    except Exception:  # no login name (containers, some CI): any player name will do
+    except (OSError, KeyError, ImportError):  # no login name (containers, some CI): any player name will do
         return FALLBACK_PLAYER
     return name or FALLBACK_PLAYER
 
@@ -347,10 +347,6 @@ class Progress:
     def last(self, level_id: str) -> dict | None:
         last = self.levels.get(level_id, {}).get("last")
         return copy.deepcopy(last) if last else None
-
-    @property
-    def total_stars(self) -> int:
-        return sum(self.stars(level_id) for level_id in self.levels)
 
     # -- recording
 

@@ -127,3 +127,28 @@ def test_status_words_are_spelled_in_one_module_only():
             if isinstance(node, ast.Constant) and node.value in STATUS_WORDS:
                 spelled.append(f"{path.relative_to(package)}:{node.lineno}: {node.value!r}")
     assert spelled == []
+
+
+def test_every_renderer_copes_with_a_race_nobody_won(monkeypatch):
+    """The rule 'who wins' lives in `outcome.winner` alone: with a rule under which nobody won,
+    the tables, the JSON and the verdict name who came closest instead of crashing."""
+    from foggymountain import outcome
+    from foggymountain.commands.race import format_table
+    from foggymountain.hike import Hike
+    from foggymountain.level import load_level
+    from foggymountain.preview import scoreboard
+    from foggymountain.race import race
+
+    level = load_level(Path(__file__).parent / "levels_ui" / "02-bowl.toml")
+    hike = Hike(level)
+    hike.camp()  # never moved: every racer ranks above the player
+    result = race(level, hike)
+    closest = result.ranking[0]
+    assert outcome.winner_line(score_rows(result)) == f"winner: {result.winner.label}"
+    monkeypatch.setattr(outcome, "winner", lambda ranked: None)
+    assert result.winner is None and not any(row.won for row in score_rows(result))
+    assert result.to_json()["winner"] is None
+    assert format_table(result).endswith(f"winner: none (closest: {closest.label})")
+    assert scoreboard(result)[-1] == f"winner: none (closest: {closest.label})"
+    assert outcome.verdict(result).endswith(f"No one reached the goal; {closest.label} came closest.")
+    assert outcome.verdict(result, short=True).endswith(f"{closest.label} came closest.")

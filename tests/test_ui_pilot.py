@@ -340,7 +340,7 @@ def test_play_command_refuses_a_missing_path(capsys):
     assert play.run(args) == 2
 
 
-async def test_when_the_reveal_fails_a_race_table_ends_the_hike(tmp_path, monkeypatch):
+async def test_when_the_reveal_fails_a_race_table_ends_the_hike(tmp_path, monkeypatch, caplog):
     from foggymountain.ui.screens import reveal
 
     def broken(*args, **kwargs):
@@ -354,6 +354,7 @@ async def test_when_the_reveal_fails_a_race_table_ends_the_hike(tmp_path, monkey
         await pilot.press("enter", "c")
         await settle(pilot)
         assert type(app.screen).__name__ == "RaceSummaryScreen"
+        assert any("reveal" in r.getMessage() and r.exc_info for r in caplog.records)  # logged, with its traceback
         table = app.screen.query_one("#summary-table")
         assert table.row_count == 1 + len(app.screen.hike.level.racers)
         await pilot.press("r")

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def format_table(result) -> str:
-    from foggymountain.outcome import LEFT_GOAL_NOTE, score_rows
+    from foggymountain.outcome import LEFT_GOAL_NOTE, score_rows, winner_line
 
     level = result.level
     minimum = level.minimum
@@ -60,5 +60,5 @@ def format_table(result) -> str:
     lines.append("")
     if any(row.left_goal for row in rows):
         lines.append(LEFT_GOAL_NOTE)
-    lines.append(f"winner: {next(row.label for row in rows if row.won)}")
+    lines.append(winner_line(rows))
     return "\n".join(lines)

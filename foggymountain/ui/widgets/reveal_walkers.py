@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.types import NoActiveAppError
+from textual.color import Color, ColorParseError
 
 from foggymountain.outcome import PLAYER, Walk
 
@@ -68,11 +70,6 @@ def chip(walk: Walk) -> Text:
     return Text(look.glyph, style=f"bold #000000 on {look.colour}")
 
 
-def position_at(walk: Walk, step: int):
-    """Where the walker stood after `step` steps (its last point once it stopped)."""
-    return walk.path[min(max(step, 0), walk.steps)]
-
-
 def height_at(walk: Walk, step: int) -> float:
     return float(walk.heights[min(max(step, 0), len(walk.heights) - 1)])
 
@@ -81,7 +78,7 @@ def is_dark(widget) -> bool:
     """Is the app's theme dark? (Walker colours have a bright and a deep variant.)"""
     try:
         return bool(widget.app.current_theme.dark)
-    except Exception:  # noqa: BLE001 - no app yet: the map's own colours are for dark ground
+    except NoActiveAppError:  # no app yet: the map's own colours are for dark ground
         return True
 
 
@@ -92,9 +89,7 @@ def follow_theme(widget, redraw) -> None:
 
 def theme_rgb(widget, variable: str = "foreground", fallback=(220, 220, 220)) -> tuple[int, int, int]:
     """A colour of the app's theme (`foreground`, `success`...) as RGB, for charts."""
-    from textual.color import Color
-
     try:
         return Color.parse(widget.app.theme_variables[variable]).rgb
-    except Exception:  # noqa: BLE001 - not mounted yet, or a theme without it
+    except (NoActiveAppError, KeyError, ColorParseError):  # not mounted yet, or a theme without it
         return fallback
