@@ -1,7 +1,7 @@
 """The player's walk in the fog: where they are, what they feel, and the step they plan.
 
 All game state of a hike lives here; the hike screen only shows it and calls these methods. A hike
-can be replayed without any UI from its list of displacements (`Hike.replay`).
+is replayed without any UI by walking its list of displacements again (`Hike.walk`).
 
 Vocabulary: height = loss, slope = gradient, heading = direction, stride = step size,
 pace = stride / slope size (the learning rate that would take this step), budget = steps allowed.
@@ -213,13 +213,6 @@ class Hike:
     def camp(self) -> None:
         if not self.over:
             self.status = Status.CAMPED
-
-    @classmethod
-    def replay(cls, level: Level, displacements) -> Hike:
-        hike = cls(level)
-        for displacement in displacements:
-            hike.walk(displacement)
-        return hike
 
     # ---- internals
 

@@ -15,6 +15,7 @@ from textual.widgets import TabbedContent
 
 from foggymountain.hike import Hike
 from foggymountain.level import load_level
+from foggymountain.outcome import Status
 from foggymountain.race import race
 from foggymountain.ui.messages import BackToLevels, NextLevel, Retry
 from foggymountain.ui.screens.reveal import RevealScreen
@@ -48,7 +49,7 @@ def camped(name: str) -> Hike:
         hike.set_stride(size)
     for _ in range(steps):
         hike.point_downhill()
-        if hike.step() != "walking":
+        if hike.step() != Status.WALKING:
             break
     hike.camp()
     return hike
@@ -451,7 +452,7 @@ def walked(tmp_path, text: str, *strides: float, back: bool = False) -> Hike:
         hike.face(-1)
     for stride in strides:
         hike.set_stride(stride)
-        if hike.step() != "walking":
+        if hike.step() != Status.WALKING:
             return hike
     hike.camp()
     return hike
