@@ -196,6 +196,11 @@ def winner(ranked: Sequence[Walk]) -> Walk | None:
     return ranked[0] if ranked else None
 
 
+# The rules above in the player's words, for the screens that explain them.
+RANKING_RULE = "Ranked by who reached the floor (goal height), then in fewer steps, then lower height."
+STARS_RULE = "Stars: ★ reach the floor · ★★ within par · ★★★ and beat every racer."
+
+
 def stars(player: Walk | None, racers: Sequence[Walk], goal: float, par: int) -> int:
     """★ for reaching the goal, ★★ for reaching it within par, ★★★ for also ranking no lower
     than every racer."""

@@ -24,7 +24,7 @@ from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
 
 from foggymountain.level import CONCEPTS
 from foggymountain.hike import Hike
-from foggymountain.outcome import Race, height_digits, verdict
+from foggymountain.outcome import RANKING_RULE, STARS_RULE, Race, height_digits, verdict
 from foggymountain.terrain.grid import TerrainMap, mountain
 from foggymountain.ui.messages import BackToLevels, NextLevel, Retry
 from foggymountain.ui.palette import ScreenCommands
@@ -226,8 +226,7 @@ class RevealScreen(Screen):
                 yield Static(self._board_summary(), id="board-summary")
                 yield Scoreboard(result, id="scoreboard")
                 yield Static(Text(
-                    "Ranked by who reached the floor (goal height), then in fewer steps, then lower height.\n"
-                    "Stars: ★ reach the floor · ★★ within par · ★★★ and beat every racer.\n"
+                    f"{RANKING_RULE}\n{STARS_RULE}\n"
                     "Height = loss at the last step; Walked = distance; lr = pace (learning rate), μ = momentum.",
                     style="dim"), classes="reveal-hint reveal-gap")
             with TabPane(self._title("Trail"), id="tab-trail"), Lazy(VerticalScroll(id="trail")):
