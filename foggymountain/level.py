@@ -157,6 +157,14 @@ class Level:
                 return Minimum(point=np.array(self.stated_minimum, float), height=stated)
         return found
 
+    @property
+    def known_goal(self) -> float | None:
+        """The goal if it costs nothing now (stated in the file, or already worked out by `goal`,
+        which the game does in a worker: see `race.RaceAhead`), else None. For the screens."""
+        if self.stated_goal is not None:
+            return self.stated_goal
+        return self.__dict__.get("goal")
+
     @cached_property
     def goal(self) -> float:
         """Heights at or below this count as reaching the valley floor."""

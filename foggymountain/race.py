@@ -9,6 +9,7 @@ ranking, stars) is `outcome`'s to say; what happened on the player's trail is `t
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping
 
 import numpy as np
@@ -146,8 +147,43 @@ def walk_of_hike(hike) -> Walk:
 def race(level: Level, hike=None) -> Race:
     """Race the level's racers; with a finished hike, score the player against them."""
     result = Race(level=level, racers=run_racers(level))
-    if hike is not None:
-        result.player = walk_of_hike(hike)
-        result.stars = stars(result.player, result.racers, level.goal, level.par)
-        result.events = read_trail(level, result.player)
+    return score(result, hike) if hike is not None else result
+
+
+def score(racers: Race, hike) -> Race:
+    """The player's finished hike scored against a race of the racers run before (the racers do
+    not depend on the player, so the game races them while the player reads and walks)."""
+    level = racers.level
+    result = Race(level=level, racers=racers.racers)
+    result.player = walk_of_hike(hike)
+    result.stars = stars(result.player, result.racers, level.goal, level.par)
+    result.events = read_trail(level, result.player)
     return result
+
+
+class RaceAhead:
+    """Everything the reveal needs that does not depend on the player, worked out once per level
+    and ahead of time (the game starts `run` in a worker thread when the briefing opens): the
+    valley floor and the goal, and the racers' race. `scored(hike)` then only scores the walk.
+
+    Thread-safe: a second caller of `run` waits for the first and gets the same race."""
+
+    def __init__(self, level: Level) -> None:
+        self.level = level
+        self._lock = threading.Lock()
+        self._race: Race | None = None
+
+    @property
+    def done(self) -> bool:
+        return self._race is not None
+
+    def run(self) -> Race:
+        with self._lock:
+            if self._race is None:
+                self.level.minimum  # noqa: B018 - the valley floor and the goal: worked out here,
+                self.level.goal  # noqa: B018 - cached on the level, read by the screens
+                self._race = race(self.level)
+            return self._race
+
+    def scored(self, hike) -> Race:
+        return score(self.run(), hike)

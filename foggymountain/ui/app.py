@@ -18,12 +18,14 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from foggymountain.hike import Hike
+from foggymountain.level import Level
 from foggymountain.outcome import Race
 from foggymountain.progress import default_player
-from foggymountain.race import race
+from foggymountain.race import RaceAhead
 from foggymountain.scorebook import ScoreBook
 from foggymountain.shelf import LevelEntry, Shelf
-from foggymountain.ui.messages import BackToLevels, HikeFinished, LevelChosen, LevelsChanged, NextLevel, Retry, StartHike
+from foggymountain.ui.messages import (BackToLevels, HikeFinished, LevelChosen, LevelReady, LevelsChanged, NextLevel,
+                                       Retry, StartHike)
 from foggymountain.ui.palette import Command, CommandList
 from foggymountain.ui.screens.briefing import BriefingScreen
 from foggymountain.ui.screens.hike import HikeScreen
@@ -91,6 +93,7 @@ class FoggyApp(App[None]):
         self.theme = "foggy-dark"
         # The bottom of the screen stack: the level select, or with `play FILE` that level's briefing.
         self.select = None if shelf.single else LevelSelectScreen(shelf, scores)
+        self._ahead: RaceAhead | None = None  # the level being briefed or walked, worked out in a worker
 
     # ---- start up
 
@@ -111,6 +114,8 @@ class FoggyApp(App[None]):
     def _briefing(self, entry: LevelEntry) -> BriefingScreen:
         if self.select is not None:
             self.select.opened = entry.path  # highlighted when the player comes back
+        if entry.ok:
+            self._work_ahead(entry.level)
         return BriefingScreen(entry, self.shelf, self.scores)
 
     @on(LevelChosen)
@@ -119,20 +124,55 @@ class FoggyApp(App[None]):
 
     @on(StartHike)
     def start_hike(self, start: StartHike) -> None:
+        self._work_ahead(start.level)
         self.push_screen(HikeScreen(Hike(start.level)))
+
+    # ---- work done ahead: the racers do not depend on the player
+
+    def _work_ahead(self, level: Level) -> RaceAhead:
+        """Start the valley-floor search and the racers' race of `level` in a worker (once per
+        level): by the time the player makes camp the reveal only has to score the walk."""
+        if self._ahead is None or self._ahead.level is not level:
+            self._ahead = RaceAhead(level)
+            self._race_ahead(self._ahead)
+        elif self._ahead.done:
+            self.call_later(self._tell_ready, level)  # for the screen being pushed now
+        return self._ahead
+
+    @work(thread=True, group="ahead", exit_on_error=False)
+    def _race_ahead(self, ahead: RaceAhead) -> None:
+        try:
+            ahead.run()
+        except Exception:  # noqa: BLE001 - a boundary: said again, to the player, if they make camp
+            log.exception("working out %s ahead failed", ahead.level.path)
+            return
+        self.call_from_thread(self._tell_ready, ahead.level)
+
+    def _tell_ready(self, level: Level) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(LevelReady(level))
 
     @on(HikeFinished)
     def finish_hike(self, finished: HikeFinished) -> None:
-        """The hike is over: race once, keep the score (in the background), show what was in the fog."""
-        hike = finished.hike
+        """The hike is over: score it (in a worker, the racers were raced ahead), show what was in the fog."""
+        self._score(self._work_ahead(finished.hike.level), finished.hike)
+
+    @work(thread=True, group="score", exit_on_error=False)
+    def _score(self, ahead: RaceAhead, hike: Hike) -> None:
         try:
-            result = race(hike.level, hike)
+            result = ahead.scored(hike)  # waits for the race ahead if it is still running
         except Exception as err:  # noqa: BLE001 - a boundary: a broken race must not lose the player's game
             log.exception("the race of %s failed", hike.level.path)
-            self.notify(f"The race could not be run ({type(err).__name__}: {err}).",
-                        title="Race", severity="error", timeout=10)
-            self._unwind_then()
+            self.call_from_thread(self._race_failed, err)
             return
+        self.call_from_thread(self._scored, hike, result)
+
+    def _race_failed(self, err: Exception) -> None:
+        self.notify(f"The race could not be run ({type(err).__name__}: {err}).",
+                    title="Race", severity="error", timeout=10)
+        self._unwind_then()
+
+    def _scored(self, hike: Hike, result: Race) -> None:
         self._record(result)
         self.show_reveal(hike, result)
 

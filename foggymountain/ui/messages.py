@@ -5,9 +5,10 @@ the app, which owns the screen flow, handles it with `@on(...)`. Screens get wha
 level entry, the shelf, the score book, a hike, a race) as constructor arguments.
 
     level select ──LevelChosen──▶ app ──▶ briefing ──StartHike──▶ app ──▶ hike
-    hike ──HikeFinished──▶ app (races once, saves in a worker) ──▶ reveal
+    hike ──HikeFinished──▶ app (scores the walk and saves in workers) ──▶ reveal
     reveal / race summary ──Retry / NextLevel / BackToLevels──▶ app
     app ──LevelsChanged──▶ every screen on the stack (stars or level files changed)
+    app ──LevelReady──▶ every screen on the stack (the goal and the racers' race, worked out ahead)
 """
 
 from __future__ import annotations
@@ -62,3 +63,12 @@ class BackToLevels(Message):
 
 class LevelsChanged(Message, bubble=False):
     """Sent by the app to each screen: stars or level files changed; show them again."""
+
+
+@dataclass
+class LevelReady(Message, bubble=False):
+    """Sent by the app to each screen: what the reveal needs of this level that does not depend on
+    the player (the valley floor, the goal, the racers' race) was worked out in a worker, so
+    `level.known_goal` is set now; show it."""
+
+    level: Level

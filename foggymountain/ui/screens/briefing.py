@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header, Markdown, Static
 from foggymountain.numbers import digits_apart, number
 from foggymountain.scorebook import ScoreBook
 from foggymountain.shelf import LevelEntry, Shelf
-from foggymountain.ui.messages import LevelsChanged, StartHike
+from foggymountain.ui.messages import LevelReady, LevelsChanged, StartHike
 from foggymountain.ui.palette import ScreenCommands
 from foggymountain.ui.widgets.fact_rows import fact_rows
 from foggymountain.ui.widgets.problem_list import problems_content
@@ -89,11 +89,12 @@ class BriefingScreen(Screen):
         digits = 3
         if level.show_height:
             rows.append(("altimeter", "yes: your height (loss)", ""))
-            try:
-                digits = digits_apart(level.goal, [best_height(best)])  # a best above the goal never reads as at it
-                goal = f"height ≤ {number(level.goal, digits=digits)}"
-            except ValueError:  # no finite height to measure a goal from: not worth a crash
-                goal = "the valley floor"
+            known = level.known_goal  # worked out in a worker when this briefing opened (LevelReady)
+            if known is None:
+                goal = "the valley floor"  # for a moment: the worker says its height
+            else:
+                digits = digits_apart(known, [best_height(best)])  # a best above the goal never reads as at it
+                goal = f"height ≤ {number(known, digits=digits)}"
         else:
             rows.append(("altimeter", "none: you feel only the slope", "$warning"))
             goal = "the valley floor (unseen)"
@@ -152,6 +153,7 @@ class BriefingScreen(Screen):
         self.call_later(self.recompose)
 
     @on(LevelsChanged)
+    @on(LevelReady)
     def refresh_entries(self) -> None:
         if self.entry.ok and self.is_mounted:
             self.query_one("#facts", Static).update(self.facts())

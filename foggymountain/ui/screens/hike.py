@@ -6,6 +6,7 @@ show the hike again. Widgets are updated in place; nothing is recomposed per ste
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,7 +15,7 @@ from textual.widgets import Footer, Header
 
 from foggymountain.hike import Hike
 from foggymountain.outcome import Status
-from foggymountain.ui.messages import HikeFinished
+from foggymountain.ui.messages import HikeFinished, LevelReady
 from foggymountain.ui.palette import ScreenCommands
 from foggymountain.ui.screens.number_prompt import NumberPrompt, parse_heading, parse_positive
 from foggymountain.ui.widgets.altimeter import Altimeter
@@ -106,6 +107,11 @@ class HikeScreen(Screen):
         self.query_one(Altimeter).show(hike)
         self.query_one(StepPlan).show(hike)
         self.query_one(Logbook).show(hike)
+
+    @on(LevelReady)
+    def goal_known(self, ready: LevelReady) -> None:
+        if ready.level is self.hike.level and self.is_mounted:
+            self.query_one(Altimeter).show(self.hike)
 
     # ---- which keys apply on this level
 

@@ -54,7 +54,6 @@ class Altimeter(Vertical):
 
 
 def _goal(level) -> float | None:
-    try:
-        return float(level.goal)
-    except ValueError:  # no finite height to measure a goal from: no goal shown rather than no game
-        return None
+    """Never worked out here: the goal is known once the game has found the valley floor (in a
+    worker, see `race.RaceAhead`); until then none is shown."""
+    return level.known_goal
