@@ -1,0 +1,157 @@
+"""Nothing heavy on the UI thread: the game is played under a Pilot through whole campaign levels
+(1-D, 2-D, fit and next-token: level select, briefing, every step of the budget, the number
+prompts, the reveal's every tab and the replay, back to the level select) with asyncio's
+slow-callback detection on (loop debug, `slow_callback_duration = 0.1`), and any callback that
+takes over 100 ms fails the test.
+
+asyncio measures wall time, and this suite runs on small shared machines where the UI thread can
+be descheduled for longer than that by other processes (or wait for the GIL while a worker
+thread computes, which is what workers are for). So each callback's own CPU time is measured
+too (`time.thread_time`, the UI thread only), and a callback asyncio reports fails the test when
+its CPU time also passes 100 ms: the threshold is the same, only the machine's load is not
+counted against the game.
+
+Not counted: the app's first start (Textual parses the CSS and composes its first screen before
+the Pilot gets control; launch time has its own benchmark, `benchmarks/run.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import asyncio.events
+import asyncio.format_helpers
+import logging
+import time
+import traceback
+from pathlib import Path
+
+import pytest
+
+from foggymountain.outcome import Status
+from foggymountain.ui.app import make_app
+from foggymountain.ui.screens.briefing import BriefingScreen
+from foggymountain.ui.screens.hike import HikeScreen
+from foggymountain.ui.screens.level_select import LevelSelectScreen
+from foggymountain.ui.screens.number_prompt import NumberPrompt
+from textual.widgets import OptionList
+
+LEVELS = Path(__file__).parent.parent / "levels"
+SLOW = 0.1  # seconds: a callback longer than this is a frame or more of a frozen game
+# 1-D, 2-D, fit (seven weights: the slice), next-token (the campaign's last, heaviest reveal)
+WHOLE_LEVELS = ("01-downhill", "10-ravine", "19-many-rooms", "20-summit")
+
+
+class SlowCallbacks(logging.Handler):
+    """asyncio's "Executing <handle> took N seconds" warnings, each with the UI thread's CPU time
+    in that callback (asyncio logs right after the callback returns, on the same thread)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.last_cpu = 0.0
+        self.where = "start"
+        self.reported: list[tuple[str, float, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith("Executing") and " took " in message:
+            self.reported.append((message[:300], self.last_cpu, self.where))
+
+    def slow(self) -> list[str]:
+        return [f"{where}: {message} (CPU {cpu:.3f} s)" for message, cpu, where in self.reported if cpu > SLOW]
+
+
+@pytest.fixture
+def slow_callbacks(monkeypatch):
+    watch = SlowCallbacks()
+    run = asyncio.events.Handle._run
+
+    def timed_run(handle):
+        start = time.thread_time()
+        try:
+            return run(handle)
+        finally:
+            watch.last_cpu = time.thread_time() - start
+
+    monkeypatch.setattr(asyncio.events.Handle, "_run", timed_run)
+    # Debug mode also records where every handle and task was created (a stack walk each time):
+    # not wanted here, and it would count against the callbacks that mount widgets.
+    monkeypatch.setattr(asyncio.format_helpers, "extract_stack", lambda *args, **kwargs: traceback.StackSummary())
+    logger = logging.getLogger("asyncio")
+    logger.addHandler(watch)
+    yield watch
+    logger.removeHandler(watch)
+
+
+async def wait_for(pilot, condition, seconds: float = 60.0) -> None:
+    """Pause until `condition()` (the race ahead and the scoring run in workers)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the game"
+        await pilot.pause(0.02)
+
+
+async def type_into_prompt(pilot, key: str, text: str) -> None:
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, NumberPrompt))
+    prompt = pilot.app.screen
+    prompt.query_one("Input").value = ""
+    await pilot.press(*text, "enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HikeScreen))
+
+
+async def play_whole_level(pilot, watch: SlowCallbacks, stem: str) -> None:
+    app = pilot.app
+    select = app.screen
+    assert isinstance(select, LevelSelectScreen)
+    watch.where = f"{stem}: level select"
+    levels = select.query_one("#levels", OptionList)
+    index = next(i for i, e in enumerate(app.shelf.entries) if e.path.stem == stem)
+    levels.highlighted = levels.get_option_index(str(index))
+    await pilot.pause()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, BriefingScreen))
+    watch.where = f"{stem}: briefing"
+    await pilot.pause(0.2)  # the player reads; the race ahead runs in its worker
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, HikeScreen))
+    hike = app.screen.hike
+    watch.where = f"{stem}: hike"
+    if hike.pace_only:
+        await type_into_prompt(pilot, "p", "0.05")
+        await pilot.press("up", "down")
+    else:
+        await type_into_prompt(pilot, "s", "0.2")
+        await type_into_prompt(pilot, "h", "90" if hike.level.dimensions == 2 else "left")
+        await pilot.press("up", "down", "d", "left", "right")
+    while hike.status == Status.WALKING:
+        if not hike.pace_only:
+            await pilot.press("d")
+        await pilot.press("enter")
+    watch.where = f"{stem}: camp to reveal"
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "RevealScreen")
+    watch.where = f"{stem}: reveal"
+    await pilot.pause(0.2)
+    for tab in "23456781":
+        await pilot.press(tab)
+        await pilot.pause()
+    await pilot.press("left", "left", "home", "end", "right")
+    await pilot.pause()
+    await pilot.press("q")
+    await wait_for(pilot, lambda: isinstance(app.screen, LevelSelectScreen))
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("stem", WHOLE_LEVELS)
+async def test_no_callback_blocks_the_game_for_over_100_ms(tmp_path, slow_callbacks, stem):
+    watch, loop = slow_callbacks, asyncio.get_running_loop()
+    app = make_app(levels_dir=LEVELS, player="tester", progress_dir=tmp_path / "progress")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        loop.set_debug(True)  # from here on: the app's first start is not counted (see above)
+        loop.slow_callback_duration = SLOW
+        await play_whole_level(pilot, watch, stem)
+        loop.set_debug(False)
+        loop.slow_callback_duration = 0.1
+    print('\n'.join(f'{w} {c:.3f} {m[:70]}' for m, c, w in watch.reported))
+    assert not watch.slow(), "callbacks over 100 ms on the UI thread:\n" + "\n".join(watch.slow())
