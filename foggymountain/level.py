@@ -57,12 +57,18 @@ CONCEPTS: dict[str, str] = {
     "cross-entropy": "a classifier's loss punishes confident mistakes",
     "next-token": "a tiny language model learns which word comes next",
     "many-weights": "too many directions to choose: you choose only the pace",
+    "generalization": "a low loss on the training data is not a low loss on new data: a flexible model overfits",
+    "weight-decay": "decoupled weight decay (AdamW) keeps the weights small and the held-out loss lower",
+    "forgetting": "AdaGrad only accumulates squared slopes and stalls; RMSProp forgets old ones and keeps going",
+    "chain-rule": "backpropagation: each weight's slope is a product of chain-rule factors, passed backwards",
+    "batch-size": "on a budget of examples, small batches take many noisy steps, the full data few exact ones",
+    "sampling": "a language model writes by sampling the next word, with a temperature: not always the likeliest",
 }
 
 TOP_KEYS = {"title", "chapter", "concepts", "briefing", "debrief", "author", "landscape", "hike", "agents"}
 LANDSCAPE_KEYS = {
     "function": {"kind", "variables", "height", "bounds", "start", "minimum"},
-    "fit": {"kind", "variables", "model", "target", "loss", "data", "data_file", "bounds", "start", "minimum", "prompts"},
+    "fit": {"kind", "variables", "model", "target", "loss", "data", "data_file", "holdout", "holdout_file", "bounds", "start", "minimum", "prompts"},
     "next-token": {"kind", "corpus", "bound", "start", "prompts"},
 }
 HIKE_KEYS = {"budget", "goal", "par", "max_stride", "stride", "show_height", "noise", "batch_size", "seed"}
@@ -398,14 +404,30 @@ class _Reader:
             self.problem(where + ("target",), f"target '{target}' is not a data column", f"did you mean '{close[0]}'?" if close else "columns: " + ", ".join(data))
             target = None
         columns = tuple(c for c in data if c != target)
+        holdout = self.read_holdout(table, variables, data) if "holdout" in table or "holdout_file" in table else None
         model = self.read_expression(table, "model", variables + columns)
         if model is None or bounds is None or target is None or loss is None or not names_ok:
             return None, start, minimum, prompts
-        if loss == "logistic" and not np.all(np.isin(data[target], (0.0, 1.0))):
-            self.problem(where + ("target",), "a logistic loss needs a target column of 0s and 1s", "label each row 0 or 1")
+        if loss == "logistic" and not all(np.all(np.isin(rows[target], (0.0, 1.0))) for rows in (data, holdout or data)):
+            self.problem(where + ("target",), "a logistic loss needs a target column of 0s and 1s", "label each row 0 or 1 (the held-out rows too)")
             return None, start, minimum, prompts
-        landscape = FitLandscape(model=model, variables=variables, bounds=bounds, data=data, target=target, loss=loss, columns=columns)
+        landscape = FitLandscape(model=model, variables=variables, bounds=bounds, data=data, target=target, loss=loss, columns=columns,
+                                 holdout=holdout)
         return landscape, start, minimum, prompts
+
+    def read_holdout(self, table: dict, variables: tuple[str, ...], data: dict[str, np.ndarray]) -> dict[str, np.ndarray] | None:
+        """Held-out rows: the same columns as the data, never felt during the hike."""
+        holdout = self.read_data(table, variables, inline="holdout")
+        if holdout is None:
+            return None
+        if set(holdout) != set(data):
+            missing, extra = sorted(set(data) - set(holdout)), sorted(set(holdout) - set(data))
+            key = ("landscape", "holdout_file" if "holdout_file" in table else "holdout")
+            said = "; ".join(part for part in (f"missing {', '.join(missing)}" if missing else "",
+                                                f"not in the data: {', '.join(extra)}" if extra else "") if part)
+            self.problem(key, f"the held-out rows need the data's columns ({said})", "give holdout the same columns as data: " + ", ".join(data))
+            return None
+        return {name: holdout[name] for name in data}
 
     def read_prompts(self, table: dict) -> tuple[str, ...]:
         value = table.get("prompts", [])
@@ -521,20 +543,22 @@ class _Reader:
             self.problems.append(Problem(str(self.path), line, col, f"in {key}: {err.message}", err.hint))
             return None
 
-    def read_data(self, table: dict, variables: tuple[str, ...]) -> dict[str, np.ndarray] | None:
+    def read_data(self, table: dict, variables: tuple[str, ...], inline: str = "data") -> dict[str, np.ndarray] | None:
+        """The columns of `data` / `data_file` (or, with inline="holdout", of `holdout` / `holdout_file`)."""
         where = ("landscape",)
-        if "data" in table and "data_file" in table:
-            self.problem(where + ("data_file",), "give either 'data' or 'data_file', not both", "remove one of them", value=False)
+        file = f"{inline}_file"
+        if inline in table and file in table:
+            self.problem(where + (file,), f"give either '{inline}' or '{file}', not both", "remove one of them", value=False)
             return None
-        if "data_file" in table:
-            return self.read_data_file(table)
-        data = self.table(table, "data", where)
+        if file in table:
+            return self.read_data_file(table, file)
+        data = self.table(table, inline, where)
         if data is None:
-            self.problem(where, "a fit level needs 'data' or 'data_file'", 'add data = { size = [1, 2], price = [3, 4] }', value=False)
+            self.problem(where, f"a fit level needs '{inline}' or '{file}'", f'add {inline} = {{ size = [1, 2], price = [3, 4] }}', value=False)
             return None
         columns: dict[str, np.ndarray] = {}
         for name, column in data.items():
-            key = where + ("data", name)
+            key = where + (inline, name)
             if not self.valid_name(name, key):
                 return None
             if name in variables:
@@ -548,7 +572,7 @@ class _Reader:
                 self.problem(key, f"data column '{name}' has a NaN or infinite value at row {int(np.argmin(np.isfinite(array))) + 1}", "every value must be an ordinary number")
                 return None
             columns[name] = array
-        return self.same_lengths(columns, where + ("data",))
+        return self.same_lengths(columns, where + (inline,))
 
     def same_lengths(self, columns: dict[str, np.ndarray], key: tuple[str, ...]) -> dict[str, np.ndarray] | None:
         lengths = {name: len(c) for name, c in columns.items()}
@@ -558,29 +582,29 @@ class _Reader:
             return None
         return columns
 
-    def read_data_file(self, table: dict) -> dict[str, np.ndarray] | None:
-        key = ("landscape", "data_file")
-        name = self.string(table, "data_file", ("landscape",))
+    def read_data_file(self, table: dict, file: str = "data_file") -> dict[str, np.ndarray] | None:
+        key = ("landscape", file)
+        name = self.string(table, file, ("landscape",))
         if name is None:
             return None
         if "\x00" in name:  # pathlib raises ValueError on it
-            self.problem(key, "data_file has a NUL character in its name", "name a CSV file next to the level")
+            self.problem(key, f"{file} has a NUL character in its name", "name a CSV file next to the level")
             return None
         folder = self.path.parent.resolve()
         target = (folder / name).resolve()
         if not target.is_relative_to(folder) or Path(name).is_absolute():
-            self.problem(key, f"data_file '{name}' is outside the level's folder", "put the CSV next to the level file and name it without '..' or '/'")
+            self.problem(key, f"{file} '{name}' is outside the level's folder", "put the CSV next to the level file and name it without '..' or '/'")
             return None
         try:
             size = target.stat().st_size
         except OSError:
-            self.problem(key, f"data_file '{name}' does not exist", f"put {name} in {folder}")
+            self.problem(key, f"{file} '{name}' does not exist", f"put {name} in {folder}")
             return None
         if not target.is_file():
-            self.problem(key, f"data_file '{name}' is not a file", "name a CSV file next to the level")
+            self.problem(key, f"{file} '{name}' is not a file", "name a CSV file next to the level")
             return None
         if size > 20 * MAX_FILE_BYTES:
-            self.problem(key, f"data_file '{name}' is {size:,} bytes; the limit is {20 * MAX_FILE_BYTES:,}", "use a sample of the data")
+            self.problem(key, f"{file} '{name}' is {size:,} bytes; the limit is {20 * MAX_FILE_BYTES:,}", "use a sample of the data")
             return None
         raw = target.read_bytes()
         shown = str(self.path.parent / name)

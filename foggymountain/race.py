@@ -120,10 +120,40 @@ class Race:
             "goal": level.goal,
             "minimum": {"point": [float(v) for v in minimum.point], "height": float(minimum.height)},
             "winner": self.winner.name,
-            "racers": [r.to_json() for r in self.racers],
-            **({"player": self.player.to_json(), "stars": self.stars,
+            "racers": [self._walk_json(r) for r in self.racers],
+            **({"player": self._walk_json(self.player), "stars": self.stars,
                 "events": [e.__dict__ for e in self.events]} if self.player else {}),
         }
+
+    def _walk_json(self, walk: Walk) -> dict:
+        found = walk.to_json()
+        held_out = held_out_loss(self.level, walk)
+        if held_out is not None:
+            found["held_out_loss"] = _finite_or_none(held_out)
+        return found
+
+
+def held_out_trail(level: Level, walk: Walk) -> np.ndarray | None:
+    """The loss on the level's held-out rows (new data, never felt on the hike) at every point of
+    the walk: nan off the map. None when the level has no held-out rows."""
+    landscape = level.landscape
+    if getattr(landscape, "holdout", None) is None:
+        return None
+    path = walk.path
+    usable = np.isfinite(path).all(axis=1) & landscape.inside_each(path)
+    losses = np.full(len(path), math.nan)
+    if usable.any():
+        losses[usable] = landscape.held_out_height(path[usable])
+    return losses
+
+
+def held_out_loss(level: Level, walk: Walk) -> float | None:
+    """The held-out loss where the walk ended (before a fall: where its final height was measured)."""
+    losses = held_out_trail(level, walk)
+    if losses is None:
+        return None
+    finite = losses[np.isfinite(losses)]
+    return float(finite[-1]) if len(finite) else math.inf
 
 
 def _rank_key(walk: Walk, goal: float):

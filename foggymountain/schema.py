@@ -43,6 +43,8 @@ LANDSCAPE_DESCRIPTIONS = {
     "loss": "fit: how a wrong prediction is measured: " + ", ".join(f'"{name}"' for name in LOSSES) + " (default \"mse\").",
     "data": "fit: the data, one list of numbers per column, one value per row: { x = [1, 2], y = [2, 4] }.",
     "data_file": "fit: a CSV file next to the level (header row of column names) instead of 'data'.",
+    "holdout": "fit: held-out rows, the same columns as 'data': never felt on the hike; the reveal shows each model's loss on them (new data).",
+    "holdout_file": "fit: a CSV file next to the level with the held-out rows, instead of 'holdout'.",
     "bounds": "The map: [low, high] for every variable. Walking outside is falling off the mountain.",
     "start": "Where the hike starts: a value per variable; next-token: one number for every weight (default 0).",
     "minimum": "Optional: the valley floor (lowest point) if you know it; `foggymountain check` verifies it.",
@@ -115,6 +117,9 @@ def _landscape() -> dict:
         "data": {"type": "object", "minProperties": 1,
                  "additionalProperties": {"type": "array", "items": _TOML_NUMBER, "minItems": 1}},
         "data_file": {"type": "string", "minLength": 1},
+        "holdout": {"type": "object", "minProperties": 1,
+                    "additionalProperties": {"type": "array", "items": _TOML_NUMBER, "minItems": 1}},
+        "holdout_file": {"type": "string", "minLength": 1},
         "bounds": {"type": "object", "minProperties": 1,
                    "additionalProperties": {"type": "array", "items": _TOML_NUMBER, "minItems": 2, "maxItems": 2}},
         "start": {},  # its type depends on the kind: see below

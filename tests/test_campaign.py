@@ -19,11 +19,12 @@ import pytest
 from foggymountain import checking
 from foggymountain.campaign import builtin_levels_dir, level_files
 from foggymountain.level import CONCEPTS, Level, load_level
-from foggymountain.race import DIVERGED, FELL_OFF, REACHED, WANDERING, Walk, race, run_racers
+from foggymountain.race import DIVERGED, FELL_OFF, REACHED, WANDERING, Walk, held_out_loss, held_out_trail, race, run_racers
 
 LEVELS_DIR = Path(__file__).resolve().parent.parent / "levels"
 FILES = level_files(LEVELS_DIR)
-CHAPTERS = ["First steps", "Treacherous ground", "Smarter walkers", "Learning from data", "Many weights"]
+CHAPTERS = ["First steps", "Treacherous ground", "Smarter walkers", "Learning from data", "Many weights",
+            "What the articles teach next"]
 
 
 @cache
@@ -333,6 +334,65 @@ def test_20_night_adaptive_racers_learn_the_sentences_in_the_dark():
     assert ws["rmsprop"].status == REACHED and ws["adam"].status == REACHED
     top = winner("20-summit")
     assert lv.landscape.predict(top.path[-1], "i", 1)[0][0] == "saw"
+
+
+def test_21_generalization_the_lowest_training_loss_is_not_the_best_on_new_data():
+    lv, ws = level("21-ten-points"), walks("21-ten-points")
+    data, holdout = lv.landscape.data, lv.landscape.holdout
+    assert len(data["x"]) == 10 and lv.dimensions == 10 and len(holdout["x"]) == 20
+    floor = lv.minimum
+    # The floor passes through all ten points and is worse on new data than the start.
+    assert floor.height < 1e-9
+    floor_held_out = float(lv.landscape.held_out_height(floor.point))
+    assert floor_held_out == pytest.approx(0.83, abs=0.005)  # quoted in the debrief
+    assert floor_held_out > float(lv.landscape.held_out_height(lv.start))
+    parabola = np.polyfit(data["x"], data["y"], 2)
+    parabola_held_out = float(np.mean((np.polyval(parabola, holdout["x"]) - holdout["y"]) ** 2))
+    assert parabola_held_out == pytest.approx(0.015, abs=0.0005)  # quoted in the debrief
+    held_out = {name: held_out_loss(lv, walk) for name, walk in ws.items()}
+    adam, sgd = ws["adam"], ws["sgd"]
+    assert adam.final_height == min(w.final_height for w in ws.values())
+    assert held_out["adam"] == max(held_out.values()) and held_out["sgd"] == min(held_out.values())
+    assert sgd.final_height > 3 * adam.final_height and held_out["adam"] > 3 * held_out["sgd"]
+    # Adam's held-out loss fell, then rose while its training loss kept falling.
+    trail = held_out_trail(lv, adam)
+    best = int(np.argmin(trail))
+    assert best == 7 and trail[-1] > 3 * trail[best]  # the debrief: "lowest at step 7"
+    assert adam.heights[-1] < adam.heights[best] / 5
+
+
+def test_22_weight_decay_adamw_keeps_weights_small_and_new_data_closer():
+    lv, ws = level("22-weight-decay"), walks("22-weight-decay")
+    assert lv.landscape.holdout is not None
+    adam, adamw = ws["adam"], ws["adamw"]
+    pace = adam.hyperparameters["learning_rate"]
+    assert adamw.hyperparameters["learning_rate"] == pace and adamw.hyperparameters["weight_decay"] > 0
+    assert adam.hyperparameters["weight_decay"] == 0
+    assert np.abs(adamw.path[-1]).max() < 0.5 * np.abs(adam.path[-1]).max()
+    assert held_out_loss(lv, adamw) < 0.3 * held_out_loss(lv, adam)
+    assert adam.final_height < adamw.final_height, "Adam fits the ten points closer..."
+    assert adamw.status == REACHED, "...yet AdamW still reaches the goal"
+    # Same data as level 21, read from CSV files.
+    twin = level("21-ten-points").landscape
+    for name in ("x", "y"):
+        assert np.array_equal(lv.landscape.data[name], twin.data[name])
+        assert np.array_equal(lv.landscape.holdout[name], twin.holdout[name])
+
+
+def test_23_forgetting_adagrad_stalls_rmsprop_keeps_going():
+    lv, ws = level("23-long-memory"), walks("23-long-memory")
+    adagrad, rmsprop = ws["adagrad"], ws["rmsprop"]
+    assert adagrad.hyperparameters["learning_rate"] == rmsprop.hyperparameters["learning_rate"]
+    assert rmsprop.status == REACHED and adagrad.status == WANDERING
+    assert winner("23-long-memory").name == "rmsprop"
+    adagrad_strides, rmsprop_strides = strides(adagrad), strides(rmsprop)
+    assert adagrad_strides[-1] < 0.02 * adagrad_strides[0], "AdaGrad's strides shrank to nothing"
+    assert np.all(np.diff(adagrad.info["accumulator"][:, 0]) >= 0), "it only accumulates"
+    average = rmsprop.info["square_average"][:, 0]
+    assert average[-1] < 0.01 * average.max(), "RMSProp forgot the wall"
+    meadow = slice(len(rmsprop_strides) // 2, None)
+    assert rmsprop_strides[meadow].mean() > 10 * adagrad_strides[meadow].mean()
+    assert adagrad.info["accumulator"][-1, 0] == pytest.approx(204, abs=1)  # quoted in the debrief
 
 
 # ---- docs/levels.md describes this format, with examples that pass check ----------------------

@@ -40,20 +40,25 @@ def run(args: argparse.Namespace) -> int:
 
 
 def format_table(result) -> str:
+    from foggymountain.race import held_out_loss
+
     level = result.level
     minimum = level.minimum
+    held_out = held_out_loss(level, result.racers[0]) is not None if result.racers else False
     lines = [
         f"{level.title}  ({level.kind}, {level.dimensions} variable{'s' if level.dimensions != 1 else ''}, "
         f"budget {level.budget} steps)",
         f"goal: height <= {level.goal:.4g}   valley floor (minimum): {minimum.height:.4g}",
         "",
-        f"{'racer':<10} {'status':<10} {'final height':>13} {'steps to goal':>14} {'distance':>9}",
+        f"{'racer':<10} {'status':<10} {'final height':>13} {'steps to goal':>14} {'distance':>9}"
+        + (f" {'held-out loss':>14}" if held_out else ""),
     ]
     for walk in result.ranking:
         to_goal = "-" if walk.steps_to_goal is None else str(walk.steps_to_goal)
         if walk.steps_to_goal is not None and walk.status != "reached":
             to_goal += ", left"  # touched the goal, then climbed out again
-        lines.append(f"{walk.label:<10} {walk.status:<10} {walk.final_height:>13.5g} {to_goal:>14} {walk.distance:>9.3g}")
+        lines.append(f"{walk.label:<10} {walk.status:<10} {walk.final_height:>13.5g} {to_goal:>14} {walk.distance:>9.3g}"
+                     + (f" {held_out_loss(level, walk):>14.5g}" if held_out else ""))
     lines.append("")
     if any(w.steps_to_goal is not None and w.status != "reached" for w in result.ranking):
         lines.append('"N, left": reached the goal at step N, then climbed out of it again')

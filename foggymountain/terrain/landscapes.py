@@ -118,10 +118,20 @@ class FitLandscape(Landscape):
     loss: str = "mse"
     kind: str = "fit"
     columns: tuple[str, ...] = field(default=())
+    holdout: dict[str, np.ndarray] | None = None  # rows never felt on the hike: new data
 
     @property
     def n_rows(self) -> int:
         return len(self.data[self.target])
+
+    def held_out_height(self, points: np.ndarray) -> np.ndarray | None:
+        """The mean loss on the held-out rows (None without them): how the model does on new data.
+        The same arithmetic as `height`, over other rows."""
+        if self.holdout is None:
+            return None
+        on_new_data = FitLandscape(model=self.model, variables=self.variables, bounds=self.bounds,
+                                   data=self.holdout, target=self.target, loss=self.loss, columns=self.columns)
+        return on_new_data.height(points)
 
     def predict(self, point: np.ndarray, inputs: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """The model's prediction at parameters `point` for `inputs` (default: the level's data)."""

@@ -31,6 +31,7 @@ from foggymountain.ui.widgets.replay_timeline import ReplayTimeline
 from foggymountain.ui.widgets.reveal_curve import CurveChart
 from foggymountain.ui.widgets.reveal_fit import FitChart
 from foggymountain.ui.widgets.reveal_heights import HeightsChart
+from foggymountain.ui.widgets.reveal_held_out import HeldOutLosses
 from foggymountain.ui.widgets.reveal_legend import RevealLegend, WalkerKey
 from foggymountain.ui.widgets.reveal_trail import TrailEvents
 from foggymountain.ui.widgets.reveal_words import WordPredictions
@@ -241,6 +242,8 @@ class RevealScreen(Screen):
                 with TabPane(self._title("Data"), id="tab-data"), Lazy(Vertical(classes="reveal-chart")):
                     yield FitChart(level, self._compared(), id="fit-chart").data_bind(RevealScreen.step)
                     yield self._fit_key()
+                    if level.landscape.holdout is not None:
+                        yield HeldOutLosses(level, self.race.walkers, id="held-out").data_bind(RevealScreen.step)
             if level.kind == "next-token":
                 with TabPane(self._title("Words"), id="tab-words"), Lazy(VerticalScroll()):
                     yield WordPredictions(level, self._compared(), id="words").data_bind(RevealScreen.step)
@@ -285,7 +288,8 @@ class RevealScreen(Screen):
         return [self.race.player, self.best_racer]
 
     def _fit_key(self) -> WalkerKey:
-        return WalkerKey([self.race.player, self.best_racer], (("o", "bold", "data"),),
+        marks = (("o", "bold", "data"),) + ((("x", "dim", "held out"),) if self.level.landscape.holdout is not None else ())
+        return WalkerKey([self.race.player, self.best_racer], marks,
                          notes={self.best_racer.name: " (best racer)"})
 
     def _map_frame(self) -> Container:

@@ -1,0 +1,71 @@
+"""Pilot tests of what the later lessons add to the screens: the held-out losses on the reveal's
+Data tab, the chain-rule panel of the hike, the batch-size trade-off, and sampled sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from textual.app import App
+from textual.widgets import TabbedContent
+
+from foggymountain.hike import Hike
+from foggymountain.level import load_level
+from foggymountain.race import held_out_trail
+from foggymountain.ui.screens.reveal import RevealScreen
+
+LEVELS = Path(__file__).parent / "levels_lessons"
+SIZE = (100, 32)
+
+
+class RevealApp(App[None]):
+    def __init__(self, hike: Hike) -> None:
+        super().__init__()
+        self.hike = hike
+
+    def on_mount(self) -> None:
+        self.push_screen(RevealScreen(self.hike))
+
+
+def downhill_hike(name: str, pace: float, steps: int) -> Hike:
+    hike = Hike(load_level(LEVELS / name))
+    hike.set_pace(pace)
+    for _ in range(steps):
+        hike.point_downhill()
+        hike.set_pace(pace)
+        if hike.step() != "walking":
+            break
+    hike.camp()
+    return hike
+
+
+def plain(widget) -> str:
+    """What a widget of this file shows now, as plain text."""
+    from rich.console import Console
+
+    rendered = widget._content()
+    console = Console(width=200, record=True, color_system=None)
+    console.print(rendered)
+    return console.export_text()
+
+
+async def test_the_data_tab_shows_training_and_held_out_loss_at_the_replay_step():
+    hike = downhill_hike("held_out.toml", 0.5, 6)
+    async with RevealApp(hike).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen.query_one(TabbedContent).active = "tab-data"
+        await pilot.pause()
+        await pilot.pause()
+        table = screen.query_one("#held-out")
+        level = hike.level
+        player = screen.race.player
+        text = plain(table)
+        assert "held out" in text and "valley floor" in text
+        from foggymountain.ui.widgets.words import number
+
+        assert number(held_out_trail(level, player)[-1]) in text
+        assert number(float(level.landscape.held_out_height(level.minimum.point))) in text
+        await pilot.press("home")
+        await pilot.pause()
+        assert number(held_out_trail(level, player)[0]) in plain(table)
