@@ -114,6 +114,19 @@ class Hike:
     def trail(self) -> np.ndarray:
         return np.array(self.positions)
 
+    def chain_rule(self):
+        """How the last slope felt is made, weight by weight, on the rows it was felt on (a fit level
+        with hidden units; see terrain/chain.py), or None on other levels."""
+        from foggymountain.feel import felt_rows
+        from foggymountain.terrain.chain import chain_rule, has_hidden_units
+
+        level = self.level
+        if not has_hidden_units(level.landscape):
+            return None
+        k = len(self.slopes) - 1  # the last slope felt: at step k, where the player stood then
+        rows = felt_rows(level.landscape.n_rows, k, seed=level.seed, batch_size=level.batch_size)
+        return chain_rule(level.landscape, self.positions[k], rows)
+
     # ---- the controls
 
     def turn(self, degrees: float) -> None:

@@ -35,6 +35,7 @@ MAX_FILE_BYTES = 1_000_000
 MAX_BUDGET = 10_000
 MAX_VARIABLES = 64
 MAX_COORDINATE = 1e9
+MAX_HIDDEN = 8
 KINDS = ("function", "fit", "next-token")
 
 # The lessons a level can teach: name -> what the player learns. Documented in docs/levels.md.
@@ -68,7 +69,7 @@ CONCEPTS: dict[str, str] = {
 TOP_KEYS = {"title", "chapter", "concepts", "briefing", "debrief", "author", "landscape", "hike", "agents"}
 LANDSCAPE_KEYS = {
     "function": {"kind", "variables", "height", "bounds", "start", "minimum"},
-    "fit": {"kind", "variables", "model", "target", "loss", "data", "data_file", "holdout", "holdout_file", "bounds", "start", "minimum", "prompts"},
+    "fit": {"kind", "variables", "model", "hidden", "target", "loss", "data", "data_file", "holdout", "holdout_file", "bounds", "start", "minimum", "prompts"},
     "next-token": {"kind", "corpus", "bound", "start", "prompts"},
 }
 HIKE_KEYS = {"budget", "goal", "par", "max_stride", "stride", "show_height", "noise", "batch_size", "seed"}
@@ -405,15 +406,47 @@ class _Reader:
             target = None
         columns = tuple(c for c in data if c != target)
         holdout = self.read_holdout(table, variables, data) if "holdout" in table or "holdout_file" in table else None
-        model = self.read_expression(table, "model", variables + columns)
-        if model is None or bounds is None or target is None or loss is None or not names_ok:
+        hidden = self.read_hidden(table, variables, columns) if "hidden" in table else ()
+        model = self.read_expression(table, "model", variables + columns + tuple(name for name, _ in hidden or ()))
+        if model is None or bounds is None or target is None or loss is None or not names_ok or hidden is None:
             return None, start, minimum, prompts
         if loss == "logistic" and not all(np.all(np.isin(rows[target], (0.0, 1.0))) for rows in (data, holdout or data)):
             self.problem(where + ("target",), "a logistic loss needs a target column of 0s and 1s", "label each row 0 or 1 (the held-out rows too)")
             return None, start, minimum, prompts
         landscape = FitLandscape(model=model, variables=variables, bounds=bounds, data=data, target=target, loss=loss, columns=columns,
-                                 holdout=holdout)
+                                 holdout=holdout, hidden=hidden)
         return landscape, start, minimum, prompts
+
+    def read_hidden(self, table: dict, variables: tuple[str, ...], columns: tuple[str, ...]):
+        """Hidden units: `hidden = { h = "tanh(w1 * x)" }`, formulas of the variables and data
+        columns that the model may use by name. None (and problems recorded) when one is wrong."""
+        where = ("landscape", "hidden")
+        units = self.table(table, "hidden", ("landscape",))
+        if units is None:
+            return None
+        if not units or len(units) > MAX_HIDDEN:
+            self.problem(where, f"'hidden' names {len(units)} units; give 1 to {MAX_HIDDEN}", 'write hidden = { h = "tanh(w1 * x)" }', value=False)
+            return None
+        found = []
+        for name, text in units.items():
+            key = where + (name,)
+            if not self.valid_name(name, key):
+                return None
+            if name in variables or name in columns:
+                self.problem(key, f"hidden unit '{name}' has the name of a {'variable' if name in variables else 'data column'}", "rename the hidden unit", value=False)
+                return None
+            if not isinstance(text, str):
+                self.problem(key, f"hidden unit '{name}' must be a formula in quotes", f'write {name} = "tanh(w1 * x)"')
+                return None
+            try:
+                found.append((name, parse(text, variables + columns)))
+            except ExpressionError as err:
+                line, col = self.places.in_string(key, err.offset)
+                other_unit = "unknown name" in err.message and any(f"'{n}'" in err.message for n in units)
+                hint = "a hidden unit uses only the variables and data columns, not other hidden units" if other_unit else err.hint
+                self.problems.append(Problem(str(self.path), line, col, f"in hidden unit {name}: {err.message}", hint))
+                return None
+        return tuple(found)
 
     def read_holdout(self, table: dict, variables: tuple[str, ...], data: dict[str, np.ndarray]) -> dict[str, np.ndarray] | None:
         """Held-out rows: the same columns as the data, never felt during the hike."""

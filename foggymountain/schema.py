@@ -40,6 +40,8 @@ LANDSCAPE_DESCRIPTIONS = {
               "like sin, exp, log, sqrt, abs, tanh, sigmoid, softplus, relu, min, max.",
     "model": "fit: the model's prediction as a formula of the variables (parameters) and the data columns, e.g. \"m * x + b\".",
     "target": "fit: the data column the model should predict.",
+    "hidden": "fit: hidden units, name = formula of the variables and data columns, e.g. { h = \"tanh(w1 * x)\" }; "
+              "the model uses them by name, and the hike shows each weight's slope as a product of chain-rule factors.",
     "loss": "fit: how a wrong prediction is measured: " + ", ".join(f'"{name}"' for name in LOSSES) + " (default \"mse\").",
     "data": "fit: the data, one list of numbers per column, one value per row: { x = [1, 2], y = [2, 4] }.",
     "data_file": "fit: a CSV file next to the level (header row of column names) instead of 'data'.",
@@ -113,6 +115,8 @@ def _landscape() -> dict:
         "height": {"type": "string", "minLength": 1},
         "model": {"type": "string", "minLength": 1},
         "target": {"type": "string", "minLength": 1},
+        "hidden": {"type": "object", "minProperties": 1, "maxProperties": level_module.MAX_HIDDEN,
+                   "propertyNames": name, "additionalProperties": {"type": "string", "minLength": 1}},
         "loss": {"enum": list(LOSSES), "default": "mse"},
         "data": {"type": "object", "minProperties": 1,
                  "additionalProperties": {"type": "array", "items": _TOML_NUMBER, "minItems": 1}},

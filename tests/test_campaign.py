@@ -395,6 +395,33 @@ def test_23_forgetting_adagrad_stalls_rmsprop_keeps_going():
     assert adagrad.info["accumulator"][-1, 0] == pytest.approx(204, abs=1)  # quoted in the debrief
 
 
+def test_24_chain_rule_the_error_fades_through_a_saturated_unit():
+    from foggymountain.feel import felt_rows
+    from foggymountain.terrain.chain import chain_rule
+
+    lv, ws = level("24-two-layers"), walks("24-two-layers")
+    landscape = lv.landscape
+    start = chain_rule(landscape, lv.start)
+    w1, w2 = start.weights
+    (through_h,) = w1.paths
+    assert through_h.names == ("∂height/∂pred", "∂pred/∂h", "∂h/∂w1")
+    assert np.all(through_h.values[1] == 0.5), "∂pred/∂h is w2"
+    far = np.abs(landscape.data["x"]) >= 1
+    assert np.all(np.abs(through_h.values[2][far]) <= 0.0014)  # the debrief: "0.0013 or less"
+    assert np.abs(w2.paths[0].values[1][far]).min() > 0.99, "h is saturated at ±1"
+    # Every slope SGD felt is exactly the product of its factors on the example it was felt on.
+    sgd = ws["sgd"]
+    for k in range(sgd.steps):
+        rows = felt_rows(landscape.n_rows, k, seed=lv.seed, batch_size=lv.batch_size)
+        assert len(rows) == 1
+        np.testing.assert_allclose(chain_rule(landscape, sgd.path[k], rows).slope, sgd.slopes[k], rtol=1e-12, atol=1e-15)
+    assert sgd.status == WANDERING and lv.start[0] - sgd.path[-1, 0] < 0.3  # "moved w1 by only 0.28"
+    assert np.abs(sgd.slopes[:, 0]).mean() < 0.05 * np.abs(sgd.slopes[:, 1]).mean()
+    adam = ws["adam"]
+    assert adam.status == REACHED and adam.path[-1, 0] < 1 and winner("24-two-layers").name == "adam"
+    assert adam.steps_to_goal == 36  # quoted in the debrief
+
+
 # ---- docs/levels.md describes this format, with examples that pass check ----------------------
 
 DOCS = (Path(__file__).resolve().parent.parent / "docs" / "levels.md")

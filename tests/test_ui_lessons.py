@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from textual.app import App
 from textual.widgets import TabbedContent
 
@@ -69,3 +70,31 @@ async def test_the_data_tab_shows_training_and_held_out_loss_at_the_replay_step(
         await pilot.press("home")
         await pilot.pause()
         assert number(held_out_trail(level, player)[0]) in plain(table)
+
+
+async def test_the_hike_shows_each_slope_as_a_product_of_chain_rule_factors(tmp_path):
+    from foggymountain.ui.app import make_app
+    from foggymountain.ui.widgets.chain_rule import ChainRulePanel
+    from foggymountain.ui.widgets.words import number
+
+    app = make_app(player="t", progress_dir=tmp_path, level_file=LEVELS / "two_layers.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")  # the briefing
+        await pilot.pause()
+        screen = pilot.app.screen
+        panel = screen.query_one(ChainRulePanel)
+        for _ in range(3):
+            hike = screen.hike
+            chain = hike.chain_rule()
+            text = ChainRulePanel.content_of(chain).plain
+            x = hike.level.landscape.data["x"][chain.rows[0]]
+            assert f"example {chain.rows[0] + 1}: x = {number(x)}" in text
+            assert "∂height/∂pred × ∂pred/∂h × ∂h/∂w1" in text and "∂height/∂pred × ∂pred/∂w2" in text
+            # The numbers shown multiply to the slope the player feels.
+            for weight, felt in zip(chain.weights, hike.slope):
+                factors = [v[0] for v in weight.paths[0].values]
+                assert np.prod(factors) == pytest.approx(felt, rel=1e-12)
+                assert " × ".join(number(f, signed=i == 0) for i, f in enumerate(factors)) in text
+            assert panel._shown_text == ChainRulePanel.content_of(chain).markup, "the panel shows this step's chain"
+            await pilot.press("d", "enter")
+            await pilot.pause()

@@ -14,7 +14,9 @@ from textual.widgets import Footer, Header
 
 from foggymountain.hike import DIVERGED, FELL_OFF, SPENT, Hike
 from foggymountain.ui.screens.number_prompt import NumberPrompt, parse_heading, parse_positive
+from foggymountain.terrain.chain import has_hidden_units
 from foggymountain.ui.widgets.altimeter import Altimeter
+from foggymountain.ui.widgets.chain_rule import ChainRulePanel
 from foggymountain.ui.widgets.logbook import Logbook
 from foggymountain.ui.widgets.slope_gauge import SlopeGauge
 from foggymountain.ui.widgets.step_plan import StepPlan
@@ -84,10 +86,20 @@ class HikeScreen(Screen):
                 plan = StepPlan(id="plan-panel")
                 plan.border_title = "your next step"
                 yield plan
-            with Vertical(id="logbook-panel") as logbook:
-                logbook.border_title = "logbook"
-                yield Logbook(id="logbook")
+            if has_hidden_units(level.landscape):
+                with Vertical(id="hike-right"):
+                    chain = ChainRulePanel(id="chain-panel")
+                    chain.border_title = "backpropagation (chain rule)"
+                    yield chain
+                    yield from self._logbook()
+            else:
+                yield from self._logbook()
         yield Footer(compact=True)
+
+    def _logbook(self) -> ComposeResult:
+        with Vertical(id="logbook-panel") as logbook:
+            logbook.border_title = "logbook"
+            yield Logbook(id="logbook")
 
     def on_mount(self) -> None:
         level = self.hike.level
@@ -102,6 +114,8 @@ class HikeScreen(Screen):
         self.query_one(Altimeter).show(hike)
         self.query_one(StepPlan).show(hike)
         self.query_one(Logbook).show(hike)
+        for chain in self.query(ChainRulePanel):
+            chain.show(hike)
 
     # ---- which keys apply on this level
 
