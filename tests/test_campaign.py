@@ -422,6 +422,30 @@ def test_24_chain_rule_the_error_fades_through_a_saturated_unit():
     assert adam.steps_to_goal == 36  # quoted in the debrief
 
 
+def test_26_sampling_the_next_word_is_drawn_not_always_the_likeliest():
+    from foggymountain.sampling import chances, write
+
+    lv, ws = level("26-writing"), walks("26-writing")
+    top = winner("26-writing")
+    assert top.name == "adam" and top.steps_to_goal == 8 and ws["momentum"].steps_to_goal == 20
+    assert ws["sgd"].status == WANDERING
+    landscape, weights = lv.landscape, top.path[-1]
+    greedy = [write(landscape, weights, "the", temperature=0, seed=lv.seed + k) for k in range(20)]
+    assert {s.text for s in greedy} == {"the cat sat on the cat sat on the cat sat on the"}
+    assert all(all(s.likeliest) for s in greedy) and greedy[0].words[-1] != "."
+    drawn = [write(landscape, weights, "the", temperature=1, seed=lv.seed + k) for k in range(20)]
+    assert len({s.text for s in drawn}) == 16 and sum(s.words[-1] == "." for s in drawn) == 17  # the debrief
+    assert sum(not all(s.likeliest) for s in drawn) >= 10, "the next word is often not the likeliest"
+    assert "the dog sat on a dog." in {s.text for s in drawn}
+    for sentence in drawn:
+        for before, word, chance in zip(sentence.words, sentence.words[1:], sentence.chances):
+            assert chance == pytest.approx(dict(landscape.predict(weights, before, 20))[word])
+    cat = [chances(landscape, weights, "the", t)[landscape.vocabulary.index("cat")] for t in (0.5, 1, 2)]
+    assert cat == pytest.approx([0.68, 0.42, 0.29], abs=0.005)  # quoted in the debrief
+    on = chances(landscape, weights, "the", 2)[landscape.vocabulary.index("on")]
+    assert on == pytest.approx(0.005, abs=0.001)
+
+
 # ---- docs/levels.md describes this format, with examples that pass check ----------------------
 
 DOCS = (Path(__file__).resolve().parent.parent / "docs" / "levels.md")

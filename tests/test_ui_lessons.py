@@ -98,3 +98,57 @@ async def test_the_hike_shows_each_slope_as_a_product_of_chain_rule_factors(tmp_
             assert panel._shown_text == ChainRulePanel.content_of(chain).markup, "the panel shows this step's chain"
             await pilot.press("d", "enter")
             await pilot.pause()
+
+
+def words_hike() -> Hike:
+    return downhill_hike("words.toml", 5.0, 20)
+
+
+async def test_the_words_tab_writes_a_sentence_per_walker_at_the_chosen_temperature():
+    from foggymountain.sampling import write
+    from foggymountain.ui.screens.number_prompt import NumberPrompt
+    from foggymountain.ui.widgets.reveal_sampling import SampledSentences
+
+    hike = words_hike()
+    async with RevealApp(hike).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        await pilot.press("2")  # the Words tab
+        await pilot.pause()
+        await pilot.pause()
+        widget = screen.query_one(SampledSentences)
+        level = hike.level
+        assert widget.temperature == 1.0 and [w for w, _ in widget.sentences()] == screen.race.ranking
+        for walk, sentence in widget.sentences():
+            assert sentence == write(level.landscape, walk.path[-1], "the", temperature=1.0, seed=level.seed)
+            assert sentence.text.replace(".", " .").split()[-1] in plain(widget).replace(".", " .")
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, NumberPrompt)
+        pilot.app.screen.query_one("Input").value = "9"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, NumberPrompt), "9 is too hot: the prompt stays open"
+        pilot.app.screen.query_one("Input").value = "0"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.temperature == 0 and widget.temperature == 0
+        assert all(all(s.likeliest) for _, s in widget.sentences())
+        assert "temperature 0" in plain(widget)
+        before = [s for _, s in widget.sentences()]
+        await pilot.press("w")
+        await pilot.pause()
+        assert widget.writing == 1 and "draw 2" in plain(widget)
+        assert [s for _, s in widget.sentences()] == before, "at temperature 0 every draw is the same"
+
+
+async def test_the_temperature_keys_mean_nothing_on_other_levels():
+    hike = downhill_hike("held_out.toml", 0.5, 3)
+    async with RevealApp(hike).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert screen.check_action("temperature", ()) is False
+        await pilot.press("t", "w")
+        await pilot.pause()
+        assert pilot.app.screen is screen and screen.temperature == 1.0 and screen.writing == 0

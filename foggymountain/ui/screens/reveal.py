@@ -33,6 +33,7 @@ from foggymountain.ui.widgets.reveal_fit import FitChart
 from foggymountain.ui.widgets.reveal_heights import HeightsChart
 from foggymountain.ui.widgets.reveal_held_out import HeldOutLosses
 from foggymountain.ui.widgets.reveal_legend import RevealLegend, WalkerKey
+from foggymountain.ui.widgets.reveal_sampling import SampledSentences
 from foggymountain.ui.widgets.reveal_trail import TrailEvents
 from foggymountain.ui.widgets.reveal_words import WordPredictions
 from foggymountain.ui.widgets.scoreboard import Scoreboard, stars_text
@@ -197,11 +198,15 @@ class RevealScreen(Screen):
         Binding("end", "jump(-1)", "Last step", show=False, id="reveal.last"),
         Binding("ctrl+s,S", "save_picture", "Save SVG", id="reveal.save"),
         *(Binding(str(i), f"tab({i})", f"Tab {i}", show=False, id=f"reveal.tab{i}") for i in range(1, 7)),
+        Binding("t", "temperature", "Temperature", id="reveal.temperature"),
+        Binding("w", "write_again", "Write again", show=False, id="reveal.write"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
 
     step: reactive[int] = reactive(0, init=False)
     playing: reactive[bool] = reactive(False, init=False)
+    temperature: reactive[float] = reactive(1.0, init=False)  # next-token levels: how the models write
+    writing: reactive[int] = reactive(0, init=False)
 
     def __init__(self, hike, result=None, name: str | None = None, id: str | None = None) -> None:
         """`result`: the race of this hike, if the caller already ran it (it is run here otherwise)."""
@@ -247,6 +252,9 @@ class RevealScreen(Screen):
             if level.kind == "next-token":
                 with TabPane(self._title("Words"), id="tab-words"), Lazy(VerticalScroll()):
                     yield WordPredictions(level, self._compared(), id="words").data_bind(RevealScreen.step)
+                    first = next(iter(WordPredictions.prompts_of(level)))
+                    yield SampledSentences(level, self.race.ranking, first, id="sentences").data_bind(
+                        RevealScreen.step, RevealScreen.temperature, RevealScreen.writing)
             with TabPane(self._title("Heights"), id="tab-heights"), Lazy(Horizontal(classes="reveal-row")):
                 with Vertical(classes="reveal-chart"):
                     yield HeightsChart(self.race.walkers, goal=level.goal, id="heights").data_bind(RevealScreen.step)
@@ -396,6 +404,36 @@ class RevealScreen(Screen):
             ("Next level", "on to the next level (n)", self.action_next_level),
             ("Save a picture of the reveal", "an SVG in the current folder (ctrl+s)", self.action_save_picture),
         ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("temperature", "write_again"):
+            return self.level.kind == "next-token"
+        return True
+
+    def action_temperature(self) -> None:
+        from foggymountain.sampling import MAX_TEMPERATURE
+        from foggymountain.ui.screens.number_prompt import NumberPrompt, parse_number
+
+        def parse(text: str) -> float:
+            value = parse_number(text, "1")
+            if not 0 <= value <= MAX_TEMPERATURE:
+                raise ValueError(f"a temperature is between 0 and {MAX_TEMPERATURE:g}")
+            return value
+
+        def chosen(value: float | None) -> None:
+            if value is not None:
+                self.temperature = value
+                self.query_one(TabbedContent).active = "tab-words"
+
+        self.app.push_screen(NumberPrompt(
+            "Temperature (sampling)",
+            "How boldly the models write: 0 always takes the likeliest next word, 1 draws from the "
+            "model's own chances, 2 flattens them so unlikely words come up more.",
+            f"{self.temperature:g}", parse), chosen)
+
+    def action_write_again(self) -> None:
+        self.writing += 1
+        self.query_one(TabbedContent).active = "tab-words"
 
     def action_tab(self, number: int) -> None:
         tabs = self.query_one(TabbedContent)
