@@ -31,6 +31,10 @@ class Hike:
         self.heights: list[float] = []
         self.slopes: list[np.ndarray] = []
         self.displacements: list[np.ndarray] = []
+        # The mini-batch the next slope is felt on; on a batch-size level the player chooses it,
+        # and `batches[i]` is the size step i + 1 was taken with (the examples it cost).
+        self.batch_size = level.batch_size
+        self.batches: list[int] = []
         self._feel_here()
         n = level.dimensions
         self.stride = min(level.stride, self.max_stride)
@@ -63,7 +67,33 @@ class Hike:
 
     @property
     def steps_left(self) -> int:
+        """Steps still allowed; on a batch-size level, at the batch size chosen now."""
+        if self.level.examples is not None:
+            return self.examples_left // self.batch_size
         return self.level.budget - self.steps_used
+
+    @property
+    def examples_used(self) -> int:
+        return sum(self.batches)
+
+    @property
+    def examples_left(self) -> int:
+        return (self.level.examples or 0) - self.examples_used
+
+    def set_batch_size(self, size: int) -> None:
+        """Batch-size levels: feel the slope here again, on a mini-batch of `size` rows. Raises
+        ValueError (a message for the player) for a size the level does not offer or cannot pay."""
+        level = self.level
+        if size not in level.batch_sizes:
+            raise ValueError("the batch sizes here are " + ", ".join(map(str, level.batch_sizes)))
+        if size > self.examples_left:
+            raise ValueError(f"only {self.examples_left} examples are left: a batch of {size} costs more")
+        if self.over or size == self.batch_size:
+            return
+        self.batch_size = size
+        self.heights.pop()
+        self.slopes.pop()
+        self._feel_here()  # the same draw of step k, over `size` rows: what a racer with that batch feels
 
     @property
     def over(self) -> bool:
@@ -124,7 +154,7 @@ class Hike:
         if not has_hidden_units(level.landscape):
             return None
         k = len(self.slopes) - 1  # the last slope felt: at step k, where the player stood then
-        rows = felt_rows(level.landscape.n_rows, k, seed=level.seed, batch_size=level.batch_size)
+        rows = felt_rows(level.landscape.n_rows, k, seed=level.seed, batch_size=self.batch_size)
         return chain_rule(level.landscape, self.positions[k], rows)
 
     # ---- the controls
@@ -211,6 +241,11 @@ class Hike:
         target = self.position + displacement
         self.displacements.append(displacement)
         self.positions.append(target)
+        if self.level.examples is not None:
+            self.batches.append(self.batch_size)
+            affordable = [b for b in self.level.batch_sizes if b <= self.examples_left]
+            if affordable and self.batch_size > affordable[-1]:
+                self.batch_size = affordable[-1]  # the largest batch the examples left still pay for
         if not np.all(np.isfinite(target)):
             self.status = DIVERGED
         elif not self.level.landscape.inside(target):
@@ -228,9 +263,12 @@ class Hike:
             self.status = CAMPED
 
     @classmethod
-    def replay(cls, level: Level, displacements) -> Hike:
+    def replay(cls, level: Level, displacements, batches=None) -> Hike:
+        """The same hike again from its steps (and, on a batch-size level, the batch of each)."""
         hike = cls(level)
-        for displacement in displacements:
+        for i, displacement in enumerate(displacements):
+            if batches is not None:
+                hike.set_batch_size(batches[i])
             hike.walk(displacement)
         return hike
 
@@ -244,7 +282,7 @@ class Hike:
             len(self.displacements),
             seed=level.seed,
             noise=level.noise,
-            batch_size=level.batch_size,
+            batch_size=self.batch_size,
         )
         self.heights.append(float(height))
         self.slopes.append(np.asarray(slope, dtype=float))

@@ -72,7 +72,8 @@ LANDSCAPE_KEYS = {
     "fit": {"kind", "variables", "model", "hidden", "target", "loss", "data", "data_file", "holdout", "holdout_file", "bounds", "start", "minimum", "prompts"},
     "next-token": {"kind", "corpus", "bound", "start", "prompts"},
 }
-HIKE_KEYS = {"budget", "goal", "par", "max_stride", "stride", "show_height", "noise", "batch_size", "seed"}
+HIKE_KEYS = {"budget", "examples", "goal", "par", "max_stride", "stride", "show_height", "noise", "batch_size", "batch_sizes", "seed"}
+MAX_BATCH_SIZES = 6
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,10 @@ class Level:
     racers: tuple[Racer, ...]
     stated_minimum: np.ndarray | None = None
     prompts: tuple[str, ...] = ()
+    # A batch-size level: the mini-batch sizes to choose from (every racer walks once with each),
+    # and the budget counted in examples seen instead of steps (`budget` is then the most steps).
+    batch_sizes: tuple[int, ...] = ()
+    examples: int | None = None
     author: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -143,9 +148,19 @@ class Level:
         return len(self.landscape.variables)
 
     @property
+    def budget_unit(self) -> str:
+        """What the budget and par count: examples seen on a batch-size level, steps elsewhere."""
+        return "examples" if self.examples is not None else "steps"
+
+    @property
+    def budget_amount(self) -> int:
+        return self.examples if self.examples is not None else self.budget
+
+    @property
     def noisy(self) -> bool:
+        smallest = min(self.batch_sizes) if self.batch_sizes else self.batch_size
         return self.noise > 0 or (
-            self.batch_size is not None and self.landscape.n_rows is not None and self.batch_size < self.landscape.n_rows
+            smallest is not None and self.landscape.n_rows is not None and smallest < self.landscape.n_rows
         )
 
     @cached_property
@@ -328,6 +343,9 @@ class _Reader:
                 self.problems.append(Problem(str(self.path), 1, 1, "the level is incomplete", "see docs/levels.md for a full example"))
             raise LevelError(sorted(self.problems, key=lambda p: (p.line, p.col)))
         budget = hike["budget"]
+        batch_sizes, examples = hike["batch_sizes"], hike["examples"]
+        if examples is not None:
+            budget = examples // min(batch_sizes)  # the most steps a walker can take
         span = float(np.max(landscape.bounds[:, 1] - landscape.bounds[:, 0]))
         stride = hike["stride"] or min(span / 10.0, hike["max_stride"] or math.inf)
         return Level(
@@ -342,17 +360,19 @@ class _Reader:
             start=start,
             budget=budget,
             stated_goal=hike["goal"],
-            par=hike["par"] if hike["par"] is not None else max(1, math.ceil(budget * 0.75)),
+            par=hike["par"] if hike["par"] is not None else max(1, math.ceil((examples or budget) * 0.75)),
             max_stride=hike["max_stride"],
             stride=stride,
             show_height=hike["show_height"],
             noise=hike["noise"],
-            batch_size=hike["batch_size"],
+            batch_size=batch_sizes[len(batch_sizes) // 2] if batch_sizes else hike["batch_size"],
             seed=hike["seed"],
             racers=racers,
             stated_minimum=stated_minimum,
             prompts=prompts,
             author=author,
+            batch_sizes=batch_sizes,
+            examples=examples,
         )
 
     def read_concepts(self) -> tuple[str, ...]:
@@ -677,9 +697,10 @@ class _Reader:
 
     def read_hike(self, table: dict, landscape: Landscape | None) -> dict | None:
         where = ("hike",)
-        self.check_keys(table, HIKE_KEYS, where, {"budget"})
+        self.check_keys(table, HIKE_KEYS, where, set() if "examples" in table else {"budget"})
         hike = {
             "budget": self.number(table, "budget", where, low=1, high=MAX_BUDGET, integer=True),
+            "examples": self.number(table, "examples", where, low=1, high=MAX_BUDGET * 100, integer=True),
             "goal": self.number(table, "goal", where),
             "par": self.number(table, "par", where, low=1, high=MAX_BUDGET, integer=True),
             "max_stride": self.number(table, "max_stride", where, low=0, low_open=True),
@@ -691,12 +712,66 @@ class _Reader:
         }
         if not isinstance(hike["show_height"], bool):
             self.problem(where + ("show_height",), "'show_height' must be true or false", "write show_height = true")
+        hike["batch_sizes"] = self.read_batch_sizes(table, landscape)
+        if "examples" in table or "batch_sizes" in table:
+            return self.read_examples_budget(table, hike)
         if hike["budget"] is None:
             return None
         if hike["batch_size"] is not None and landscape is not None and landscape.n_rows is None:
             self.problem(where + ("batch_size",), "'batch_size' needs a landscape with data (fit or next-token)", "use 'noise' on function levels")
         if hike["par"] is not None and hike["par"] > hike["budget"]:
             self.problem(where + ("par",), f"par ({hike['par']}) is more than the budget ({hike['budget']})", "par is the number of steps for a good hike, at most the budget")
+        return hike
+
+    def read_batch_sizes(self, table: dict, landscape: Landscape | None) -> tuple[int, ...]:
+        """`batch_sizes = [1, 4, 16]`: increasing whole numbers from 1 to the number of data rows."""
+        key = ("hike", "batch_sizes")
+        if "batch_sizes" not in table:
+            return ()
+        value = table["batch_sizes"]
+        if not isinstance(value, list) or not value or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            self.problem(key, "'batch_sizes' must be a list of whole numbers", "write batch_sizes = [1, 4, 16]")
+            return ()
+        if len(value) > MAX_BATCH_SIZES:
+            self.problem(key, f"{len(value)} batch sizes; at most {MAX_BATCH_SIZES}", "keep a few sizes that show the trade-off")
+            return ()
+        if any(b <= a for a, b in zip(value, value[1:])):
+            self.problem(key, "batch sizes must be listed from small to large, each once", "write batch_sizes = [1, 4, 16]")
+            return ()
+        if landscape is not None and landscape.n_rows is None:
+            self.problem(key, "'batch_sizes' needs a landscape with data (fit or next-token)", "a function level has no rows to batch")
+            return ()
+        rows = landscape.n_rows if landscape is not None else None
+        if value[0] < 1 or (rows is not None and value[-1] > rows):
+            self.problem(key, f"batch sizes go from 1 to the number of data rows ({rows})" if rows else "batch sizes are at least 1",
+                         f"the full data is a batch of {rows}" if rows else "write batch_sizes = [1, 4, 16]")
+            return ()
+        return tuple(value)
+
+    def read_examples_budget(self, table: dict, hike: dict) -> dict | None:
+        """A batch-size level: `examples` (the budget in examples seen) with `batch_sizes`."""
+        where = ("hike",)
+        for alone, needs in (("examples", "batch_sizes"), ("batch_sizes", "examples")):
+            if alone in table and needs not in table:
+                self.problem(where + (alone,), f"'{alone}' needs '{needs}'", "a batch-size level gives both: batch_sizes = [1, 4, 16] and examples = 480", value=False)
+                return None
+        for clash in ("budget", "batch_size"):
+            if clash in table:
+                said = "steps" if clash == "budget" else "one mini-batch size"
+                self.problem(where + (clash,), f"'{clash}' ({said}) cannot be used with 'examples' and 'batch_sizes'", f"remove '{clash}': the budget is counted in examples, the batch size is chosen", value=False)
+                return None
+        examples, sizes = hike["examples"], hike["batch_sizes"]
+        if examples is None or not sizes:
+            return None
+        if examples < sizes[-1]:
+            self.problem(where + ("examples",), f"{examples} examples are fewer than the largest batch ({sizes[-1]})", f"give at least {sizes[-1]} examples: one step of the largest batch")
+            return None
+        if examples // sizes[0] > MAX_BUDGET:
+            self.problem(where + ("examples",), f"{examples} examples in batches of {sizes[0]} are {examples // sizes[0]} steps; at most {MAX_BUDGET}", "give fewer examples or a larger smallest batch")
+            return None
+        if hike["par"] is not None and hike["par"] > examples:
+            self.problem(where + ("par",), f"par ({hike['par']}) is more than the examples ({examples})", "on a batch-size level par is counted in examples seen")
+            return None
         return hike
 
     def read_agents(self) -> tuple[Racer, ...]:

@@ -34,6 +34,28 @@ class Walk:
     steps_to_goal: int | None
     info: Mapping[str, np.ndarray] = field(default_factory=dict)  # per-step inner state
     hyperparameters: dict[str, float] = field(default_factory=dict)
+    # Batch-size levels: the examples seen on arriving at each point (0 at the start), and the
+    # racer's one batch size (None for the player, who may change it, and on other levels).
+    examples: np.ndarray | None = None
+    batch_size: int | None = None
+
+    @property
+    def examples_to_goal(self) -> int | None:
+        if self.examples is None or self.steps_to_goal is None:
+            return None
+        return int(self.examples[self.steps_to_goal])
+
+    @property
+    def batch_sizes_used(self) -> tuple[int, ...]:
+        """Batch-size levels: every batch size this walk stepped with, smallest first."""
+        if self.examples is None:
+            return ()
+        return tuple(sorted({int(size) for size in np.diff(self.examples)}))
+
+    @property
+    def cost_to_goal(self) -> int | None:
+        """What reaching the goal cost: examples seen on a batch-size level, steps elsewhere."""
+        return self.examples_to_goal if self.examples is not None else self.steps_to_goal
 
     @property
     def steps(self) -> int:
@@ -70,6 +92,8 @@ class Walk:
             "best_height": _finite_or_none(self.best_height),
             "distance": _finite_or_none(self.distance),
             "hyperparameters": self.hyperparameters,
+            **({"batch_size": self.batch_size, "examples": int(self.examples[-1]),
+                "examples_to_goal": self.examples_to_goal} if self.examples is not None else {}),
             "path": [[_finite_or_none(v) for v in p] for p in self.path],
             "heights": [_finite_or_none(h) for h in self.heights],
         }
@@ -162,7 +186,7 @@ def _rank_key(walk: Walk, goal: float):
     lost = walk.status in (FELL_OFF, DIVERGED)
     reached = not lost and walk.final_height <= goal
     group = 0 if reached else (2 if lost else 1)
-    return (group, walk.steps_to_goal if (reached and walk.steps_to_goal is not None) else math.inf, walk.final_height)
+    return (group, walk.cost_to_goal if (reached and walk.cost_to_goal is not None) else math.inf, walk.final_height)
 
 
 def _finite_or_none(value: float):
@@ -173,7 +197,7 @@ def _finite_or_none(value: float):
 # ---- racing ----------------------------------------------------------------------------------
 
 
-def run_racers(level: Level, names_and_settings=None, budget: int | None = None) -> list[Walk]:
+def run_racers(level: Level, names_and_settings=None, budget: int | None = None, batch_size: int | None = None) -> list[Walk]:
     """Walk every racer of the level (or the given (name, hyperparameters) pairs) in lockstep.
 
     Per step: one vectorised slope call for all racers still walking, one update call per racer,
@@ -183,6 +207,7 @@ def run_racers(level: Level, names_and_settings=None, budget: int | None = None)
     entries = names_and_settings if names_and_settings is not None else [(r.name, r.hyperparameters) for r in level.racers]
     racers = [optimizers.make_optimizer(name, **settings) for name, settings in entries]
     budget = level.budget if budget is None else budget
+    batch_size = level.batch_size if batch_size is None else batch_size
     landscape = level.landscape
     goal = level.goal
     n = level.dimensions
@@ -202,7 +227,7 @@ def run_racers(level: Level, names_and_settings=None, budget: int | None = None)
         if not len(walking):
             break
         points = path[k, walking]
-        h, g = felt_slope(landscape, points, k, seed=level.seed, noise=level.noise, batch_size=level.batch_size)
+        h, g = felt_slope(landscape, points, k, seed=level.seed, noise=level.noise, batch_size=batch_size)
         h = np.asarray(h, dtype=float).reshape(len(walking))
         g = np.asarray(g, dtype=float).reshape(len(walking), n)
         heights[k, walking] = h
@@ -290,6 +315,19 @@ def _finish(name, label, path, heights, slopes, status, goal, info=None, hyper=N
     return walk
 
 
+def run_batch_racers(level: Level) -> list[Walk]:
+    """A batch-size level: every racer walks once with each batch size, on the same budget of
+    examples (so a batch of 1 takes many steps, the full data few). Named `sgd@2` for the racer
+    with the second batch size, labelled `SGD, batch 4`."""
+    walks = []
+    for index, size in enumerate(level.batch_sizes, start=1):
+        for walk in run_racers(level, budget=level.examples // size, batch_size=size):
+            walk.name, walk.label = f"{walk.name}@{index}", f"{walk.label}, batch {size}"
+            walk.examples, walk.batch_size = size * np.arange(len(walk.path)), size
+            walks.append(walk)
+    return walks
+
+
 def walk_of_hike(hike) -> Walk:
     """The player's trail as a Walk, for racing against the racers."""
     from foggymountain import hike as hike_module
@@ -306,12 +344,15 @@ def walk_of_hike(hike) -> Walk:
     elif len(heights) > len(path):
         heights = heights[: len(path)]
     slopes = hike.slopes[: len(path) - 1]
-    return _finish("player", "You", path, np.array(heights, dtype=float), slopes, status, level.goal)
+    walk = _finish("player", "You", path, np.array(heights, dtype=float), slopes, status, level.goal)
+    if level.examples is not None:
+        walk.examples = np.concatenate([[0], np.cumsum(hike.batches[: len(path) - 1])]).astype(int)
+    return walk
 
 
 def race(level: Level, hike=None) -> Race:
     """Race the level's racers; with a finished hike, score the player against them."""
-    result = Race(level=level, racers=run_racers(level))
+    result = Race(level=level, racers=run_batch_racers(level) if level.examples is not None else run_racers(level))
     if hike is not None:
         result.player = walk_of_hike(hike)
         result.stars = stars(result)
@@ -325,7 +366,7 @@ def stars(result: Race) -> int:
     if player is None or player.status in (FELL_OFF, DIVERGED) or player.final_height > level.goal:
         return 0
     earned = 1
-    if player.steps_to_goal is not None and player.steps_to_goal <= level.par:
+    if player.cost_to_goal is not None and player.cost_to_goal <= level.par:
         earned = 2
         if all(_rank_key(player, level.goal) <= _rank_key(r, level.goal) for r in result.racers):
             earned = 3

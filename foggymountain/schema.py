@@ -56,7 +56,9 @@ LANDSCAPE_DESCRIPTIONS = {
 }
 
 HIKE_DESCRIPTIONS = {
-    "budget": f"The number of steps allowed (1 to {level_module.MAX_BUDGET}).",
+    "budget": f"The number of steps allowed (1 to {level_module.MAX_BUDGET}). A batch-size level gives 'examples' instead.",
+    "examples": "A batch-size level: the budget counted in examples seen (a step with a batch of b rows costs b). Needs 'batch_sizes'.",
+    "batch_sizes": "A batch-size level: the mini-batch sizes the player chooses from (b) and every racer walks with, small to large. Needs 'examples'.",
     "goal": "The height that counts as reaching the valley floor (default: 5% of the way from the floor to the start height).",
     "par": "Reaching the goal within this many steps earns the second star (default: 3/4 of the budget).",
     "max_stride": "The longest stride (step length) the player may take.",
@@ -170,13 +172,16 @@ def _hike() -> dict:
         "show_height": {"type": "boolean", "default": True},
         "noise": {"type": "number", "minimum": 0, "default": 0},
         "batch_size": {"type": "integer", "minimum": 1},
+        "examples": {"type": "integer", "minimum": 1},
+        "batch_sizes": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1,
+                        "maxItems": level_module.MAX_BATCH_SIZES, "uniqueItems": True},
         "seed": {"type": "integer", "minimum": 0, "maximum": 2**32 - 1, "default": 0},
     }
     return {
         "description": TOP_DESCRIPTIONS["hike"],
         "type": "object",
         "properties": {key: {"description": HIKE_DESCRIPTIONS[key], **types[key]} for key in sorted(level_module.HIKE_KEYS)},
-        "required": ["budget"],
+        "oneOf": [{"required": ["budget"]}, {"required": ["examples", "batch_sizes"]}],
         "additionalProperties": False,
     }
 

@@ -422,6 +422,32 @@ def test_24_chain_rule_the_error_fades_through_a_saturated_unit():
     assert adam.steps_to_goal == 36  # quoted in the debrief
 
 
+def test_25_batch_size_the_same_examples_buy_few_exact_or_many_noisy_steps():
+    from foggymountain.feel import felt_rows
+    from foggymountain.race import run_batch_racers
+
+    lv = level("25-batch-size")
+    assert lv.batch_sizes == (1, 4, 16, 64) and lv.examples == 320 and lv.landscape.n_rows == 64
+    ws = {w.batch_size: w for w in run_batch_racers(lv)}
+    assert {w.hyperparameters["learning_rate"] for w in ws.values()} == {0.2}, "one racer, one pace"
+    for size, walk in ws.items():
+        assert walk.steps == 320 // size and walk.examples[-1] == 320
+    full, one, four = ws[64], ws[1], ws[4]
+    exact = lv.landscape.height_and_slope(full.path[:-1])[1]
+    np.testing.assert_allclose(full.slopes, exact, rtol=1e-9)  # the full data: the true slope
+    assert full.status == WANDERING and full.final_height > 1.5
+    # The batch of 1 felt one house per step: the same house every walker would feel at that step.
+    k = 7
+    (row,) = felt_rows(64, k, seed=lv.seed, batch_size=1)
+    np.testing.assert_allclose(one.slopes[k], lv.landscape.height_and_slope(one.path[k], np.array([row]))[1])
+    assert one.examples_to_goal == 25 and one.status == WANDERING  # the debrief: "after only 25 examples"
+    assert np.nanmax(one.heights[-20:]) > 5
+    assert four.status == REACHED and four.examples_to_goal == 100
+    top = winner("25-batch-size")
+    assert top.name == "sgd@2" and top.batch_size == 4
+    assert ws[16].final_height < full.final_height and four.final_height < ws[16].final_height
+
+
 def test_26_sampling_the_next_word_is_drawn_not_always_the_likeliest():
     from foggymountain.sampling import chances, write
 

@@ -152,3 +152,37 @@ async def test_the_temperature_keys_mean_nothing_on_other_levels():
         await pilot.press("t", "w")
         await pilot.pause()
         assert pilot.app.screen is screen and screen.temperature == 1.0 and screen.writing == 0
+
+
+async def test_b_changes_the_mini_batch_and_the_reveal_shows_the_trade_off(tmp_path):
+    from foggymountain.ui.app import make_app
+    from foggymountain.ui.widgets.reveal_batches import BatchTradeOff
+    from foggymountain.ui.widgets.whereabouts import Whereabouts
+
+    app = make_app(player="t", progress_dir=tmp_path, level_file=LEVELS / "batches.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # the briefing
+        await pilot.pause()
+        screen = pilot.app.screen
+        hike = screen.hike
+        assert hike.batch_size == 2 and "batch 2" in str(screen.query_one(Whereabouts).render())
+        await pilot.press("b")
+        assert hike.batch_size == 8 and "examples 0 of 24" in str(screen.query_one(Whereabouts).render())
+        await pilot.press("enter", "b")
+        assert hike.batch_size == 1, "after the largest, back to the smallest"
+        await pilot.press("enter", "enter")
+        assert hike.batches == [8, 1, 1] and "examples 10 of 24" in str(screen.query_one(Whereabouts).render())
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.pause()
+        reveal = pilot.app.screen
+        assert isinstance(reveal, RevealScreen)
+        reveal.query_one(TabbedContent).active = "tab-board"
+        await pilot.pause()
+        await pilot.pause()
+        text = plain(reveal.query_one(BatchTradeOff))
+        assert "The same 24 examples" in text
+        for walk in reveal.race.racers:
+            assert walk.label in text
+        player_row = next(line for line in text.splitlines() if "You" in line)
+        assert "1/8" in player_row and " 3 " in player_row, "the sizes the player used, and its steps"

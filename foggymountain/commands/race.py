@@ -45,20 +45,25 @@ def format_table(result) -> str:
     level = result.level
     minimum = level.minimum
     held_out = held_out_loss(level, result.racers[0]) is not None if result.racers else False
+    batches = level.examples is not None
+    width = max([10] + [len(w.label) for w in result.racers])
     lines = [
         f"{level.title}  ({level.kind}, {level.dimensions} variable{'s' if level.dimensions != 1 else ''}, "
-        f"budget {level.budget} steps)",
+        + (f"budget {level.examples} examples, batches of {', '.join(map(str, level.batch_sizes))})" if level.examples is not None
+           else f"budget {level.budget} steps)"),
         f"goal: height <= {level.goal:.4g}   valley floor (minimum): {minimum.height:.4g}",
         "",
-        f"{'racer':<10} {'status':<10} {'final height':>13} {'steps to goal':>14} {'distance':>9}"
-        + (f" {'held-out loss':>14}" if held_out else ""),
+        f"{'racer':<{width}} {'status':<10} {'final height':>13} {'steps to goal':>14} {'distance':>9}"
+        + (f" {'held-out loss':>14}" if held_out else "")
+        + (f" {'examples to goal':>17}" if batches else ""),
     ]
     for walk in result.ranking:
         to_goal = "-" if walk.steps_to_goal is None else str(walk.steps_to_goal)
         if walk.steps_to_goal is not None and walk.status != "reached":
             to_goal += ", left"  # touched the goal, then climbed out again
-        lines.append(f"{walk.label:<10} {walk.status:<10} {walk.final_height:>13.5g} {to_goal:>14} {walk.distance:>9.3g}"
-                     + (f" {held_out_loss(level, walk):>14.5g}" if held_out else ""))
+        lines.append(f"{walk.label:<{width}} {walk.status:<10} {walk.final_height:>13.5g} {to_goal:>14} {walk.distance:>9.3g}"
+                     + (f" {held_out_loss(level, walk):>14.5g}" if held_out else "")
+                     + (f" {walk.examples_to_goal if walk.examples_to_goal is not None else '-':>17}" if batches else ""))
     lines.append("")
     if any(w.steps_to_goal is not None and w.status != "reached" for w in result.ranking):
         lines.append('"N, left": reached the goal at step N, then climbed out of it again')

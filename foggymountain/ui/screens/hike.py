@@ -50,6 +50,7 @@ class HikeScreen(Screen):
         Binding("up", "quicken", "Faster pace", group=PACE, id="pace-faster"),
         Binding("down", "slow", "Slower pace", group=PACE, id="pace-slower"),
         Binding("d", "downhill", "Down", id="point-downhill"),
+        Binding("b", "batch", "Batch", id="batch-size"),
         Binding("c", "camp", "Camp", id="camp"),
         Binding("s", "type_stride", "Type a stride", group=TYPE, id="type-stride"),
         Binding("p", "type_pace", "Type a pace", group=TYPE, id="type-pace"),
@@ -131,6 +132,7 @@ class HikeScreen(Screen):
             "slow": hike.pace_only,
             "type_heading": not hike.pace_only,
             "downhill": not hike.pace_only,
+            "batch": bool(hike.level.batch_sizes),
         }
         return applies.get(action, True)
 
@@ -185,6 +187,19 @@ class HikeScreen(Screen):
         self.hike.point_downhill()
         self.query_one(StepPlan).show(self.hike)
         self.query_one(SlopeGauge).show(self.hike)
+
+    def action_batch(self) -> None:
+        """The next larger mini-batch the examples left pay for, then back to the smallest."""
+        hike = self.hike
+        sizes = [b for b in hike.level.batch_sizes if b <= hike.examples_left]
+        if hike.over or not sizes:
+            return
+        larger = [b for b in sizes if b > hike.batch_size]
+        hike.set_batch_size(larger[0] if larger else sizes[0])
+        self.show_hike()
+        self.notify(f"The slope is now felt on {hike.batch_size} example{'s' if hike.batch_size != 1 else ''} per step "
+                    f"({hike.steps_left} step{'s' if hike.steps_left != 1 else ''} of that size left).",
+                    title="Mini-batch size")
 
     def action_camp(self) -> None:
         if self.hike.over:

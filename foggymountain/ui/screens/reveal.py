@@ -27,6 +27,7 @@ from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Race, race
 from foggymountain.terrain.grid import TerrainMap, mountain
 from foggymountain.ui.widgets.heatmap import HeatMap
 from foggymountain.ui.widgets.replay_panel import ReplayPanel
+from foggymountain.ui.widgets.reveal_batches import BatchTradeOff
 from foggymountain.ui.widgets.replay_timeline import ReplayTimeline
 from foggymountain.ui.widgets.reveal_curve import CurveChart
 from foggymountain.ui.widgets.reveal_fit import FitChart
@@ -263,6 +264,8 @@ class RevealScreen(Screen):
             with TabPane(self._title("Scoreboard"), id="tab-board"), Lazy(Vertical(id="board")):
                 yield Static(self._board_summary(), id="board-summary")
                 yield Scoreboard(result, id="scoreboard")
+                if level.examples is not None:
+                    yield BatchTradeOff(result, id="batches")
                 yield Static(Text(
                     "Ranked by who reached the floor (goal height), then in fewer steps, then lower height.\n"
                     "Stars: ★ reach the floor · ★★ within par · ★★★ and beat every racer.\n"
@@ -350,10 +353,11 @@ class RevealScreen(Screen):
 
     def _board_summary(self) -> Text:
         result = self.race
+        unit = self.level.budget_unit
         digits = digits_apart(self.level.goal, [w.final_height for w in result.walkers])
         return Text.assemble(stars_text(result.stars), "  ", verdict(result), "\n",
-                             (f"Goal: height (loss) at most {number(self.level.goal, digits=digits)} · par {self.level.par} steps · "
-                              f"budget {self.level.budget}", "dim"))
+                             (f"Goal: height (loss) at most {number(self.level.goal, digits=digits)} · par {self.level.par} {unit} · "
+                              f"budget {self.level.budget_amount} {unit}", "dim"))
 
     # ---- the replay
 
