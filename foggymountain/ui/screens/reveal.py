@@ -199,7 +199,7 @@ class RevealScreen(Screen):
         Binding("end", "jump(-1)", "Last step", show=False, id="reveal.last"),
         Binding("ctrl+s,S", "save_picture", "Save SVG", id="reveal.save"),
         *(Binding(str(i), f"tab({i})", f"Tab {i}", show=False, id=f"reveal.tab{i}") for i in range(1, 7)),
-        Binding("t", "temperature", "Temperature", id="reveal.temperature"),
+        Binding("t", "temperature", "Temperature", show=False, id="reveal.temperature"),  # said on the Words tab
         Binding("w", "write_again", "Write again", show=False, id="reveal.write"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
