@@ -102,7 +102,12 @@ class FitChart(PlotextPlot):
 
     def _curved(self) -> bool:
         """A straight line when the prediction is linear in the plotted input."""
-        ys = self.prediction(self.level.start)
+        # At the start a model may be flat (all weights 0): judge by where the walkers ended too.
+        ends = [walk.path[-1] for walk in self.walkers if np.all(np.isfinite(walk.path[-1]))]
+        return any(self._curved_at(point) for point in [self.level.start, *ends])
+
+    def _curved_at(self, point) -> bool:
+        ys = self.prediction(point)
         if len(ys) < 3 or not np.all(np.isfinite(ys)):
             return True
         return not np.allclose(np.diff(ys, 2), 0, atol=1e-9 * (1 + np.abs(ys).max()))

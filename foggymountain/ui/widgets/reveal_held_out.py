@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
@@ -43,9 +44,8 @@ class HeldOutLosses(Static):
         if self.is_mounted:
             self.update(self._content())
 
-    def _content(self) -> Table:
-        table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold",
-                      title=Text("Training loss (felt) and held-out loss (new data)", style="bold"), title_justify="left")
+    def _content(self) -> Group:
+        table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
         table.add_column("walker")
         table.add_column("training", justify="right")
         table.add_column("held out", justify="right")
@@ -57,7 +57,9 @@ class HeldOutLosses(Static):
             table.add_row(badge(walk, dark=dark), _said(training), _said(held_out))
         floor = self.level.minimum.height
         table.add_row(Text("✕ valley floor", style="bold green"), _said(floor), _said(self.floor_held_out))
-        return table
+        heading = Text.assemble(("Training loss", "bold"), " (the height you felt) and ", ("held-out loss", "bold"),
+                                " (new data, never felt)", (f"  at step {self.step}", "dim"))
+        return Group(heading, table)
 
 
 def _said(value: float) -> Text:
