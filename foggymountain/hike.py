@@ -13,8 +13,9 @@ import math
 
 import numpy as np
 
-from foggymountain.feel import felt_slope
+from foggymountain.feel import felt_rows, felt_slope
 from foggymountain.level import Level
+from foggymountain.terrain.chain import ChainRule, chain_rule, has_hidden_units
 
 WALKING, SPENT, CAMPED, FELL_OFF, DIVERGED = "walking", "spent", "camped", "fell-off", "diverged"
 STRIDE_FACTOR = 1.25
@@ -144,12 +145,9 @@ class Hike:
     def trail(self) -> np.ndarray:
         return np.array(self.positions)
 
-    def chain_rule(self):
+    def chain_rule(self) -> ChainRule | None:
         """How the last slope felt is made, weight by weight, on the rows it was felt on (a fit level
         with hidden units; see terrain/chain.py), or None on other levels."""
-        from foggymountain.feel import felt_rows
-        from foggymountain.terrain.chain import chain_rule, has_hidden_units
-
         level = self.level
         if not has_hidden_units(level.landscape):
             return None

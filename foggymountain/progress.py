@@ -226,6 +226,8 @@ def hike_summary(race) -> dict:
         "steps_to_goal": None if player.steps_to_goal is None else int(player.steps_to_goal),
         "distance": _number(player.distance),
         "time": now_iso(),
+        # A batch-size level: what reaching the goal cost is counted in examples seen.
+        **({"examples_to_goal": player.examples_to_goal} if player.examples is not None else {}),
     }
 
 
@@ -257,7 +259,8 @@ def result_key(result: dict):
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         return value if ok else missing
 
-    steps_to_goal = number("steps_to_goal", math.inf) if ended_at_goal(result) else math.inf
+    cost = "examples_to_goal" if "examples_to_goal" in result else "steps_to_goal"
+    steps_to_goal = number(cost, math.inf) if ended_at_goal(result) else math.inf
     return (-number("stars", 0), steps_to_goal, number("final_height", math.inf), number("steps", 0))
 
 

@@ -115,3 +115,15 @@ def test_a_plain_level_has_no_batch_choice(tmp_path):
     with pytest.raises(ValueError):
         hike.set_batch_size(2)
     assert hike.status == WALKING and walk_of_hike(hike).examples is None
+
+
+def test_progress_compares_hikes_of_a_batch_size_level_by_examples(level):
+    from foggymountain.progress import better, hike_summary
+
+    hike = Hike(level)
+    result = race(level, hike)
+    summary = hike_summary(result)
+    assert "examples_to_goal" in summary
+    many_steps = dict(summary, stars=1, status=REACHED, steps_to_goal=6, examples_to_goal=6)
+    few_steps = dict(summary, stars=1, status=REACHED, steps_to_goal=2, examples_to_goal=16)
+    assert better(many_steps, few_steps) is many_steps, "fewer examples, though more steps"
