@@ -206,8 +206,9 @@ def run_racers(level: Level, names_and_settings=None, budget: int | None = None,
     """
     entries = names_and_settings if names_and_settings is not None else [(r.name, r.hyperparameters) for r in level.racers]
     racers = [optimizers.make_optimizer(name, **settings) for name, settings in entries]
-    budget = level.budget if budget is None else budget
     batch_size = level.batch_size if batch_size is None else batch_size
+    if budget is None:  # a batch-size level: as many steps as its examples buy at this batch size
+        budget = level.examples // batch_size if level.examples is not None else level.budget
     landscape = level.landscape
     goal = level.goal
     n = level.dimensions

@@ -127,3 +127,12 @@ def test_progress_compares_hikes_of_a_batch_size_level_by_examples(level):
     many_steps = dict(summary, stars=1, status=REACHED, steps_to_goal=6, examples_to_goal=6)
     few_steps = dict(summary, stars=1, status=REACHED, steps_to_goal=2, examples_to_goal=16)
     assert better(many_steps, few_steps) is many_steps, "fewer examples, though more steps"
+
+
+def test_racers_raced_without_a_batch_size_walk_the_examples_at_the_middle_batch(level):
+    from foggymountain.race import run_racers
+
+    (walk,) = run_racers(level)
+    assert level.batch_size == 2 and walk.steps == 10, "20 examples in batches of 2"
+    (walk,) = run_racers(level, batch_size=8)
+    assert walk.steps == 2
