@@ -252,10 +252,10 @@ class RevealScreen(Screen):
                         yield HeldOutLosses(level, self.race.walkers, id="held-out").data_bind(RevealScreen.step)
             if level.kind == "next-token":
                 with TabPane(self._title("Words"), id="tab-words"), Lazy(VerticalScroll()):
-                    yield WordPredictions(level, self._compared(), id="words").data_bind(RevealScreen.step)
                     first = next(iter(WordPredictions.prompts_of(level)))
                     yield SampledSentences(level, self.race.ranking, first, id="sentences").data_bind(
                         RevealScreen.step, RevealScreen.temperature, RevealScreen.writing)
+                    yield WordPredictions(level, self._compared(), id="words").data_bind(RevealScreen.step)
             with TabPane(self._title("Heights"), id="tab-heights"), Lazy(Horizontal(classes="reveal-row")):
                 with Vertical(classes="reveal-chart"):
                     yield HeightsChart(self.race.walkers, goal=level.goal, id="heights").data_bind(RevealScreen.step)

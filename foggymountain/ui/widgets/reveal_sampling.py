@@ -20,7 +20,7 @@ class SampledSentences(Static):
     SampledSentences {
         height: auto;
         padding: 0 1;
-        margin: 1 0 0 0;
+        margin: 0 0 1 0;
     }
     """
 
