@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from foggymountain.feel import felt_rows, felt_slope
-from foggymountain.hike import SPENT, WALKING, Hike
+from foggymountain.hike import Hike
 from foggymountain.level import load_level_text
-from foggymountain.race import REACHED, Race, _rank_key, race, run_batch_racers, stars, walk_of_hike
+from foggymountain.outcome import Race, Status, rank_key, stars
+from foggymountain.race import race, run_batch_racers, walk_of_hike
 
 LEVEL = """title = "Batches"\nbriefing = "b"\n[landscape]\nkind = "fit"\nvariables = ["m", "b"]\nmodel = "m*x + b"
 target = "y"\ndata = { x = [0, 1, 2, 3, 4, 5, 6, 7], y = [0.1, 1.2, 1.9, 3.2, 3.9, 5.1, 6.0, 6.8] }
@@ -53,7 +54,7 @@ def test_the_examples_run_out_and_the_batch_shrinks_to_what_is_left(level):
         hike.set_batch_size(8)
     hike.step()
     hike.step()
-    assert hike.status == SPENT and hike.examples_used == 20 and hike.batches == [8, 8, 2, 2]
+    assert hike.status == Status.SPENT and hike.examples_used == 20 and hike.batches == [8, 8, 2, 2]
 
 
 def test_the_player_walk_counts_examples_and_par_is_in_examples(level):
@@ -87,24 +88,23 @@ def test_reaching_with_fewer_examples_ranks_first_even_in_more_steps(level):
     walks = run_batch_racers(level)
     cheap, dear = walks[0], walks[2]
     for walk, steps_to_goal in ((cheap, 6), (dear, 1)):
-        walk.steps_to_goal, walk.status = steps_to_goal, REACHED
+        walk.steps_to_goal, walk.status = steps_to_goal, Status.REACHED
         walk.heights = np.where(np.arange(len(walk.heights)) >= steps_to_goal, 0.0, walk.heights)
     assert cheap.cost_to_goal == 6 < dear.cost_to_goal == 8
-    assert _rank_key(cheap, level.goal) < _rank_key(dear, level.goal)
+    assert rank_key(cheap, level.goal) < rank_key(dear, level.goal)
     result = Race(level=level, racers=[dear, cheap])
     assert result.winner is cheap
 
 
 def test_stars_count_par_in_examples(level):
     hike = Hike(level)
-    result = Race(level=level, racers=[], player=walk_of_hike(hike))
-    player = result.player
-    player.status, player.steps_to_goal = REACHED, 2
+    player = walk_of_hike(hike)
+    player.status, player.steps_to_goal = Status.REACHED, 2
     player.heights = np.array([0.0])
     player.examples = np.array([0, 8, 16])
-    assert stars(result) == 1, "16 examples is over the par of 12"
+    assert stars(player, [], level.goal, level.par) == 1, "16 examples is over the par of 12"
     player.examples = np.array([0, 2, 4])
-    assert stars(result) == 3
+    assert stars(player, [], level.goal, level.par) == 3
 
 
 def test_a_plain_level_has_no_batch_choice(tmp_path):
@@ -114,18 +114,19 @@ def test_a_plain_level_has_no_batch_choice(tmp_path):
     assert level.examples is None and level.budget_unit == "steps" and hike.steps_left == 12
     with pytest.raises(ValueError):
         hike.set_batch_size(2)
-    assert hike.status == WALKING and walk_of_hike(hike).examples is None
+    assert hike.status == Status.WALKING and walk_of_hike(hike).examples is None
 
 
 def test_progress_compares_hikes_of_a_batch_size_level_by_examples(level):
-    from foggymountain.progress import better, hike_summary
+    from foggymountain.outcome import better
+    from foggymountain.progress import hike_summary
 
     hike = Hike(level)
     result = race(level, hike)
     summary = hike_summary(result)
     assert "examples_to_goal" in summary
-    many_steps = dict(summary, stars=1, status=REACHED, steps_to_goal=6, examples_to_goal=6)
-    few_steps = dict(summary, stars=1, status=REACHED, steps_to_goal=2, examples_to_goal=16)
+    many_steps = dict(summary, stars=1, status=Status.REACHED, steps_to_goal=6, examples_to_goal=6)
+    few_steps = dict(summary, stars=1, status=Status.REACHED, steps_to_goal=2, examples_to_goal=16)
     assert better(many_steps, few_steps) is many_steps, "fewer examples, though more steps"
 
 

@@ -12,7 +12,7 @@ from textual.widgets import TabbedContent
 
 from foggymountain.hike import Hike
 from foggymountain.level import load_level
-from foggymountain.race import held_out_trail
+from foggymountain.race import held_out_trail, race
 from foggymountain.ui.screens.reveal import RevealScreen
 
 LEVELS = Path(__file__).parent / "levels_lessons"
@@ -25,7 +25,7 @@ class RevealApp(App[None]):
         self.hike = hike
 
     def on_mount(self) -> None:
-        self.push_screen(RevealScreen(self.hike))
+        self.push_screen(RevealScreen(self.hike, race(self.hike.level, self.hike)))
 
 
 def downhill_hike(name: str, pace: float, steps: int) -> Hike:

@@ -40,13 +40,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def format_table(result) -> str:
-    from foggymountain.race import held_out_loss
+    from foggymountain.outcome import LEFT_GOAL_NOTE, held_out_loss, score_rows, winner_line
 
     level = result.level
     minimum = level.minimum
+    rows = score_rows(result)
     held_out = held_out_loss(level, result.racers[0]) is not None if result.racers else False
     batches = level.examples is not None
-    width = max([10] + [len(w.label) for w in result.racers])
+    width = max([10] + [len(row.label) for row in rows])
     lines = [
         f"{level.title}  ({level.kind}, {level.dimensions} variable{'s' if level.dimensions != 1 else ''}, "
         + (f"budget {level.examples} examples, batches of {', '.join(map(str, level.batch_sizes))})" if level.examples is not None
@@ -57,15 +58,16 @@ def format_table(result) -> str:
         + (f" {'held-out loss':>14}" if held_out else "")
         + (f" {'examples to goal':>17}" if batches else ""),
     ]
-    for walk in result.ranking:
-        to_goal = "-" if walk.steps_to_goal is None else str(walk.steps_to_goal)
-        if walk.steps_to_goal is not None and walk.status != "reached":
-            to_goal += ", left"  # touched the goal, then climbed out again
-        lines.append(f"{walk.label:<{width}} {walk.status:<10} {walk.final_height:>13.5g} {to_goal:>14} {walk.distance:>9.3g}"
+    for row in rows:
+        to_goal = "-" if row.steps_to_goal is None else str(row.steps_to_goal)
+        if row.left_goal:
+            to_goal += ", left"
+        walk = row.walk
+        lines.append(f"{row.label:<{width}} {row.status.value:<10} {row.final_height:>13.5g} {to_goal:>14} {row.distance:>9.3g}"
                      + (f" {held_out_loss(level, walk):>14.5g}" if held_out else "")
                      + (f" {walk.examples_to_goal if walk.examples_to_goal is not None else '-':>17}" if batches else ""))
     lines.append("")
-    if any(w.steps_to_goal is not None and w.status != "reached" for w in result.ranking):
-        lines.append('"N, left": reached the goal at step N, then climbed out of it again')
-    lines.append(f"winner: {result.winner.label}")
+    if any(row.left_goal for row in rows):
+        lines.append(LEFT_GOAL_NOTE)
+    lines.append(winner_line(rows))
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from foggymountain.race import REACHED, Race
+from foggymountain.outcome import Race, Status
 from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark
 from foggymountain.ui.widgets.words import number
 
@@ -42,7 +42,7 @@ class BatchTradeOff(Static):
         for walk in self.race.ranking:
             # The player may have changed batch size on the way: every size used, smallest first.
             batch = "/".join(str(size) for size in walk.batch_sizes_used) or "—"
-            reached = walk.examples_to_goal if walk.status == REACHED else None
+            reached = walk.examples_to_goal if walk.status == Status.REACHED else None
             table.add_row(badge(walk, dark=dark), batch, str(walk.steps),
                           "—" if reached is None else str(reached), number(walk.final_height))
         return table

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from foggymountain.race import Walk, held_out_trail
+from foggymountain.outcome import Walk, held_out_trail
 from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark
 from foggymountain.ui.widgets.words import number
 

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from foggymountain.race import Walk
+from foggymountain.outcome import Walk
 from foggymountain.sampling import SENTENCE_END, write
 from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark
 
