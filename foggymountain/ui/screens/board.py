@@ -173,6 +173,9 @@ class BoardScreen(Screen):
         self.action_trails()
 
     def action_trails(self) -> None:
+        options = self.query_one("#board-list", OptionList)
+        if options.highlighted is not None:  # a key pressed right after a move: the list knows first
+            self.selected = (options.get_option_at_index(options.highlighted).id or "board:")[len("board:"):]
         board = self._board()
         if board is not None and board.level_id != OVERALL:
             self.post_message(TrailsRequested(board.level_id, board.title))
