@@ -87,6 +87,16 @@ def generated_password(groups: int = 3, size: int = 4) -> str:
     return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(size)) for _ in range(groups))
 
 
+def password_for(bind: str, given: str | None, open_: bool) -> tuple[str | None, bool]:
+    """The password players need, and whether we made it up: none on loopback or with --open,
+    else the given one, else a generated one."""
+    if given is not None:
+        return given, False
+    if open_ or is_loopback(bind):
+        return None, False
+    return generated_password(), True
+
+
 def printable(text: str, limit: int = 80) -> str:
     """A client's text for the host's log: no escape sequences, one line, bounded."""
     cleaned = "".join(ch if ch.isprintable() else "?" for ch in text)
@@ -180,9 +190,10 @@ def _duration(seconds: float) -> str:
 class Host:
     """The listening server, the games in progress, and the log."""
 
-    def __init__(self, settings: HostSettings, out=None) -> None:
+    def __init__(self, settings: HostSettings, out=None, game: Callable[[HostSettings, str], list[str]] = play_argv) -> None:
         self.settings = settings
         self.out = out if out is not None else sys.stdout
+        self.game = game  # the command line of one player's game (tests run a small stand-in)
         self.limiter = RateLimiter(settings.attempts_per_minute)
         self.games: set[GameSession] = set()
         self.connections: set[Connection] = set()
@@ -424,7 +435,7 @@ class GameSession(asyncssh.SSHServerSession):
             os.set_blocking(master, False)
             env = child_environment(dict(os.environ), self.term, dict(self.chan.get_environment()))
             self.process = await asyncio.create_subprocess_exec(
-                *play_argv(self.host.settings, self.connection.player), stdin=slave, stdout=slave, stderr=slave,
+                *self.host.game(self.host.settings, self.connection.player), stdin=slave, stdout=slave, stderr=slave,
                 env=env, start_new_session=True, preexec_fn=_take_terminal, close_fds=True)
         except OSError as err:
             os.close(slave)

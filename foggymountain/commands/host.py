@@ -32,7 +32,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from foggymountain.host import Host, HostSettings, generated_password, is_loopback
+    from foggymountain.host import HostSettings, password_for
 
     if args.levels is not None and not args.levels.is_dir():
         print(f"{args.levels}:1:1: no such folder\n    hint: --levels takes a folder of .toml levels", file=sys.stderr)
@@ -54,9 +54,7 @@ def run(args: argparse.Namespace) -> int:
         except OSError as err:
             print(f"{args.results}: cannot create the results folder: {err.strerror}", file=sys.stderr)
             return 2
-    password, generated = args.password, False
-    if password is None and not args.open and not is_loopback(args.bind):
-        password, generated = generated_password(), True
+    password, generated = password_for(args.bind, args.password, args.open)
     settings = HostSettings(bind=args.bind, port=args.port, levels=args.levels, results=args.results,
                             max_players=args.max_players, idle_seconds=args.idle * 60, password=password,
                             attempts_per_minute=args.rate, host_key=args.host_key)
