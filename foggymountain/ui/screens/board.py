@@ -42,7 +42,7 @@ def player_cell(name: str, hidden: bool) -> Text:
 
 class BoardScreen(Screen):
     DEFAULT_CSS = """
-    BoardScreen #board-status { height: 1; padding: 0 1; background: $panel; }
+    BoardScreen #board-status { height: auto; max-height: 2; padding: 0 1; background: $panel; }
     BoardScreen #board-status.-frozen { background: $warning; color: $background; text-style: bold; }
     BoardScreen #board-list { width: 34; height: 1fr; }
     BoardScreen #board-heading { height: 3; padding: 1 2 0 2; text-style: bold; color: $accent; }
@@ -91,7 +91,7 @@ class BoardScreen(Screen):
             options.set_options([Option(Text("Overall"), id="board:")] +
                                 [Option(Text(clean(b.title)), id=f"board:{b.level_id}") for b in snapshot.boards])
             options.highlighted = highlighted
-        self._status()
+        self.call_after_refresh(self._status)
         self._table()
 
     def watch_frozen(self) -> None:
