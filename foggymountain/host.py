@@ -42,6 +42,8 @@ READ_CHUNK = 65536
 MAX_PENDING_INPUT = 1 << 16  # bytes of a player's input kept while the game is not reading
 HANGUP_GRACE = 3.0  # seconds between SIGHUP and SIGKILL when a game must end
 MAX_PASSWORD_FAILURES = 3  # per connection, then it is closed
+MAX_COLUMNS, MAX_ROWS = 1000, 500  # the largest window a game is given
+SPARE_CONNECTIONS = 10  # connections beyond --max-players (people reading the "full" message, ...)
 TERM_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_")
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a projector
 
@@ -171,7 +173,10 @@ def play_argv(settings: HostSettings, player: str) -> list[str]:
 
 
 def set_window_size(fd: int, columns: int, rows: int, pixel_width: int = 0, pixel_height: int = 0) -> None:
-    columns, rows = max(int(columns), 1), max(int(rows), 1)
+    """Size a pty; a client's claim is clamped (a 65535x65535 window would have the game allocate
+    a screen of four billion cells)."""
+    columns, rows = min(max(int(columns), 1), MAX_COLUMNS), min(max(int(rows), 1), MAX_ROWS)
+    pixel_width, pixel_height = min(max(int(pixel_width), 0), 65535), min(max(int(pixel_height), 0), 65535)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, pixel_width, pixel_height))
 
 
@@ -303,6 +308,11 @@ class Connection(asyncssh.SSHServer):
             assert self.conn is not None
             self.conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS,
                                  "Too many connection attempts from your address: wait a minute and try again.")
+            return True
+        if len(self.host.connections) > 2 * self.host.settings.max_players + SPARE_CONNECTIONS:
+            self.host.log(f"refused {self.address}: {len(self.host.connections)} connections open")
+            assert self.conn is not None
+            self.conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, "Too many connections: try again in a minute.")
             return True
         self.player = player_name(username)
         return self.host.settings.password is not None

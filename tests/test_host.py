@@ -158,6 +158,14 @@ async def _until(condition, timeout: float = 10.0) -> None:
         await asyncio.sleep(0.05)
 
 
+async def test_a_huge_window_is_clamped(host):
+    async with await connect(host) as conn:
+        process = await conn.create_process(term_type="xterm", term_size=(65535, 65535))
+        assert "size=1000x500" in await read_until(process, "ctty=")
+        process.change_terminal_size(0, 0)
+        await read_until(process, "resized 1x1")
+
+
 async def test_a_command_gets_one_line_and_the_channel_closes(host):
     async with await connect(host) as conn:
         result = await asyncio.wait_for(conn.run("cat /etc/passwd"), 10)
