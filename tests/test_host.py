@@ -87,9 +87,9 @@ import fcntl, os, signal, struct, sys, termios
 def size():
     rows, cols, _, _ = struct.unpack("HHHH", fcntl.ioctl(0, termios.TIOCGWINSZ, b"\0" * 8))
     return f"{cols}x{rows}"
+signal.signal(signal.SIGWINCH, lambda *a: print(f"resized {size()}", flush=True))  # before hello: no resize lost
 print(f"hello {sys.argv[1]} TERM={os.environ.get('TERM')} COLORTERM={os.environ.get('COLORTERM', '-')} "
       f"size={size()} tty={os.isatty(0)} ctty={os.tcgetpgrp(0) == os.getpgrp()}", flush=True)
-signal.signal(signal.SIGWINCH, lambda *a: print(f"resized {size()}", flush=True))
 for line in sys.stdin:
     if line.strip() == "quit":
         break
