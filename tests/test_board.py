@@ -43,7 +43,7 @@ def result(player: str, level_id: str, *, stars: int = 1, final_height: float = 
         "stars": stars, "status": "reached" if stars else "wandering", "final_height": final_height,
         "best_height": final_height, "steps": steps, "steps_to_goal": steps if stars else None, "distance": 1.0,
         "time": f"2026-12-01T00:{when // 60 % 60:02d}:{when % 60:02d}.000+00:00",
-        "trail": trail, "heights": [float(p[0] ** 2 + 3 * p[1] ** 2) for p in trail], "racers": [],
+        "trail": trail, "heights": [float(p[0] ** 2 + 3 * (p[1] if len(p) > 1 else 0) ** 2) for p in trail], "racers": [],
     }
     if prediction is not None:
         document["prediction"] = prediction
@@ -260,6 +260,45 @@ async def test_class_trails_draw_every_player_on_the_revealed_map(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert len(_cells(app)) == 3 or app.screen.query("#standings")
+
+
+VALLEY = """\
+title = "Class Valley"
+chapter = "Board"
+briefing = "A line."
+
+[landscape]
+variables = ["x"]
+height = "(x - 1)**2"
+bounds = { x = [-4, 4] }
+start = { x = -3 }
+
+[hike]
+budget = 12
+stride = 0.5
+seed = 1
+"""
+
+
+async def test_class_trails_of_a_one_variable_level_are_drawn_on_its_curve(tmp_path):
+    from foggymountain.ui.board_app import make_board_app
+    from foggymountain.ui.widgets.reveal_curve import CurveChart
+
+    levels = tmp_path / "line"
+    levels.mkdir()
+    (levels / "valley.toml").write_text(VALLEY)
+    folder = tmp_path / "results"
+    land(folder, "a.json", result("ana", "line/valley", trail=[[-3.0], [-1.0], [0.5]], prediction=[1.2]))
+    land(folder, "b.json", result("bob", "line/valley", trail=[[-3.0], [3.5]]))
+    app = make_board_app(folder, levels_dir=levels)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _until(pilot, lambda: app.snapshot is not None)
+        await pilot.press("down", "t")
+        await _until(pilot, lambda: bool(app.screen.query(CurveChart)))
+        chart = app.screen.query_one(CurveChart)
+        assert sorted((w.name, w.label) for w in chart.walkers) == [
+            ("classmate", "bob"), ("player", "ana"), ("prediction", "ana")]
+        assert chart.step == 2
 
 
 async def test_trails_without_the_level_file_say_what_to_do(tmp_path):

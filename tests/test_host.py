@@ -363,6 +363,9 @@ def test_two_players_over_openssh_then_board_and_report(tmp_path):
         board.keys("Down")
         screen = board.wait_for("Ssh Valley   (t: class trails)", timeout=20)
         assert "ana" in screen and "bob" in screen
+        board.keys("t")
+        screen = board.wait_for("2 trails", timeout=30)  # both walks on the revealed curve
+        assert "Class trails" in screen and "ana" in screen and "bob" in screen
     finally:
         for tmux in players + ([board] if board else []):
             tmux.close()

@@ -36,15 +36,24 @@ class TrailsRequested(Message):
     title: str
 
 
-def player_cell(name: str, hidden: bool) -> Text:
-    return Text(HIDDEN_NAME, style="italic") if hidden else Text(clean(name), style="bold")
+MEDALS = {1: "bold #ffd75f", 2: "bold #d0d0d0", 3: "bold #d7875f"}  # gold, silver, bronze
+
+
+def player_cell(name: str, hidden: bool, rank: int = 0) -> Text:
+    if hidden:
+        return Text(HIDDEN_NAME, style="italic")
+    return Text(clean(name), style=MEDALS.get(rank, "bold"))
+
+
+def rank_cell(rank: int) -> Text:
+    return Text(str(rank), style=MEDALS.get(rank, ""))
 
 
 class BoardScreen(Screen):
     DEFAULT_CSS = """
     BoardScreen #board-status { height: auto; max-height: 2; padding: 0 1; background: $panel; }
     BoardScreen #board-status.-frozen { background: $warning; color: $background; text-style: bold; }
-    BoardScreen #board-list { width: 34; height: 1fr; }
+    BoardScreen #board-list { width: 26; height: 1fr; }
     BoardScreen #board-heading { height: 3; padding: 1 2 0 2; text-style: bold; color: $accent; }
     BoardScreen #standings { height: 1fr; text-style: bold; }
     """
@@ -72,12 +81,15 @@ class BoardScreen(Screen):
             yield OptionList(Option(Text("Overall"), id="board:"), id="board-list")
             with Vertical():
                 yield Static(Text("Overall"), id="board-heading")
-                table = DataTable(id="standings", cursor_type="row", zebra_stripes=True)
-                yield table
+                yield DataTable(id="standings", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self._status()
+
+    def on_resize(self) -> None:
+        # Wide gaps between columns on a projector (read from the back of a room); tight at 80.
+        self.query_one("#standings", DataTable).cell_padding = 2 if self.size.width >= 120 else 1
 
     # ---- what the app hands us
 
@@ -150,11 +162,11 @@ class BoardScreen(Screen):
         table.clear(columns=True)
         if overall:
             table.add_columns("#", "player", "stars", "levels", "steps")
-            rows = [(Text(str(s.rank)), player_cell(s.player, self.hidden), Text(str(s.stars), justify="right"),
+            rows = [(rank_cell(s.rank), player_cell(s.player, self.hidden, s.rank), Text(str(s.stars), justify="right"),
                      Text(str(s.plays), justify="right"), Text(str(s.steps), justify="right")) for s in board.standings]
         else:
             table.add_columns("#", "player", "stars", "final height", "steps", "to goal", "hikes")
-            rows = [(Text(str(s.rank)), player_cell(s.player, self.hidden), Text(stars_text(s.stars)),
+            rows = [(rank_cell(s.rank), player_cell(s.player, self.hidden, s.rank), Text(stars_text(s.stars)),
                      Text("-" if s.final_height is None else number(s.final_height), justify="right"),
                      Text(str(s.steps), justify="right"),
                      Text("-" if s.steps_to_goal is None else str(s.steps_to_goal), justify="right"),
