@@ -209,8 +209,13 @@ class Host:
     def log(self, text: str) -> None:
         print(f"{time.strftime('%H:%M:%S')} {text}", file=self.out, flush=True)
 
-    async def start(self) -> None:
+    def load_key(self) -> None:
+        """Read the host key (made the first time); OSError or ValueError when it cannot be."""
         self.key, _ = load_or_create_host_key(self.key_path)
+
+    async def start(self) -> None:
+        if self.key is None:
+            self.load_key()
         self.listener = await asyncssh.create_server(
             lambda: Connection(self), self.settings.bind, self.settings.port,
             server_host_keys=[self.key],

@@ -80,6 +80,16 @@ def test_the_host_key_is_made_once_and_kept_private(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_an_unreadable_host_key_is_a_message_not_a_traceback(tmp_path, capsys):
+    from foggymountain.cli import main
+
+    bad = tmp_path / "key"
+    bad.write_text("not a key")
+    assert main(["host", "--host-key", str(bad), "--port", "0"]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}: cannot read the host key" in err and "hint:" in err and "Traceback" not in err
+
+
 # ---- the server, in process, with asyncssh clients ----------------------------------------------
 
 STAND_IN = r"""

@@ -72,6 +72,13 @@ async def _serve(settings, generated: bool, open_: bool) -> int:
 
     host = Host(settings)
     try:
+        host.load_key()
+    except (OSError, ValueError) as err:  # asyncssh.KeyImportError is a ValueError
+        print(f"{host.key_path}: cannot read the host key: {getattr(err, 'strerror', None) or err}\n"
+              "    hint: move the file aside and a new key is made (players' ssh will then warn of a changed key)",
+              file=sys.stderr)
+        return 1
+    try:
         await host.start()
     except OSError as err:
         print(f"{settings.bind}:{settings.port}: cannot listen: {err.strerror or err}\n"
