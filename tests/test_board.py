@@ -73,26 +73,22 @@ def class_of(folder: Path, players: int, levels: int, steps: int = 12) -> None:
 # ---- core --------------------------------------------------------------------------------------
 
 
-def test_the_folder_is_read_once_and_then_only_what_is_new(tmp_path):
+def test_the_folder_is_read_once_and_then_only_what_is_new(tmp_path, monkeypatch):
+    import foggymountain.board as board_module
+
     folder = tmp_path / "results"
     land(folder, "ana.json", result("ana", "w/bowl", stars=2))
     watch = ResultsFolder(folder)
     assert watch.changed()
     assert watch.refresh()
-    assert not watch.changed() or not watch.refresh()  # nothing new: nothing read again
+    assert not watch.refresh()  # nothing new: nothing changed
     reads = []
-    original = watch.__class__.refresh
+    real = board_module.read_result_document
+    monkeypatch.setattr(board_module, "read_result_document", lambda path: reads.append(path.name) or real(path))
     land(folder, "bob.json", result("bob", "w/bowl", stars=3))
     assert watch.changed()
-    import foggymountain.board as board_module
-
-    real = board_module.read_result_document
-    board_module.read_result_document = lambda path: reads.append(path.name) or real(path)
-    try:
-        assert original(watch)
-    finally:
-        board_module.read_result_document = real
-    assert reads == ["bob.json"]
+    assert watch.refresh()
+    assert reads == ["bob.json"]  # ana's file was not read again
     snapshot = watch.snapshot()
     assert [s.player for s in snapshot.boards[0].standings] == ["bob", "ana"]
     assert snapshot.hikes == 2 and snapshot.players == 2
