@@ -19,8 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from foggymountain.race import DIVERGED, FELL_OFF, REACHED, WANDERING, Walk, read_trail
 from foggymountain.results import Board, Row, leaderboard, read_result_document
 
+STATUSES = (REACHED, WANDERING, FELL_OFF, DIVERGED)
 RECENT = 2.0  # seconds: a folder changed this recently is listed again at the next look
 MAX_DIMENSIONS = 64  # a trail wider than this is not a level's
 
@@ -40,6 +42,7 @@ class Hike:
     trail: np.ndarray | None  # (steps + 1, dimensions), nan where not finite
     heights: np.ndarray | None  # (steps + 1,)
     prediction: np.ndarray | None  # (dimensions,)
+    status: str = WANDERING  # race.py's statuses; anything else in a file reads as wandering
 
 
 def _points(value) -> np.ndarray | None:
@@ -86,7 +89,8 @@ def hike_of(row: Row, document: dict) -> Hike:
             height_array = np.array([math.nan if h is None else float(h) for h in heights], dtype=float)
         except (TypeError, ValueError):
             height_array = None
-    return Hike(row, trail, height_array, prediction_of(document))
+    status = document.get("status")
+    return Hike(row, trail, height_array, prediction_of(document), status if status in STATUSES else WANDERING)
 
 
 @dataclass
@@ -201,8 +205,6 @@ def class_walks(level, hikes: list[Hike], picked: str | None = None):
     or "player" for the `picked` one, drawn last, on top), and each prediction of the valley floor
     (named "prediction"), as `race.Walk`s the reveal's map and curve can draw. Trails of another
     size than the level's (a changed level file) are left out."""
-    from foggymountain.race import WANDERING, Walk
-
     dimensions = level.dimensions
     walks, on_top, predictions = [], [], []
     for player, hike in sorted(best_hikes(hikes).items()):
@@ -212,7 +214,7 @@ def class_walks(level, hikes: list[Hike], picked: str | None = None):
                 with np.errstate(all="ignore"):
                     heights = np.asarray(level.landscape.height(np.nan_to_num(hike.trail)), float)
             walk = Walk("player" if player == picked else "classmate", clean(player), hike.trail, heights,
-                        np.zeros((max(len(hike.trail) - 1, 0), dimensions)), WANDERING, None)
+                        np.zeros((max(len(hike.trail) - 1, 0), dimensions)), hike.status, hike.row.steps_to_goal)
             (on_top if player == picked else walks).append(walk)
         if hike.prediction is not None and len(hike.prediction) == dimensions:
             point = hike.prediction.reshape(1, dimensions)
@@ -221,3 +223,13 @@ def class_walks(level, hikes: list[Hike], picked: str | None = None):
             predictions.append(Walk("prediction", clean(player), point, height, np.zeros((0, dimensions)),
                                     WANDERING, None))
     return walks + predictions + on_top
+
+
+def trail_story(level, walk) -> list[str]:
+    """What happened on one player's trail (overshoot, crawl, zig-zag, fall, side valley...), in
+    the words of the reveal (`race.read_trail`), judged on the true ground. May take a while (a
+    side valley is searched for): call it off the UI thread."""
+    if len(walk.path) < 2 or not np.all(np.isfinite(walk.path[0])):
+        return []
+    with np.errstate(all="ignore"):
+        return [event.text for event in read_trail(level, walk)]

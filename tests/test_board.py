@@ -251,6 +251,10 @@ async def test_class_trails_draw_every_player_on_the_revealed_map(tmp_path):
         assert next(w for w in heat.walkers if w.name == "player").label == "bob"
         lines = "".join(seg.text for y in range(heat.size.height) for seg in heat.render_line(y))
         assert "∘" in lines or "●" in lines  # footsteps on the map
+        story = app.screen.query_one("#trails-story")
+        await _until(pilot, lambda: "reading" not in str(story.render()), timeout=20)
+        told = str(story.render())
+        assert told.startswith("bob: ") and "jumped across the valley floor" in told, told  # the reveal's words
         land(folder, "c.json", result("cy", "class/bowl", stars=1))
         await _until(pilot, lambda: len(_cells(app, "#trails-players")) == 3)
         await pilot.press("escape")

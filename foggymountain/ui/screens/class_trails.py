@@ -9,6 +9,7 @@ The map is the reveal's own (`HeatMap` over `terrain.grid.TerrainMap`; `CurveCha
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 import numpy as np
 from rich.text import Text
@@ -19,9 +20,10 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
 
-from foggymountain.board import Hike, Snapshot, best_hikes, class_walks, clean
-from foggymountain.ui.screens.board import player_cell
+from foggymountain.board import Hike, Snapshot, best_hikes, class_walks, clean, trail_story
+from foggymountain.ui.screens.board import HIDDEN_NAME, player_cell
 from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, LOOKS, START_GLYPH
 from foggymountain.ui.widgets.words import number, stars_text
 
@@ -32,6 +34,7 @@ class ClassTrailsScreen(Screen):
     ClassTrailsScreen #trails-map { width: 1fr; height: 1fr; }
     ClassTrailsScreen #trails-players { width: 44; height: 1fr; }
     ClassTrailsScreen #trails-problem { padding: 1 2; }
+    ClassTrailsScreen #trails-story { height: auto; max-height: 6; padding: 0 1; background: $panel; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back to the board", id="back"),
@@ -49,6 +52,7 @@ class ClassTrailsScreen(Screen):
         self.problem = problem
         self.hikes = list(hikes)
         self.picked: str | None = None
+        self.story_of: str | None = None  # whose trail the story line tells
         self.order: list[str] = []
         self.set_reactive(ClassTrailsScreen.hidden, hidden)
         self.terrain = None
@@ -62,9 +66,11 @@ class ClassTrailsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="trails-heading")
         with Horizontal():
-            with Vertical(id="trails-map"):
-                if self.level is None:
-                    yield Static(Text(self.problem), id="trails-problem")
+            with Vertical():
+                with Vertical(id="trails-map"):
+                    if self.level is None:
+                        yield Static(Text(self.problem), id="trails-problem")
+                yield Static(id="trails-story")
             yield DataTable(id="trails-players", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -84,6 +90,8 @@ class ClassTrailsScreen(Screen):
     def watch_hidden(self) -> None:
         if self.is_mounted:
             self._players()
+            self.story_of = None
+            self.run_worker(self._map(), group="show", exclusive=True)
 
     # ---- drawing
 
@@ -138,6 +146,30 @@ class ClassTrailsScreen(Screen):
                             start=np.asarray(self.level.start, float), id="trails-chart")
             chart.set_reactive(type(chart).step, last_step)
         await holder.mount(chart)
+        picked = next((w for w in walkers if w.name == "player"), None)
+        if picked is None:
+            self.query_one("#trails-story", Static).update("")
+        elif picked.label != self.story_of:
+            self.story_of = picked.label
+            self.query_one("#trails-story", Static).update(Text(f"{self._shown_name(picked.label)}: reading the trail…"))
+            self.run_worker(partial(self._story, self.level, picked), thread=True, exclusive=True, group="story")
+
+    def _shown_name(self, player: str) -> str:
+        return HIDDEN_NAME if self.hidden else clean(player)
+
+    def _story(self, level, walk) -> tuple[str, list[str]]:
+        return walk.label, trail_story(level, walk)
+
+    @on(Worker.StateChanged)
+    def _story_read(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "story" or event.state != WorkerState.SUCCESS:
+            return
+        player, lines = event.worker.result
+        if player != self.story_of:
+            return
+        story = Text(f"{self._shown_name(player)}: ", style="bold")
+        story.append("; ".join(lines) if lines else "nothing went wrong on this walk (no overshoot, crawl, zig-zag or fall).")
+        self.query_one("#trails-story", Static).update(story)
 
     # ---- picking
 
