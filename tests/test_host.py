@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 import os
 import shlex
-import shutil
 import socket
 import stat
 import subprocess
