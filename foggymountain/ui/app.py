@@ -8,6 +8,7 @@ and by the tests alike, so both build the same app.
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
@@ -103,6 +104,9 @@ class FoggyApp(App[None]):
         return self.select
 
     def on_mount(self) -> None:
+        # What start-up made (modules, CSS, the first screen) lives as long as the game: frozen out
+        # of the collector, a full collection during a key press no longer walks all of it.
+        self.call_after_refresh(gc.freeze)
         self._tell_warnings()
         if self.watching:
             # Only with --watch: a cheap stat of the level files once a second.
@@ -141,6 +145,10 @@ class FoggyApp(App[None]):
 
     @work(thread=True, group="ahead", exit_on_error=False)
     def _race_ahead(self, ahead: RaceAhead) -> None:
+        # The reveal's modules (charts, plotext) are imported here, not when the player makes camp.
+        import foggymountain.ui.screens.race_summary  # noqa: F401
+        import foggymountain.ui.screens.reveal  # noqa: F401
+
         try:
             ahead.run()
         except Exception:  # noqa: BLE001 - a boundary: said again, to the player, if they make camp
@@ -159,30 +167,37 @@ class FoggyApp(App[None]):
 
     @work(thread=True, group="score", exit_on_error=False)
     def _score(self, ahead: RaceAhead, hike: Hike) -> None:
+        from foggymountain.ui.screens.reveal import reveal_terrain
+
         try:
             result = ahead.scored(hike)  # waits for the race ahead if it is still running
         except Exception as err:  # noqa: BLE001 - a boundary: a broken race must not lose the player's game
             log.exception("the race of %s failed", hike.level.path)
             self.call_from_thread(self._race_failed, err)
             return
-        self.call_from_thread(self._scored, hike, result)
+        try:
+            terrain = reveal_terrain(result)
+        except Exception:  # noqa: BLE001 - the reveal says so itself (and falls back to the race table)
+            log.exception("the map of %s failed", hike.level.path)
+            terrain = None
+        self.call_from_thread(self._scored, hike, result, terrain)
 
     def _race_failed(self, err: Exception) -> None:
         self.notify(f"The race could not be run ({type(err).__name__}: {err}).",
                     title="Race", severity="error", timeout=10)
         self._unwind_then()
 
-    def _scored(self, hike: Hike, result: Race) -> None:
+    def _scored(self, hike: Hike, result: Race, terrain=None) -> None:
         self._record(result)
-        self.show_reveal(hike, result)
+        self.show_reveal(hike, result, terrain)
 
-    def show_reveal(self, hike: Hike, result: Race) -> None:
+    def show_reveal(self, hike: Hike, result: Race, terrain=None) -> None:
         # Imported here: the reveal's charts are not needed to start the game.
         from foggymountain.ui.screens.race_summary import RaceSummaryScreen
         from foggymountain.ui.screens.reveal import RevealScreen
 
         try:
-            reveal: Screen = RevealScreen(hike, result)
+            reveal: Screen = RevealScreen(hike, result, terrain)
         except Exception as err:  # noqa: BLE001 - a boundary: a broken reveal must not lose the player's game
             log.exception("the reveal of %s failed", hike.level.path)
             self.notify(f"The reveal failed ({type(err).__name__}: {err}); here is the race table.",

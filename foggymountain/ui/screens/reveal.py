@@ -47,6 +47,16 @@ PLAY_INTERVAL = 0.3  # seconds per replayed step
 WIDE = 110  # columns from which the side panels show more
 
 
+def reveal_terrain(result: Race) -> TerrainMap | None:
+    """The map's terrain with its contour levels evaluated: heavy, so the app calls this in the
+    worker that scores the hike and hands it to the screen (None for a 1-variable level: a curve)."""
+    if result.level.dimensions < 2:
+        return None
+    terrain = TerrainMap(result.level, [w.path for w in result.walkers])
+    terrain.levels  # noqa: B018 - the reference grid, evaluated here rather than in the first paint
+    return terrain
+
+
 class RevealScreen(Screen):
     """The level revealed after the hike: map, heights, scoreboard, trail, and a replay."""
 
@@ -182,7 +192,8 @@ class RevealScreen(Screen):
 
     COMMANDS = {ScreenCommands}
 
-    def __init__(self, hike: Hike, result: Race, name: str | None = None, id: str | None = None) -> None:
+    def __init__(self, hike: Hike, result: Race, terrain: TerrainMap | None = None,
+                 name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.hike = hike
         self.level = hike.level
@@ -191,7 +202,7 @@ class RevealScreen(Screen):
         self.best_racer = self.race.best_racer
         # Racers first, the player last: the player's trail is drawn on top.
         self.drawn = self.race.racers + [self.race.player]
-        self.terrain = TerrainMap(self.level, [w.path for w in self.race.walkers]) if self.level.dimensions >= 2 else None
+        self.terrain = terrain if terrain is not None else reveal_terrain(result)
         self._timer: Timer | None = None
         self.set_reactive(RevealScreen.step, self.last_step)
 
