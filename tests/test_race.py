@@ -275,3 +275,35 @@ def test_a_level_without_held_out_rows_has_no_held_out_loss():
 
     assert held_out_loss(level, walk) is None
     assert "held_out_loss" not in race(level).to_json()["racers"][0]
+
+
+def test_racing_ahead_then_scoring_gives_the_race_of_the_hike():
+    """The game races the racers while the player walks (`RaceAhead`, in a worker) and scores the
+    walk at camp: the same result as racing after the hike, with the race run once."""
+    import threading
+
+    from foggymountain.race import RaceAhead
+
+    level = load_level(LEVELS / "noisy.toml")
+    ahead = RaceAhead(level)
+    assert level.known_goal is None and not ahead.done  # nothing worked out yet: the screens wait
+    runs = []
+    threads = [threading.Thread(target=lambda: runs.append(ahead.run())) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert ahead.done and all(run is runs[0] for run in runs)  # one race, however many ask
+    assert level.known_goal == level.goal and "minimum" in vars(level)  # the floor, found ahead
+    hike = Hike(level)
+    hike.point_downhill()
+    for _ in range(4):
+        hike.step()
+    hike.camp()
+    scored, after = ahead.scored(hike), race(level, hike)
+    assert scored.racers is runs[0].racers and scored.player is not None
+    assert (scored.stars, scored.player.status, [e.kind for e in scored.events]) == (
+        after.stars, after.player.status, [e.kind for e in after.events])
+    np.testing.assert_array_equal(scored.player.path, after.player.path)
+    for mine, theirs in zip(scored.racers, after.racers):
+        np.testing.assert_array_equal(mine.path, theirs.path)

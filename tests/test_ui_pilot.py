@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from textual.command import CommandPalette
 
+from foggymountain.numbers import digits_apart, number
 from foggymountain.outcome import Status
 from foggymountain.progress import progress_key
 from foggymountain.ui.app import make_app
@@ -365,3 +366,22 @@ async def test_when_the_reveal_fails_a_race_table_ends_the_hike(tmp_path, monkey
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, BriefingScreen) and app.screen.entry.path.name == "02-bowl.toml"
+
+
+async def test_the_goal_is_worked_out_ahead_and_shown_when_known(tmp_path):
+    """The briefing never searches the valley floor itself: a worker does, started when the
+    briefing opens, and the goal appears when it is known; the hike's altimeter shows it too."""
+    app = app_for(tmp_path, level_file=LEVELS / "02-bowl.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        briefing = app.screen
+        assert isinstance(briefing, BriefingScreen)
+        level = briefing.entry.level
+        assert level.stated_goal is None and "goal" in vars(level)  # worked out, by the worker
+        facts = str(briefing.query_one("#facts").render())
+        assert f"height ≤ {number(level.goal, digits=digits_apart(level.goal, [None]))}" in facts
+        hike = await start_hike(pilot)
+        assert "goal" in str(hike.query_one("#altimeter-panel").border_subtitle)
+        await pilot.press("c")
+        await settle(pilot)
+        assert on_reveal(app)

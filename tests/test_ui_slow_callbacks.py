@@ -8,8 +8,10 @@ asyncio measures wall time, and this suite runs on small shared machines where t
 be descheduled for longer than that by other processes (or wait for the GIL while a worker
 thread computes, which is what workers are for). So each callback's own CPU time is measured
 too (`time.thread_time`, the UI thread only), and a callback asyncio reports fails the test when
-its CPU time also passes 100 ms: the threshold is the same, only the machine's load is not
-counted against the game.
+its CPU time also passes 100 ms. CPU time still grows on a busy machine (shared caches and
+cores), so a level with slow callbacks is played once more in a fresh game, and the test fails on
+callbacks slow in the same place (stage and task) both times: the threshold is the same, only a
+moment of the machine's load is not counted against the game.
 
 Not counted: the app's first start (Textual parses the CSS and composes its first screen before
 the Pilot gets control; launch time has its own benchmark, `benchmarks/run.py`).
@@ -21,6 +23,7 @@ import asyncio
 import asyncio.events
 import asyncio.format_helpers
 import logging
+import re
 import time
 import traceback
 from pathlib import Path
@@ -55,9 +58,6 @@ class SlowCallbacks(logging.Handler):
         message = record.getMessage()
         if message.startswith("Executing") and " took " in message:
             self.reported.append((message[:300], self.last_cpu, self.where))
-
-    def slow(self) -> list[str]:
-        return [f"{where}: {message} (CPU {cpu:.3f} s)" for message, cpu, where in self.reported if cpu > SLOW]
 
 
 @pytest.fixture
@@ -142,16 +142,37 @@ async def play_whole_level(pilot, watch: SlowCallbacks, stem: str) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize("stem", WHOLE_LEVELS)
-async def test_no_callback_blocks_the_game_for_over_100_ms(tmp_path, slow_callbacks, stem):
-    watch, loop = slow_callbacks, asyncio.get_running_loop()
+async def slow_callbacks_of_a_level(tmp_path: Path, watch: SlowCallbacks, stem: str) -> dict[str, str]:
+    """Play `stem` once in a fresh game; the callbacks over 100 ms of CPU, by where they ran."""
+    watch.reported.clear()
+    loop = asyncio.get_running_loop()
     app = make_app(levels_dir=LEVELS, player="tester", progress_dir=tmp_path / "progress")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         loop.set_debug(True)  # from here on: the app's first start is not counted (see above)
         loop.slow_callback_duration = SLOW
-        await play_whole_level(pilot, watch, stem)
-        loop.set_debug(False)
-        loop.slow_callback_duration = 0.1
-    print('\n'.join(f'{w} {c:.3f} {m[:70]}' for m, c, w in watch.reported))
-    assert not watch.slow(), "callbacks over 100 ms on the UI thread:\n" + "\n".join(watch.slow())
+        try:
+            await play_whole_level(pilot, watch, stem)
+        finally:
+            loop.set_debug(False)
+            loop.slow_callback_duration = 0.1
+    return {f"{where}: {callback_name(message)}": f"{where}: {message} (CPU {cpu:.3f} s)"
+            for message, cpu, where in watch.reported if cpu > SLOW}
+
+
+def callback_name(message: str) -> str:
+    """`message pump RevealScreen()`, `screen_update`, ... from asyncio's description of a handle."""
+    found = re.search(r"name=['\"]([^'\"]*)", message)
+    return found.group(1) if found else message.split(" took ")[0][:80]
+
+
+@pytest.mark.parametrize("stem", WHOLE_LEVELS)
+async def test_no_callback_blocks_the_game_for_over_100_ms(tmp_path, slow_callbacks, stem):
+    first = await slow_callbacks_of_a_level(tmp_path / "first", slow_callbacks, stem)
+    if not first:
+        return
+    # Slow once may be the machine (a loaded CI runner, a page fault, a full collection); slow
+    # again, in the same place of a second game, is the game.
+    again = await slow_callbacks_of_a_level(tmp_path / "again", slow_callbacks, stem)
+    both = [again[key] for key in again if key in first]
+    assert not both, "callbacks over 100 ms on the UI thread, in two games running:\n" + "\n".join(both)
