@@ -17,6 +17,7 @@ from foggymountain import optimizers
 from foggymountain.feel import felt_slope
 from foggymountain.level import Level
 from foggymountain.terrain.minimum import settle
+from foggymountain.tuning import RacerSetting, racer_settings
 
 REACHED, WANDERING, FELL_OFF, DIVERGED = "reached", "wandering", "fell-off", "diverged"
 
@@ -279,9 +280,13 @@ def walk_of_hike(hike) -> Walk:
     return _finish("player", "You", path, np.array(heights, dtype=float), slopes, status, level.goal)
 
 
-def race(level: Level, hike=None) -> Race:
-    """Race the level's racers; with a finished hike, score the player against them."""
-    result = Race(level=level, racers=run_racers(level))
+def race(level: Level, hike=None, settings: list[RacerSetting] | None = None) -> Race:
+    """Race the level's racers, each at its pinned or tuned settings (`settings`, resolved by
+    `tuning.racer_settings` in a worker; resolved here when not given); with a finished hike,
+    score the player against them."""
+    if settings is None:
+        settings = racer_settings(level)
+    result = Race(level=level, racers=run_racers(level, [(s.name, s.hyperparameters) for s in settings]))
     if hike is not None:
         result.player = walk_of_hike(hike)
         result.stars = stars(result)
