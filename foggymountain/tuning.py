@@ -71,10 +71,12 @@ LEAP_SHARE = 1.0
 NOISE_SEEDS = 4  # seeds each candidate walks on a noisy level (the level's own seed first)
 SEED_STRIDE = 7919  # the other seeds: the level's seed plus multiples of this prime
 
-# Work cap, in slope calls: steps of the budget x seeds x passes. One slope call on a small
-# level costs about 0.1 ms, on the data levels up to 1 ms, so the cap keeps one level's tuning
-# within a few seconds on a 2-core machine. Over the cap: fewer seeds first, then one pass.
-WORK_CAP = 12_000
+# Work cap, in lockstep steps: steps walked x seeds x passes. One lockstep step of every
+# candidate costs 0.2-0.5 ms on the campaign's levels (a slope call for ~100 walkers and the
+# bookkeeping), so the cap keeps one level's tuning within about 2 seconds on a 2-core machine.
+# Over the cap: fewer seeds first, then one pass, then only the first WORK_CAP steps of a very
+# long budget are judged (the race still walks the whole budget).
+WORK_CAP = 6_000
 
 # The setting that shapes a racer's walk besides its pace, and the values tried when no pace
 # alone reaches the goal on every seed (the racer's default is tried in the first pass).
@@ -163,13 +165,13 @@ def tune_racers(level: Level, racers: Sequence[Racer]) -> list[Tuned]:
     """Search each racer's settings on `level` (pinned or not: the caller decides who is tuned).
     Settings the author wrote besides the pace are kept."""
     began = time.perf_counter()
-    seeds, passes = _plan(level)
+    seeds, passes, horizon = _plan(level)
     bases = [dict(r.hyperparameters) for r in racers]
     pools: list[list[tuple[dict[str, float], _Score]]] = [[] for _ in racers]
 
     first = [_Group(i, r.name, _fixed(base), _coarse_grid(level, r.name, base))
              for i, (r, base) in enumerate(zip(racers, bases))]
-    _judge(level, first, seeds, pools)
+    _judge(level, first, seeds, horizon, pools)
     if passes > 1:
         second = []
         for i, (racer, base) in enumerate(zip(racers, bases)):
@@ -180,7 +182,7 @@ def tune_racers(level: Level, racers: Sequence[Racer]) -> list[Tuned]:
                 if key not in racer.written:
                     second += [_Group(i, racer.name, {**_fixed(base), key: v}, first[i].paces)
                                for v in values if v != base[key]]
-        _judge(level, [g for g in second if g.paces], seeds, pools)
+        _judge(level, [g for g in second if g.paces], seeds, horizon, pools)
     seconds = time.perf_counter() - began
     results = []
     for racer, pool in zip(racers, pools):
@@ -228,8 +230,8 @@ def _fixed(settings: dict[str, float]) -> dict[str, float]:
     return {k: v for k, v in settings.items() if k != "learning_rate"}
 
 
-def _plan(level: Level) -> tuple[list[int], int]:
-    """Noise seeds to walk and how many passes, within `WORK_CAP`."""
+def _plan(level: Level) -> tuple[list[int], int, int]:
+    """Noise seeds to walk, how many passes and how many steps to judge, within `WORK_CAP`."""
     seeds = NOISE_SEEDS if level.noisy else 1
     passes = 2
     while seeds * passes * (level.budget + 1) > WORK_CAP and (seeds > 1 or passes > 1):
@@ -237,7 +239,8 @@ def _plan(level: Level) -> tuple[list[int], int]:
             seeds = max(1, seeds // 2)
         else:
             passes = 1
-    return [(level.seed + i * SEED_STRIDE) & 0xFFFFFFFF for i in range(seeds)], passes
+    horizon = min(level.budget, WORK_CAP - 1)
+    return [(level.seed + i * SEED_STRIDE) & 0xFFFFFFFF for i in range(seeds)], passes, horizon
 
 
 def _round(value: float) -> float:
@@ -274,12 +277,13 @@ def _finer(paces: tuple[float, ...], best: float) -> tuple[float, ...]:
     return tuple(p for p in dict.fromkeys(finer) if p not in paces)
 
 
-def _judge(level: Level, groups: list[_Group], seeds: list[int], pools: list[list]) -> None:
-    """Walk every group's paces on every seed in lockstep, as the race walks (the same felt slopes,
-    the same update rules, bit for bit), and add each candidate's score to its racer's pool."""
+def _judge(level: Level, groups: list[_Group], seeds: list[int], budget: int, pools: list[list]) -> None:
+    """Walk every group's paces on every seed in lockstep for `budget` steps, as the race walks (the
+    same felt slopes, the same update rules, bit for bit), and add each candidate's score to its
+    racer's pool."""
     if not groups:
         return
-    landscape, goal, budget = level.landscape, level.goal, level.budget
+    landscape, goal = level.landscape, level.goal
     n = level.dimensions
     start = np.array(level.start, dtype=float)
     start_height = float(level.start_height)
@@ -428,3 +432,74 @@ class TuningCache:
         except OSError:
             return
         self.written.append(self.path(key))
+
+
+# ---- into the level file -----------------------------------------------------------------------
+
+
+def outcome_note(tuned: Tuned) -> str:
+    """A comment for the level file: how the tuned setting walked."""
+    seeds = f" on {tuned.reached} of {tuned.seeds} noise seeds" if tuned.seeds > 1 else ""
+    if tuned.reached and tuned.reached == tuned.seeds and tuned.steps_to_goal is not None:
+        return f"tuned by foggymountain tune --write: reached the goal by step {tuned.steps_to_goal}{seeds}"
+    if tuned.reached:
+        return f"tuned by foggymountain tune --write: reached the goal{seeds}"
+    return f"tuned by foggymountain tune --write: no setting tried reached the goal (final height {tuned.final_height:.4g})"
+
+
+def write_settings(path: Path, tuned: Sequence[Tuned], current: Sequence[Racer]) -> str:
+    """Write the tuned settings into the level file's `[agents.NAME]` tables and return the new
+    text. A round trip through tomlkit keeps the author's comments, order and layout; only the
+    learning rate (and the second setting, where tuning changed it) of each tuned racer is set,
+    and a table is added for a racer the file does not have. The file is replaced atomically."""
+    import tomlkit
+    from tomlkit.items import InlineTable
+
+    raw = Path(path).read_bytes()
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    doc = tomlkit.parse(raw.decode("utf-8-sig"))
+    before = {r.name: r.hyperparameters for r in current}
+    if "agents" not in doc:
+        doc.add(tomlkit.nl())
+        doc.add("agents", tomlkit.table(is_super_table=True))
+    agents = doc["agents"]
+    for result in tuned:
+        changed = {"learning_rate": result.settings["learning_rate"]}
+        second = SECOND_SETTINGS.get(result.name, (None, ()))[0]
+        if second is not None and result.settings[second] != before.get(result.name, {}).get(second, result.settings[second]):
+            changed[second] = result.settings[second]
+        if result.name in agents:
+            table = agents[result.name]
+            inline = isinstance(table, InlineTable)  # no comments inside { ... }
+            for key, value in changed.items():
+                if key in table:
+                    old, new = table.item(key), tomlkit.item(value)
+                    if old.trivia.comment:
+                        new.trivia.comment_ws, new.trivia.comment = old.trivia.comment_ws, old.trivia.comment
+                    elif not inline:
+                        new.trivia.comment_ws = "  "
+                        new.trivia.comment = "# " + (outcome_note(result) if key == "learning_rate" else "tuned")
+                    table[key] = new
+                else:
+                    table[key] = value
+        elif isinstance(agents, InlineTable):
+            table = tomlkit.inline_table()
+            table.update(changed)
+            agents[result.name] = table
+        else:
+            table = tomlkit.table()
+            table.add(tomlkit.comment(outcome_note(result)))
+            for key, value in changed.items():
+                table.add(key, value)
+            agents[result.name] = table
+    text = tomlkit.dumps(doc)
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    handle, temporary = tempfile.mkstemp(dir=Path(path).parent, prefix=f".{Path(path).name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return text
