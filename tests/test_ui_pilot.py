@@ -358,3 +358,31 @@ async def test_without_the_reveal_a_race_table_ends_the_hike(tmp_path, monkeypat
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, BriefingScreen) and app.screen.entry.path.name == "02-bowl.toml"
+
+
+async def test_racers_are_tuned_in_a_worker_while_the_player_hikes(tmp_path, monkeypatch):
+    import threading
+
+    from foggymountain import tuning
+
+    monkeypatch.setenv("FOGGYMOUNTAIN_CACHE_DIR", str(tmp_path / "cache"))  # nothing tuned yet
+    threads = []
+    real = tuning.tune_racers
+
+    def recording(level, racers):
+        threads.append(threading.current_thread())
+        return real(level, racers)
+
+    monkeypatch.setattr(tuning, "tune_racers", recording)
+    app = app_for(tmp_path, level_file=LINE)  # a level without [agents]: every racer is tuned
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_hike(pilot)
+        await pilot.app.workers.wait_for_complete()
+        level, settings = app._racer_settings
+        assert level is screen.hike.level and all(s.source == tuning.TUNED for s in settings)
+        await pilot.press("c")  # make camp: the hike is over, the race runs
+        await settle(pilot)
+        assert on_reveal(app)
+        assert len(threads) == 1 and threads[0] is not threading.main_thread(), "tuned once, off the UI thread"
+        walks = app.screen.race.racers if hasattr(app.screen, "race") else app.screen.result.racers
+        assert [w.hyperparameters for w in walks] == [s.hyperparameters for s in settings]

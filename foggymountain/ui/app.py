@@ -23,6 +23,7 @@ from foggymountain.level import Level, LevelError, load_level
 from foggymountain.progress import Progress, default_player, progress_key
 from foggymountain.race import Race, race
 from foggymountain.results import write_result
+from foggymountain.tuning import RacerSetting, racer_settings
 from foggymountain.ui.screens.briefing import BriefingScreen
 from foggymountain.ui.screens.hike import HikeScreen
 from foggymountain.ui.screens.level_select import LevelSelectScreen
@@ -158,6 +159,7 @@ class FoggyApp(App[None]):
         self.pack_introduction = ""
         self.progress: Any = None
         self._progress_warning = ""
+        self._racer_settings: tuple[Level, list[RacerSetting]] | None = None  # tuned in a worker
         self.register_theme(FOGGY_DARK)
         self.register_theme(FOGGY_LIGHT)
         self.theme = "foggy-dark"
@@ -222,12 +224,25 @@ class FoggyApp(App[None]):
         return self.progress.best(progress_key(level)) if self.progress is not None else None
 
     def start_hike(self, level: Level) -> None:
+        self._prepare_racers(level)
         self.push_screen(HikeScreen(Hike(level)))
+
+    @work(thread=True, group="tuning", exit_on_error=False)
+    def _prepare_racers(self, level: Level) -> None:
+        """Tune the level's unpinned racers while the player hikes (once per level content, then
+        cached), so the race at the end of the hike does not wait for it on the UI thread."""
+        settings = racer_settings(level)
+        self.call_from_thread(self._racers_ready, level, settings)
+
+    def _racers_ready(self, level: Level, settings: list[RacerSetting]) -> None:
+        self._racer_settings = (level, settings)
 
     def finish_hike(self, hike: Hike) -> None:
         """The hike is over: race once, keep the score (in the background), show what was in the fog."""
+        ready = self._racer_settings
+        settings = ready[1] if ready is not None and ready[0] is hike.level else None
         try:
-            result = race(hike.level, hike)
+            result = race(hike.level, hike, settings)  # without settings ready, race() tunes itself
         except Exception as err:  # noqa: BLE001 - a broken race must not lose the player's game
             self.notify(f"The race could not be run ({type(err).__name__}: {err}).",
                         title="Race", severity="error", timeout=10)
