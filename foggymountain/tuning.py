@@ -41,7 +41,7 @@ import tempfile
 import time
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +49,7 @@ import numpy as np
 from foggymountain import optimizers
 from foggymountain.feel import felt_slope
 from foggymountain.level import Level, Racer
+from foggymountain.terrain.landscapes import FitLandscape, NextTokenLandscape
 
 PINNED, TUNED = "pinned", "tuned"
 
@@ -73,12 +74,18 @@ LEAP_SHARE = 1.0
 NOISE_SEEDS = 4  # seeds each candidate walks on a noisy level (the level's own seed first)
 SEED_STRIDE = 7919  # the other seeds: the level's seed plus multiples of this prime
 
-# Work cap, in lockstep steps: steps walked x seeds x passes. One lockstep step of every
-# candidate costs 0.2-0.5 ms on the campaign's levels (a slope call for ~100 walkers and the
-# bookkeeping), so the cap keeps one level's tuning within about 2 seconds on a 2-core machine.
-# Over the cap: fewer seeds first, then one pass, then only the first WORK_CAP steps of a very
-# long budget are judged (the race still walks the whole budget).
+# Work cap, in units of one lockstep step of every candidate on a formula level: 0.15-0.45 ms on
+# this 2-core machine (a slope call for ~100 walkers, one update per racer, the bookkeeping).
+# On a data level each step also costs its point-rows (walkers x data rows evaluated), about
+# 15 ns each, so POINT_ROWS_PER_UNIT of them count as one more unit. The cap keeps one level's
+# tuning within about 2 seconds. Over the cap: fewer seeds first, then one pass, then only the
+# first steps of a long budget are judged (the race still walks the whole budget).
 WORK_CAP = 6_000
+POINT_ROWS_PER_UNIT = 20_000
+# On a mini-batch level the race measures every walker's true height over all rows at every step;
+# the tuner's hundreds of walkers measure theirs over this many rows (a fixed sample, drawn from
+# the level's seed) when the data has more. The slopes they feel are the race's, row for row.
+JUDGE_ROWS = 512
 
 # The setting that shapes a racer's walk besides its pace, and the values tried when no pace
 # alone reaches the goal on every seed (the racer's default is tried in the first pass).
@@ -167,12 +174,12 @@ def tune_racers(level: Level, racers: Sequence[Racer]) -> list[Tuned]:
     """Search each racer's settings on `level` (pinned or not: the caller decides who is tuned).
     Settings the author wrote besides the pace are kept."""
     began = time.perf_counter()
-    seeds, passes, horizon = _plan(level)
     bases = [dict(r.hyperparameters) for r in racers]
     pools: list[list[tuple[dict[str, float], _Score]]] = [[] for _ in racers]
 
     first = [_Group(i, r.name, _fixed(base), _coarse_grid(level, r.name, base))
              for i, (r, base) in enumerate(zip(racers, bases))]
+    seeds, passes, horizon = _plan(level, sum(len(g.paces) for g in first))
     _judge(level, first, seeds, horizon, pools)
     if passes > 1:
         second = []
@@ -232,17 +239,43 @@ def _fixed(settings: dict[str, float]) -> dict[str, float]:
     return {k: v for k, v in settings.items() if k != "learning_rate"}
 
 
-def _plan(level: Level) -> tuple[list[int], int, int]:
-    """Noise seeds to walk, how many passes and how many steps to judge, within `WORK_CAP`."""
+def _plan(level: Level, candidates: int) -> tuple[list[int], int, int]:
+    """Noise seeds to walk, how many passes and how many steps to judge, within `WORK_CAP`
+    (an estimate from the level's size, never the clock: the plan is the same on every machine)."""
+    rows = level.landscape.n_rows
+    if rows is None or isinstance(level.landscape, NextTokenLandscape):  # cost per point, not per row
+        point_rows = 0
+    elif _batched(level):
+        point_rows = candidates * (level.batch_size + min(rows, JUDGE_ROWS))
+    else:
+        point_rows = candidates * rows
+    step = 1.0 + point_rows / POINT_ROWS_PER_UNIT
     seeds = NOISE_SEEDS if level.noisy else 1
     passes = 2
-    while seeds * passes * (level.budget + 1) > WORK_CAP and (seeds > 1 or passes > 1):
+    while seeds * passes * (level.budget + 1) * step > WORK_CAP and (seeds > 1 or passes > 1):
         if seeds > 1:
             seeds = max(1, seeds // 2)
         else:
             passes = 1
-    horizon = min(level.budget, WORK_CAP - 1)
+    horizon = max(1, min(level.budget, int(WORK_CAP / step) - 1))
     return [(level.seed + i * SEED_STRIDE) & 0xFFFFFFFF for i in range(seeds)], passes, horizon
+
+
+def _batched(level: Level) -> bool:
+    rows = level.landscape.n_rows
+    return bool(level.batch_size and rows and level.batch_size < rows)
+
+
+def _judging_ground(level: Level):
+    """Where the tuner measures heights on a mini-batch level: the level itself, or the level's
+    data cut to `JUDGE_ROWS` rows drawn from its seed. None: the felt heights are the true ones."""
+    landscape = level.landscape
+    if not _batched(level):
+        return None
+    if not isinstance(landscape, FitLandscape) or landscape.n_rows <= JUDGE_ROWS:
+        return landscape
+    rows = np.sort(np.random.default_rng([level.seed & 0xFFFFFFFF, 0x7E57]).choice(landscape.n_rows, JUDGE_ROWS, replace=False))
+    return replace(landscape, data={name: column[rows] for name, column in landscape.data.items()})
 
 
 def _round(value: float) -> float:
@@ -290,6 +323,7 @@ def _judge(level: Level, groups: list[_Group], seeds: list[int], budget: int, po
     start = np.array(level.start, dtype=float)
     start_height = float(level.start_height)
     ceiling = start_height + LEAP_SHARE * max(start_height - float(level.minimum.height), 0.0)
+    judging = _judging_ground(level)
     offsets = np.cumsum([0] + [len(g.paces) for g in groups])
     total, count = int(offsets[-1]), len(seeds)
     rows = count * total  # row = seed * total + candidate
@@ -307,8 +341,9 @@ def _judge(level: Level, groups: list[_Group], seeds: list[int], budget: int, po
         for k in range(budget + 1):
             for s, seed in enumerate(seeds):
                 block = slice(s * total, (s + 1) * total)
-                h, g = felt_slope(landscape, x[block], k, seed=seed, noise=level.noise, batch_size=level.batch_size)
-                heights[block] = np.asarray(h, dtype=float).reshape(total)
+                h, g = felt_slope(landscape, x[block], k, seed=seed, noise=level.noise,
+                                  batch_size=level.batch_size, true_height=judging is None)
+                heights[block] = np.asarray(h if judging is None else judging.height(x[block]), dtype=float).reshape(total)
                 slopes[block] = np.asarray(g, dtype=float).reshape(total, n)
             felt = np.isfinite(heights) & np.isfinite(slopes).all(axis=1)
             lost = alive & (~felt | (heights > ceiling))

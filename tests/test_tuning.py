@@ -167,7 +167,7 @@ def test_a_noisy_level_is_judged_on_several_seeds_the_levels_own_first(tmp_path)
     path = tmp_path / "noisy.toml"
     path.write_text(PLAIN.replace("seed = 3", "seed = 3\nnoise = 0.5"), encoding="utf-8")
     level = load_level(path)
-    seeds, passes, horizon = tuning._plan(level)
+    seeds, passes, horizon = tuning._plan(level, 100)
     assert len(seeds) == tuning.NOISE_SEEDS and seeds[0] == level.seed and len(set(seeds)) == len(seeds)
     assert (passes, horizon) == (2, level.budget)
     tuned = tuning.tune_racers(level, level.racers)
@@ -200,7 +200,7 @@ def test_long_budgets_stay_within_the_work_cap(tmp_path):
     path = tmp_path / "long.toml"
     path.write_text(PLAIN.replace("budget = 40", "budget = 10000").replace("seed = 3", "seed = 3\nnoise = 0.1"),
                     encoding="utf-8")
-    seeds, passes, horizon = tuning._plan(load_level(path))
+    seeds, passes, horizon = tuning._plan(load_level(path), 100)
     assert len(seeds) * passes * (horizon + 1) <= tuning.WORK_CAP
     assert (len(seeds), passes, horizon) == (1, 1, tuning.WORK_CAP - 1)
 
@@ -405,3 +405,28 @@ def test_the_first_stride_sets_the_grid(plain):
     _, slope = felt_slope(level.landscape, level.start[None], 0, seed=level.seed)
     top = tuning.FIRST_STRIDE_TOP * 20 / float(np.linalg.norm(slope))
     assert grid[-1] >= top / 1.8 and math.isclose(grid[-1], max(top, 10), rel_tol=0.8)
+
+
+def test_a_big_mini_batch_level_is_judged_on_a_sample_of_rows_and_still_reaches(tmp_path):
+    rng = np.random.default_rng(4)
+    size = rng.uniform(0, 3, 5000)
+    price = 1.5 * size + 0.3 + rng.normal(0, 0.2, 5000)
+    lines = ["size,price"] + [f"{a:.4f},{b:.4f}" for a, b in zip(size, price)]
+    (tmp_path / "houses.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = tmp_path / "big.toml"
+    path.write_text('title = "Big"\nbriefing = "b"\n[landscape]\nkind = "fit"\nvariables = ["m", "b"]\n'
+                    'model = "m*size + b"\ntarget = "price"\ndata_file = "houses.csv"\n'
+                    'bounds = { m = [-4, 6], b = [-4, 6] }\nstart = { m = -2, b = 4 }\n'
+                    '[hike]\nbudget = 60\nbatch_size = 32\nseed = 9\n', encoding="utf-8")
+    level = load_level(path)
+    judging = tuning._judging_ground(level)
+    assert judging.n_rows == tuning.JUDGE_ROWS < level.landscape.n_rows
+    point = np.array([[1.0, 1.0], [0.5, 2.0]])
+    h, g = felt_slope(level.landscape, point, 3, seed=9, batch_size=32, true_height=False)
+    full_h, full_g = felt_slope(level.landscape, point, 3, seed=9, batch_size=32)
+    assert h is None and np.array_equal(g, full_g), "the same rows felt, only the height skipped"
+    assert np.allclose(judging.height(point), full_h, rtol=0.1), "the sample measures about the same height"
+    seeds, passes, horizon = tuning._plan(level, 120)
+    assert len(seeds) == tuning.NOISE_SEEDS and horizon == level.budget
+    result = race(level, settings=tuning.racer_settings(level, cache=False))
+    assert all(w.status == "reached" for w in result.racers), [(w.name, w.status) for w in result.racers]
