@@ -54,7 +54,7 @@ from foggymountain.terrain.landscapes import FitLandscape, NextTokenLandscape
 PINNED, TUNED = "pinned", "tuned"
 
 # Bump when the search or its judging changes: older cache entries are then never read.
-TUNER_VERSION = 1
+TUNER_VERSION = 2
 
 PACES_PER_DECADE = 4  # grid paces 1, 1.8, 3.2, 5.6 times a power of ten
 GRID_DECADES = 6  # how far below the top pace the grid reaches
@@ -128,7 +128,7 @@ class Tuned:
 
     def to_json(self) -> dict:
         return {"name": self.name, "settings": dict(self.settings), "seeds": self.seeds,
-                "reached": self.reached, "steps_to_goal": self.steps_to_goal,
+                "seeds_reached": self.reached, "steps_to_goal": self.steps_to_goal,
                 "final_height": self.final_height if math.isfinite(self.final_height) else None,
                 "safe": self.safe, "tried": self.tried, "seconds": self.seconds}
 
@@ -138,7 +138,7 @@ class Tuned:
         optimizers.make_optimizer(str(data["name"]), **settings)  # a bad entry raises here
         final = data["final_height"]
         steps = data["steps_to_goal"]
-        return cls(str(data["name"]), settings, int(data["seeds"]), int(data["reached"]),
+        return cls(str(data["name"]), settings, int(data["seeds"]), int(data["seeds_reached"]),
                    None if steps is None else int(steps), math.inf if final is None else float(final),
                    bool(data["safe"]), int(data["tried"]), float(data["seconds"]))
 

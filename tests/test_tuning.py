@@ -288,10 +288,19 @@ def test_a_level_is_tuned_once_then_read_from_the_cache(plain, tmp_path, monkeyp
         tuning.racer_settings(load_level(plain), cache=cache)
 
 
-@pytest.mark.parametrize("junk", [b"", b"{not json", b'{"tuner": 1, "racers": [{"name": "sgd"}]}',
-                                  b'{"tuner": 1, "racers": [{"name": "sgd", "settings": {"learning_rate": -1}, '
-                                  b'"seeds": 1, "reached": 1, "steps_to_goal": 3, "final_height": 0, "safe": true, '
-                                  b'"tried": 3, "seconds": 0}]}', b"[1, 2]", b'{"tuner": 0, "racers": []}'])
+V = tuning.TUNER_VERSION
+GOOD_ENTRY = {"name": "sgd", "settings": {"learning_rate": 0.1}, "seeds": 1, "seeds_reached": 1, "steps_to_goal": 3,
+              "final_height": 0.0, "safe": True, "tried": 3, "seconds": 0.0}
+
+
+@pytest.mark.parametrize("junk", [
+    b"", b"{not json", b"[1, 2]",
+    json.dumps({"tuner": V, "racers": [{"name": "sgd"}]}).encode(),
+    json.dumps({"tuner": V, "racers": [dict(GOOD_ENTRY, settings={"learning_rate": -1})]}).encode(),
+    json.dumps({"tuner": V, "racers": [dict(GOOD_ENTRY, name="sgdx")]}).encode(),
+    json.dumps({"tuner": V, "racers": [GOOD_ENTRY]}).encode(),  # one racer where the level has three
+    json.dumps({"tuner": V - 1, "racers": [GOOD_ENTRY] * 3}).encode(),  # an older tuner's
+])
 def test_a_corrupt_cache_entry_is_ignored_and_replaced(plain, tmp_path, junk):
     cache = tuning.TuningCache(tmp_path / "cache")
     level = load_level(plain)
