@@ -132,8 +132,12 @@ class FoggyApp(App[None]):
         """While the player reads the briefing and hikes: tune the level's unpinned racers (once
         per level content, then cached) and walk every racer, so the race at the end of the hike
         only scores the player. A failure here is the race's to report: it runs again then."""
-        settings = racer_settings(level)
-        walks = run_racers(level, [(s.name, s.hyperparameters) for s in settings])
+        try:
+            settings = racer_settings(level)
+            walks = run_racers(level, [(s.name, s.hyperparameters) for s in settings])
+        except Exception:  # noqa: BLE001 - a boundary: the race at the end runs again and says what failed
+            log.exception("preparing the racers of %s failed", level.path)
+            return
         self.call_from_thread(self._racers_walked, level, walks)
 
     def _racers_walked(self, level: Level, walks: list[Walk]) -> None:
