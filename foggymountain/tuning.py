@@ -52,6 +52,10 @@ from foggymountain.level import Level, Racer
 from foggymountain.terrain.landscapes import FitLandscape, NextTokenLandscape
 
 PINNED, TUNED = "pinned", "tuned"
+# A batch-size level races each racer at several batch sizes on one budget of examples: one pace
+# for all of them is a question of its own, so there a racer without a learning rate walks at
+# the library default (the lesson's author pins the paces the lesson needs).
+DEFAULT = "default"
 
 # Bump when the search or its judging changes: older cache entries are then never read.
 TUNER_VERSION = 2
@@ -151,6 +155,8 @@ def racer_settings(level: Level, cache: TuningCache | None | bool = True) -> lis
     tuned (from the cache when this level content was tuned before). `cache`: True for the user's
     cache folder, a `TuningCache`, or False/None for no cache. Slow only the first time a level is
     seen: call it in a worker, not on the UI thread."""
+    if level.examples is not None:
+        return [RacerSetting(r.name, dict(r.hyperparameters), PINNED if r.pinned else DEFAULT) for r in level.racers]
     unpinned = [r for r in level.racers if not r.pinned]
     tuned: dict[int, Tuned] = {}
     if unpinned:

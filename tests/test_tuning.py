@@ -439,3 +439,17 @@ def test_a_big_mini_batch_level_is_judged_on_a_sample_of_rows_and_still_reaches(
     assert len(seeds) == tuning.NOISE_SEEDS and horizon == level.budget
     result = race(level, settings=tuning.racer_settings(level, cache=False))
     assert all(w.status == "reached" for w in result.racers), [(w.name, w.status) for w in result.racers]
+
+
+def test_a_batch_size_level_races_an_unpinned_racer_at_the_library_default(tmp_path, capsys):
+    source = Path(__file__).parent / "levels_lessons" / "batches.toml"
+    text = source.read_text(encoding="utf-8").replace("learning_rate = 0.02", "")
+    (tmp_path / "batches.toml").write_text(text, encoding="utf-8")
+    for other in source.parent.glob("*.csv"):
+        (tmp_path / other.name).write_bytes(other.read_bytes())
+    level = load_level(tmp_path / "batches.toml")
+    [setting] = tuning.racer_settings(level, cache=False)
+    assert setting.source == tuning.DEFAULT and setting.hyperparameters == level.racers[0].hyperparameters
+    assert main(["race", str(tmp_path / "batches.toml"), "--json"]) == 0
+    racers = json.loads(capsys.readouterr().out)["racers"]
+    assert len(racers) == len(level.batch_sizes) and {r["settings"] for r in racers} == {"default"}

@@ -21,10 +21,9 @@ from foggymountain.hike import Hike
 from foggymountain.level import Level
 from foggymountain.outcome import Race, Walk
 from foggymountain.progress import default_player
-from foggymountain.race import race, run_racers
+from foggymountain.race import race
 from foggymountain.scorebook import ScoreBook
 from foggymountain.shelf import LevelEntry, Shelf
-from foggymountain.tuning import racer_settings
 from foggymountain.ui.messages import BackToLevels, HikeFinished, LevelChosen, LevelsChanged, NextLevel, Retry, StartHike
 from foggymountain.ui.palette import Command, CommandList
 from foggymountain.ui.screens.briefing import BriefingScreen
@@ -133,8 +132,7 @@ class FoggyApp(App[None]):
         per level content, then cached) and walk every racer, so the race at the end of the hike
         only scores the player. A failure here is the race's to report: it runs again then."""
         try:
-            settings = racer_settings(level)
-            walks = run_racers(level, [(s.name, s.hyperparameters) for s in settings])
+            walks = race(level).racers  # tuned (or from the cache), then walked; no player yet
         except Exception:  # noqa: BLE001 - a boundary: the race at the end runs again and says what failed
             log.exception("preparing the racers of %s failed", level.path)
             return
