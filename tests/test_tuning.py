@@ -453,3 +453,5 @@ def test_a_batch_size_level_races_an_unpinned_racer_at_the_library_default(tmp_p
     assert main(["race", str(tmp_path / "batches.toml"), "--json"]) == 0
     racers = json.loads(capsys.readouterr().out)["racers"]
     assert len(racers) == len(level.batch_sizes) and {r["settings"] for r in racers} == {"default"}
+    assert main(["tune", str(tmp_path / "batches.toml"), "--write"]) == 2
+    assert "hint" in capsys.readouterr().err and (tmp_path / "batches.toml").read_text(encoding="utf-8") == text

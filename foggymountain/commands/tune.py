@@ -66,6 +66,10 @@ def _write(path: Path, level, names: list[str] | None) -> int:
     from foggymountain.level import Racer
     from foggymountain.tuning import outcome_note, tune_racers, write_settings
 
+    if level.examples is not None:
+        print(f"{path}: --write does not tune a batch-size level (each racer walks several batch sizes)\n"
+              "    hint: write each racer's learning_rate in [agents.NAME] yourself", file=sys.stderr)
+        return 2
     own = {r.name: r for r in level.racers}
     chosen = names if names is not None else list(own)
     racers = [own.get(n) or Racer(n, optimizers.make_optimizer(n).hyperparameters) for n in chosen]
