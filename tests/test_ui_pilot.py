@@ -385,3 +385,36 @@ async def test_the_goal_is_worked_out_ahead_and_shown_when_known(tmp_path):
         await pilot.press("c")
         await settle(pilot)
         assert on_reveal(app)
+
+
+async def test_racers_are_tuned_and_walked_in_a_worker_while_the_briefing_is_open(tmp_path, monkeypatch):
+    import threading
+
+    from foggymountain import tuning
+
+    monkeypatch.setenv("FOGGYMOUNTAIN_CACHE_DIR", str(tmp_path / "cache"))  # nothing tuned yet
+    threads = []
+    real = tuning.tune_racers
+
+    def recording(level, racers):
+        threads.append(threading.current_thread())
+        return real(level, racers)
+
+    monkeypatch.setattr(tuning, "tune_racers", recording)
+    app = app_for(tmp_path, level_file=LINE)  # a level without [agents]: every racer is tuned
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert isinstance(app.screen, BriefingScreen)
+        ahead = app._ahead
+        assert ahead.done and ahead.level is app.shelf.entries[0].level, "ready before the hike"
+        walks = ahead.run().racers
+        assert len(threads) == 1 and threads[0] is not threading.main_thread(), "tuned once, off the UI thread"
+        settings = tuning.racer_settings(ahead.level)  # from the cache the worker filled
+        assert len(threads) == 1 and all(s.source == tuning.TUNED for s in settings)
+        assert [w.hyperparameters for w in walks] == [s.hyperparameters for s in settings]
+        await start_hike(pilot)
+        await pilot.press("c")  # make camp: the hike is over, the race only scores the player
+        await settle(pilot)
+        assert on_reveal(app)
+        assert app.screen.race.racers is walks

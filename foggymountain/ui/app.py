@@ -108,6 +108,8 @@ class FoggyApp(App[None]):
         # of the collector, a full collection during a key press no longer walks all of it.
         self.call_after_refresh(gc.freeze)
         self._tell_warnings()
+        if self.select is None and self.shelf.entries[0].ok:
+            self._work_ahead(self.shelf.entries[0].level)
         if self.watching:
             # Only with --watch: a cheap stat of the level files once a second.
             self.set_interval(1.0, self._check_files, name="watch levels")
@@ -118,7 +120,7 @@ class FoggyApp(App[None]):
     def _briefing(self, entry: LevelEntry) -> BriefingScreen:
         if self.select is not None:
             self.select.opened = entry.path  # highlighted when the player comes back
-        if entry.ok:
+        if entry.ok and self.is_running:  # the first screen's: started by on_mount
             self._work_ahead(entry.level)
         return BriefingScreen(entry, self.shelf, self.scores)
 
