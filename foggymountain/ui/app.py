@@ -104,9 +104,10 @@ class FoggyApp(App[None]):
         return self.select
 
     def on_mount(self) -> None:
-        # What start-up made (modules, CSS, the first screen) lives as long as the game: frozen out
-        # of the collector, a full collection during a key press no longer walks all of it.
-        self.call_after_refresh(gc.freeze)
+        # What start-up made (modules, classes, CSS) lives as long as the game: frozen out of the
+        # collector, a full collection during a key press no longer walks all of it. Here, before
+        # any hike exists: a frozen hike would never be freed.
+        gc.freeze()
         self._tell_warnings()
         if self.select is None and self.shelf.entries[0].ok:
             self._work_ahead(self.shelf.entries[0].level)
