@@ -170,3 +170,54 @@ class _PackReader:
                 return number + 1, begin + found[occurrence - 1] + 1
             occurrence -= len(found)
         return start.line, start.value_col
+
+
+# ---- built-in levels by name -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuiltinLevel:
+    number: int  # its place in the campaign, from 1
+    name: str  # the file stem without its number: "downhill" for 01-downhill.toml
+    path: Path
+
+
+def builtin_levels() -> list[BuiltinLevel]:
+    """The campaign's levels in order, each with the short name `race downhill` accepts."""
+    return [BuiltinLevel(number, _short_name(path.stem), path)
+            for number, path in enumerate(level_files(builtin_levels_dir()), start=1)]
+
+
+def _short_name(stem: str) -> str:
+    return re.sub(r"^\d+[-_ ]*", "", stem) or stem
+
+
+def find_builtin(name: str) -> Path | None:
+    """The built-in level called `name`: its number ("10", "01"), short name ("ravine"), file stem
+    ("10-ravine") or file name ("10-ravine.toml"); None if no level has that name."""
+    wanted = name.strip().lower().removesuffix(".toml")
+    levels = builtin_levels()
+    if wanted.isdigit():
+        return next((lv.path for lv in levels if lv.number == int(wanted)), None)
+    for level in levels:
+        if wanted in (level.name.lower(), level.path.stem.lower()):
+            return level.path
+    return None
+
+
+def resolve_level(target: Path | str) -> Path | Problem:
+    """A level to open: the file `target` if it exists, else the built-in level of that name, else a
+    problem saying neither exists (with the closest built-in name, if one is close)."""
+    path = Path(target)
+    if path.exists():
+        return path
+    text = str(target)
+    if "/" not in text and "\\" not in text:
+        builtin = find_builtin(text)
+        if builtin is not None:
+            return builtin
+    names = [lv.name for lv in builtin_levels()]
+    close = difflib.get_close_matches(_short_name(path.stem).lower(), names, n=1, cutoff=0.6)
+    guess = f"did you mean the built-in level '{close[0]}'? " if close else ""
+    return Problem(text, 1, 1, "no such file, folder or built-in level",
+                   guess + "check the path; `foggymountain levels` lists the built-in levels", length=0)

@@ -1,40 +1,79 @@
 """The deep check behind `foggymountain check`: loading, plus what costs time to verify.
 
 Loading (`level.load_level`) refuses anything malformed. Checking also searches the landscape's
-valley floor to verify a stated `minimum`, makes sure the goal can be reached at all, and races
-the level once so an author learns at check time that a racer falls off or no racer gets there.
+valley floor to verify a stated `minimum` and makes sure the goal can be reached at all (errors),
+then races the level to warn about levels nobody can win: the level's racers all miss the goal,
+even tuned racers miss it, the par is faster than the fastest racer, a fit level has nothing to
+learn. Warnings do not make a level unsound (`check --strict` makes them count).
 """
 
 from __future__ import annotations
 
+import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from foggymountain.level import Level, LevelError, Problem, load_level
+from foggymountain.diagnostics import WARNING, Problem
+from foggymountain.level import Level, LevelError, load_level
 
 
 def check_level(path: Path) -> list[Problem]:
+    """Every error of the level at `path`; for a level that loads, its warnings too."""
     try:
         level = load_level(path)
     except LevelError as err:
         return err.problems
     except Exception as err:  # a bug of ours must still not show a traceback to an author
         return [Problem(str(path), 1, 1, f"internal error while loading: {type(err).__name__}: {err}",
-                        "please report this with the level file")]
+                        "please report this with the level file", length=0)]
     return verify(level)
 
 
+@dataclass(frozen=True)
+class Reach:
+    """How close the best racer gets when its settings are tuned for the level."""
+
+    label: str
+    settings: dict[str, float]
+    reached: bool
+    steps_to_goal: int | None
+    final_height: float
+
+
+def tuned_reach(level: Level) -> Reach:
+    """The best a tuned racer does on `level`: each of the level's racers and the default ones,
+    with its pace (and one other setting) searched by `tune`. The one place checking asks
+    "could anyone win this?", so a default tuner can take over here later."""
+    from foggymountain import optimizers
+    from foggymountain.race import REACHED
+    from foggymountain.tune import choose, tune
+
+    names = list(dict.fromkeys([r.name for r in level.racers] + list(optimizers.DEFAULT_RACERS)))
+    results = tune(level, names)
+    best = results[choose([r.walk for r in results], level.start_height)]
+    reached = [r for r in results if r.walk.status == REACHED]
+    if reached:  # the fastest to the goal, which is what "can it be won, and how fast" asks
+        best = min(reached, key=lambda r: (r.walk.steps_to_goal, r.walk.final_height))
+    return Reach(best.label, best.settings, best.walk.status == REACHED, best.walk.steps_to_goal,
+                 best.walk.final_height)
+
+
 def verify(level: Level) -> list[Problem]:
+    """Errors (a wrong stated minimum, a goal below the floor), then warnings."""
     from foggymountain.terrain.minimum import find_minimum
     from foggymountain.toml_places import Places
 
+    text = level.path.read_text(encoding="utf-8-sig") if level.path else ""
+    places = Places(text)
     problems: list[Problem] = []
-    places = Places(level.path.read_text(encoding="utf-8")) if level.path else None
 
-    def at(key: tuple[str, ...], message: str, hint: str) -> None:
-        place = places.find(key) if places else None
-        problems.append(Problem(str(level.path), place.line if place else 1, place.col if place else 1, message, hint))
+    def at(key: tuple[str, ...], message: str, hint: str, severity: str = "error", value: bool = False) -> None:
+        place = places.find(key)
+        col = place.value_col if value and places.has(key) else place.col
+        length = len(key[-1]) if key and places.has(key) and not value else 1
+        problems.append(Problem(str(level.path), place.line, col, message, hint, length=length, severity=severity))
 
     found = find_minimum(level.landscape, seed=level.seed)
     if level.stated_minimum is not None:
@@ -49,5 +88,94 @@ def verify(level: Level) -> list[Problem]:
                "correct the minimum, or remove it and let the game find it")
     if level.stated_goal is not None and level.stated_goal < found.height - 1e-12:
         at(("hike", "goal"), f"the goal {level.stated_goal:.6g} is below the valley floor ({found.height:.6g}): nobody can reach it",
-           f"set goal above {found.height:.6g}")
-    return problems
+           f"set goal above {found.height:.6g}", value=True)
+    if problems:
+        return problems
+    return warnings(level, places, _document(text))
+
+
+def _document(text: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:  # the level loaded from this text; only a race with an edit lands here
+        return {}
+
+
+def warnings(level: Level, places, document: dict) -> list[Problem]:
+    """What makes a sound level doubtful: nobody can win it, or it teaches nothing."""
+    from foggymountain.race import REACHED, run_racers
+
+    found: list[Problem] = []
+
+    def warn(key: tuple[str, ...], message: str, hint: str, value: bool = False) -> None:
+        place = places.find(key)
+        exact = places.has(key)
+        col = place.value_col if value and exact else place.col
+        length = (len(key[-1]) if not value else 1) if exact else 1
+        source = places.lines[place.line - 1] if place.line <= len(places.lines) else ""
+        if not value and source.lstrip().startswith("["):  # a [table] header: all of it
+            length = len(source.strip())
+        found.append(Problem(str(level.path), place.line, col, message, hint, length=length, severity=WARNING))
+
+    hike = document.get("hike", {}) if isinstance(document.get("hike"), dict) else {}
+    budget_key = ("hike", "budget")
+    goal = f"height <= {level.goal:.4g}"
+
+    if level.start_height <= level.goal:
+        warn(("landscape", "start"), f"the start is already at the goal ({level.start_height:.4g}; goal {goal})",
+             "the hike is won before the first step: move the start uphill, or lower the goal")
+        return found
+    _unused_variables(level, warn)
+    if level.kind == "fit":
+        target = level.landscape.data[level.landscape.target]
+        if np.ptp(target) == 0:
+            warn(("landscape", "target"), f"the target column '{level.landscape.target}' is {target[0]:g} on every row",
+                 "a model that predicts that number is perfect: there is nothing to learn; use data that varies", value=True)
+
+    walks = run_racers(level)
+    reached = [w for w in walks if w.status == REACHED]
+    stated_agents = "agents" in document
+    agents_key = places.first_under(("agents",)) if stated_agents else budget_key
+    who = "the level's racers" if stated_agents else "the default racers (" + ", ".join(w.label for w in walks) + ")"
+    tuned = None
+    if not reached:
+        tuned = tuned_reach(level)
+        if tuned.reached:
+            warn(agents_key, f"none of {who} reaches the goal ({goal}) within the budget of {level.budget} steps",
+                 f"tuned, {tuned.label} reaches it at step {tuned.steps_to_goal}: "
+                 f"`foggymountain tune {_shown(level)}` prints settings that do")
+        else:
+            warn(("hike", "goal") if "goal" in hike else budget_key,
+                 f"nobody reaches the goal ({goal}) within {level.budget} steps, not even tuned racers",
+                 f"the closest, {tuned.label}, ends at height {tuned.final_height:.4g}: raise the budget or the goal, "
+                 "or move the start nearer the valley floor", value="goal" in hike)
+    if "par" in hike and reached:
+        fastest = min(reached, key=lambda w: w.steps_to_goal)
+        if fastest.steps_to_goal > level.par:
+            tuned = tuned or tuned_reach(level)
+            if not (tuned.reached and tuned.steps_to_goal <= level.par):
+                needs = min(fastest.steps_to_goal, tuned.steps_to_goal or fastest.steps_to_goal)
+                warn(("hike", "par"), f"par is {level.par} steps, but the fastest racer needs {needs}",
+                     f"even tuned racers need {needs} steps: write par = {needs} or more, "
+                     "or the par star is out of everyone's reach", value=True)
+    return found
+
+
+def _unused_variables(level: Level, warn) -> None:
+    formula = getattr(level.landscape, "expression", None) or getattr(level.landscape, "model", None)
+    if formula is None:
+        return
+    key = "height" if level.kind == "function" else "model"
+    for name in level.variables:
+        if name not in formula.names:
+            warn(("landscape", "variables"), f"'{name}' does not appear in {key}: the ground is flat along {name}",
+                 f"use {name} in the formula, or remove it from variables", value=True)
+
+
+def _shown(level: Level) -> str:
+    return str(level.path) if level.path else "LEVEL"
+
+
+def is_sound(problems: list[Problem], strict: bool = False) -> bool:
+    """No errors (and, when `strict`, no warnings either)."""
+    return not any(strict or not p.is_warning for p in problems)

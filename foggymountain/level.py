@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from foggymountain import optimizers
+from foggymountain.diagnostics import Problem, Span
 from foggymountain.terrain.expression import CONSTANTS, FUNCTIONS, ExpressionError, parse
 from foggymountain.terrain.landscapes import (
     LOSSES,
@@ -29,7 +30,7 @@ from foggymountain.terrain.landscapes import (
     Landscape,
     NextTokenLandscape,
 )
-from foggymountain.toml_places import Places
+from foggymountain.toml_places import Places, toml_problem
 
 MAX_FILE_BYTES = 1_000_000
 MAX_BUDGET = 10_000
@@ -66,19 +67,6 @@ LANDSCAPE_KEYS = {
     "next-token": {"kind", "corpus", "bound", "start", "prompts"},
 }
 HIKE_KEYS = {"budget", "goal", "par", "max_stride", "stride", "show_height", "noise", "batch_size", "seed"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int
-    col: int
-    message: str
-    hint: str = ""
-
-    def __str__(self) -> str:
-        text = f"{self.path}:{self.line}:{self.col}: {self.message}"
-        return text + (f"\n    hint: {self.hint}" if self.hint else "")
 
 
 class LevelError(Exception):
@@ -207,28 +195,8 @@ def load_level_text(text: str, path: Path) -> Level:
     try:
         document = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, ValueError) as err:  # ValueError: an integer of over 4300 digits
-        line, col = _toml_error_place(str(err), text)
-        message = str(err).split(" (at ")[0]
-        raise LevelError([Problem(shown, line, col, f"TOML syntax error: {message}", "see https://toml.io for the syntax; strings need quotes, tables need [brackets]")]) from None
+        raise LevelError([toml_problem(shown, text, str(err))]) from None
     return _Reader(document, Places(text), path).read()
-
-
-def _toml_error_place(message: str, text: str) -> tuple[int, int]:
-    import re
-
-    found = re.search(r"line (\d+), column (\d+)", message)
-    if found:
-        return int(found.group(1)), int(found.group(2))
-    lines = text.split("\n")
-    if "end of document" in message:
-        # An unclosed string or bracket: point at where the last one was opened.
-        opener = re.compile(r'"""|\'\'\'' if "string" in message.lower() else r"[\[{]")
-        for number in range(len(lines), 0, -1):
-            match = opener.search(lines[number - 1])
-            if match:
-                return number, match.start() + 1
-        return len(lines), 1
-    return 1, 1
 
 
 class _Reader:
@@ -518,7 +486,7 @@ class _Reader:
             return parse(text, names)
         except ExpressionError as err:
             line, col = self.places.in_string(("landscape", key), err.offset)
-            self.problems.append(Problem(str(self.path), line, col, f"in {key}: {err.message}", err.hint))
+            self.problems.append(Problem(str(self.path), line, col, f"in {key}: {err.message}", err.hint, length=err.length))
             return None
 
     def read_data(self, table: dict, variables: tuple[str, ...]) -> dict[str, np.ndarray] | None:

@@ -175,4 +175,4 @@ def test_an_unclosed_string_points_where_it_opens(tmp_path):
     path = tmp_path / "open.toml"
     path.write_text('title = "T"\nbriefing = """\nA long walk.\n[hike]\nbudget = 3\n')
     (problem,) = check_level(path)
-    assert (problem.line, problem.col) == (2, 12) and "Unterminated string" in problem.message
+    assert (problem.line, problem.col) == (2, 12) and problem.message == "this string is never closed"
