@@ -215,8 +215,42 @@ class _Reader:
         col = place.value_col if value and self.places.has(key) else place.col
         self.problems.append(Problem(str(self.path), place.line, col, message, hint))
 
+    def trapped(self, where: tuple[str, ...], key: str) -> bool:
+        """Record the table trap, if `key` is one: a key that belongs elsewhere (at the top, or in
+        [hike] or [landscape]) written under a [table] header, which makes it part of that table."""
+        home = None
+        if key in TOP_KEYS:
+            home = ()
+        elif key in HIKE_KEYS and where[:1] != ("hike",):
+            home = ("hike",)
+        elif any(key in keys for keys in LANDSCAPE_KEYS.values()) and where[:1] != ("landscape",):
+            home = ("landscape",)
+        path = where + (key,)
+        if home is None or not where or not self.places.has(path):
+            return False
+        place = self.places.find(path)
+        if self.places.table_at(place.line) != where:  # written inline or dotted: not the trap
+            return False
+        header = self.places.find(where)
+        table = f"[{'.'.join(where)}]"
+        if home == ():
+            first = self.places.first_header
+            hint = (f"keys after a [table] header belong to that table: move this line above the first "
+                    f"[table] header (line {first})")
+        else:
+            hint = f"keys after a [table] header belong to that table: move this line under [{home[0]}]"
+        self.problems.append(Problem(
+            str(self.path), place.line, place.col,
+            f"'{key}' is read as part of {table}" + (", not the top of the file" if home == () else f", not [{home[0]}]"),
+            hint, length=len(key), label=f"inside {table}",
+            related=(Span(header.line, header.col, len(self.places.lines[header.line - 1].strip()), f"{table} starts here"),),
+        ))
+        return True
+
     def check_keys(self, table: dict, allowed: set[str], where: tuple[str, ...], required: set[str] = frozenset()) -> None:
         for key in table:
+            if key not in allowed and self.trapped(where, key):
+                continue
             if key not in allowed:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'?" if close else "allowed here: " + ", ".join(sorted(allowed))
@@ -427,13 +461,10 @@ class _Reader:
         return tuple(dict.fromkeys(good))
 
     def valid_name(self, name: str, key: tuple[str, ...]) -> bool:
-        if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
-            self.problem(key, f"'{name}' is not a valid name", "names are letters, digits and _, starting with a letter")
-            return False
-        if name in FUNCTIONS or name in CONSTANTS:
-            self.problem(key, f"'{name}' is the name of a {'function' if name in FUNCTIONS else 'constant'}", "pick another name, like w or theta")
-            return False
-        return True
+        wrong = _name_problem(name)
+        if wrong:
+            self.problem(key, *wrong)
+        return wrong is None
 
     def read_bounds(self, table: dict, variables: tuple[str, ...]) -> np.ndarray | None:
         where = ("landscape", "bounds")
@@ -495,7 +526,7 @@ class _Reader:
             self.problem(where + ("data_file",), "give either 'data' or 'data_file', not both", "remove one of them", value=False)
             return None
         if "data_file" in table:
-            return self.read_data_file(table)
+            return self.read_data_file(table, variables)
         data = self.table(table, "data", where)
         if data is None:
             self.problem(where, "a fit level needs 'data' or 'data_file'", 'add data = { size = [1, 2], price = [3, 4] }', value=False)
@@ -526,7 +557,7 @@ class _Reader:
             return None
         return columns
 
-    def read_data_file(self, table: dict) -> dict[str, np.ndarray] | None:
+    def read_data_file(self, table: dict, variables: tuple[str, ...] = ()) -> dict[str, np.ndarray] | None:
         key = ("landscape", "data_file")
         name = self.string(table, "data_file", ("landscape",))
         if name is None:
@@ -552,39 +583,9 @@ class _Reader:
             return None
         raw = target.read_bytes()
         shown = str(self.path.parent / name)
-        if b"\x00" in raw:
-            self.problems.append(Problem(shown, 1, 1, "the data file is binary, not CSV", "save it as a UTF-8 CSV"))
-            return None
-        try:
-            rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-        except (UnicodeDecodeError, csv.Error) as err:
-            self.problems.append(Problem(shown, 1, 1, f"cannot read the CSV: {err}", "save it as a UTF-8 CSV with a header row"))
-            return None
-        rows = [r for r in rows if any(cell.strip() for cell in r)]
-        if len(rows) < 2:
-            self.problems.append(Problem(shown, 1, 1, "the CSV needs a header row and at least one data row", "first line: column names"))
-            return None
-        header = [h.strip() for h in rows[0]]
-        for name_ in header:
-            if not self.valid_name(name_, key):
-                return None
-        values: list[list[float]] = [[] for _ in header]
-        for number, row in enumerate(rows[1:], start=2):
-            if len(row) != len(header):
-                self.problems.append(Problem(shown, number, 1, f"row has {len(row)} values; the header has {len(header)}", "one value per column"))
-                return None
-            col = 1
-            for i, cell in enumerate(row):
-                try:
-                    value = float(cell)
-                except ValueError:
-                    value = math.nan
-                if not math.isfinite(value):
-                    self.problems.append(Problem(shown, number, col, f"'{cell.strip()}' in column '{header[i]}' is not a finite number", "every cell must be an ordinary number"))
-                    return None
-                values[i].append(value)
-                col += len(cell) + 1
-        return {name_: np.array(column) for name_, column in zip(header, values)}
+        columns, problems = read_csv(shown, raw, variables)
+        self.problems += problems
+        return columns
 
     def read_hike(self, table: dict, landscape: Landscape | None) -> dict | None:
         where = ("hike",)
@@ -622,6 +623,7 @@ class _Reader:
             if not isinstance(settings, dict):
                 self.problem(key, f"[agents.{name}] must be a table", f"write [agents.{name}] and its settings below it")
                 continue
+            settings = {k: v for k, v in settings.items() if not self.trapped(key, k)}
             try:
                 optimizer = optimizers.make_optimizer(name, **settings)
             except optimizers.HyperparameterError as err:
@@ -640,6 +642,111 @@ class _Reader:
         height, slope = landscape.height_and_slope(start)
         if not (np.isfinite(height) and np.all(np.isfinite(slope))):
             self.problem(("landscape", "start"), "the height or slope at the start is not finite", "move the start away from walls (division by zero, log of a negative...)")
+
+
+def _name_problem(name: str) -> tuple[str, str] | None:
+    """(message, hint) when `name` cannot name a variable or a data column."""
+    if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
+        return f"'{name}' is not a valid name", "names are letters, digits and _, starting with a letter"
+    if name in FUNCTIONS or name in CONSTANTS:
+        return f"'{name}' is the name of a {'function' if name in FUNCTIONS else 'constant'}", "pick another name, like w or theta"
+    return None
+
+
+# ---- data files ------------------------------------------------------------------------------
+
+_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "bars"}
+
+
+def read_csv(shown: str, raw: bytes, variables: tuple[str, ...] = ()) -> tuple[dict[str, np.ndarray] | None, list[Problem]]:
+    """The columns of a CSV data file (a header row of names, then rows of numbers), or None and
+    the problems, each at its place in the CSV."""
+    if b"\x00" in raw:
+        return None, [Problem(shown, 1, 1, "the data file is binary, not CSV", "save it as a UTF-8 CSV", length=0)]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        return None, [Problem(shown, line, col, "the data file is not UTF-8 text", "save it as a UTF-8 CSV")]
+    lines = text.replace("\r\n", "\n").split("\n")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as err:
+        return None, [Problem(shown, reader.line_num or 1, 1, f"cannot read the CSV: {err}", "save it as a UTF-8 CSV with a header row")]
+    rows = [(number, row) for number, row in rows if any(cell.strip() for cell in row)]
+    if len(rows) < 2:
+        return None, [Problem(shown, 1, 1, "the CSV needs a header row and at least one data row", "first line: column names; then one row of numbers per example", length=0)]
+    header_line, header_row = rows[0]
+    header_text = lines[header_line - 1] if header_line <= len(lines) else ""
+    problems = _check_header(shown, header_line, header_text, header_row, variables)
+    if problems:
+        return None, problems
+    header = [h.strip() for h in header_row]
+    values: list[list[float]] = [[] for _ in header]
+    for number, row in rows[1:]:
+        if len(row) != len(header):
+            line_text = lines[number - 1] if number <= len(lines) else ""
+            return None, [Problem(shown, number, 1, f"this row has {len(row)} values; the header has {len(header)}",
+                                  "one value per column, separated by commas", length=len(line_text) or 1)]
+        starts = _cell_starts(lines[number - 1] if number <= len(lines) else "")
+        for i, cell in enumerate(row):
+            try:
+                value = float(cell)
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                col = starts[i] if i < len(starts) else 1
+                return None, [Problem(shown, number, col, f"'{cell.strip()}' in column '{header[i]}' is not a finite number",
+                                      "every cell must be an ordinary number", length=len(cell) or 1)]
+            values[i].append(value)
+    return {name: np.array(column) for name, column in zip(header, values)}, []
+
+
+def _check_header(shown: str, line: int, text: str, row: list[str], variables: tuple[str, ...]) -> list[Problem]:
+    starts = _cell_starts(text)
+    if len(row) == 1:
+        for delimiter, word in _DELIMITERS.items():
+            if delimiter in text:
+                return [Problem(shown, line, text.index(delimiter) + 1,
+                                f"this CSV separates its columns with {word}; Foggy Mountain reads commas",
+                                f"save it as comma-separated values, or replace each {delimiter!r} with ','",
+                                label="read as part of one column name")]
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(row):
+        name = cell.strip()
+        col = (starts[i] if i < len(starts) else 1) + len(cell) - len(cell.lstrip())
+        if not name:
+            trailing = i == len(row) - 1
+            return [Problem(shown, line, max(col - 1, 1), f"column {i + 1} has no name",
+                            "remove the comma at the end of the header" if trailing else "name every column, or remove the extra comma",
+                            label="a comma with no name after it" if trailing else "")]
+        wrong = _name_problem(name)
+        if wrong is None and name in variables:
+            wrong = (f"data column '{name}' has the name of a variable", "rename the column or the variable")
+        if wrong:
+            message, hint = wrong
+            if " " in name and name.replace(" ", "_").isidentifier():
+                hint = f"names have no spaces: write {name.replace(' ', '_')}, and use that name in the model"
+            return [Problem(shown, line, col, message.replace("'", "column '", 1) if message.startswith("'") else message,
+                            hint, length=len(name))]
+        if name in seen:
+            return [Problem(shown, line, col, f"column '{name}' appears twice", "give each column its own name",
+                            length=len(name), label="again here", related=(Span(line, seen[name], len(name), "first here"),))]
+        seen[name] = col
+    return []
+
+
+def _cell_starts(line: str) -> list[int]:
+    """The 1-based column where each comma-separated cell of `line` starts (quotes respected)."""
+    starts, quoted = [1], False
+    for i, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            starts.append(i + 2)
+    return starts
 
 
 def _type_name(value: Any) -> str:
