@@ -108,6 +108,9 @@ def warnings(level: Level, places, document: dict) -> list[Problem]:
     found: list[Problem] = []
 
     def warn(key: tuple[str, ...], message: str, hint: str, value: bool = False) -> None:
+        if key[:2] == ("landscape", "variables") and len(key) == 3:  # a name in the list: point at it
+            found.append(_in_list(level, places, key[2], message, hint))
+            return
         place = places.find(key)
         exact = places.has(key)
         col = place.value_col if value and exact else place.col
@@ -122,7 +125,8 @@ def warnings(level: Level, places, document: dict) -> list[Problem]:
     goal = f"height <= {level.goal:.4g}"
 
     if level.start_height <= level.goal:
-        warn(("landscape", "start"), f"the start is already at the goal ({level.start_height:.4g}; goal {goal})",
+        warn(("landscape", "start"), f"the start is already at the goal: its height {level.start_height:.4g} is at or "
+             f"below the goal ({level.goal:.4g})",
              "the hike is won before the first step: move the start uphill, or lower the goal")
         return found
     _unused_variables(level, warn)
@@ -134,30 +138,28 @@ def warnings(level: Level, places, document: dict) -> list[Problem]:
 
     walks = run_racers(level)
     reached = [w for w in walks if w.status == REACHED]
-    stated_agents = "agents" in document
-    agents_key = places.first_under(("agents",)) if stated_agents else budget_key
-    who = "the level's racers" if stated_agents else "the default racers (" + ", ".join(w.label for w in walks) + ")"
+    pinned = "agents" in document  # the default racers get tuned settings of their own (issue 12)
     tuned = None
     if not reached:
         tuned = tuned_reach(level)
-        if tuned.reached:
-            warn(agents_key, f"none of {who} reaches the goal ({goal}) within the budget of {level.budget} steps",
-                 f"tuned, {tuned.label} reaches it at step {tuned.steps_to_goal}: "
-                 f"`foggymountain tune {_shown(level)}` prints settings that do")
-        else:
+        if not tuned.reached:
             warn(("hike", "goal") if "goal" in hike else budget_key,
                  f"nobody reaches the goal ({goal}) within {level.budget} steps, not even tuned racers",
                  f"the closest, {tuned.label}, ends at height {tuned.final_height:.4g}: raise the budget or the goal, "
                  "or move the start nearer the valley floor", value="goal" in hike)
-    if "par" in hike and reached:
-        fastest = min(reached, key=lambda w: w.steps_to_goal)
-        if fastest.steps_to_goal > level.par:
-            tuned = tuned or tuned_reach(level)
-            if not (tuned.reached and tuned.steps_to_goal <= level.par):
-                needs = min(fastest.steps_to_goal, tuned.steps_to_goal or fastest.steps_to_goal)
-                warn(("hike", "par"), f"par is {level.par} steps, but the fastest racer needs {needs}",
-                     f"even tuned racers need {needs} steps: write par = {needs} or more, "
-                     "or the par star is out of everyone's reach", value=True)
+        elif pinned:
+            warn(places.first_under(("agents",)),
+                 f"none of the level's racers reaches the goal ({goal}) within the budget of {level.budget} steps",
+                 f"tuned, {tuned.label} reaches it at step {tuned.steps_to_goal}: "
+                 f"`foggymountain tune {_shown(level)}` prints settings that do")
+    fastest = min((w.steps_to_goal for w in reached), default=None)
+    if "par" in hike and (fastest is None or fastest > level.par):
+        tuned = tuned or tuned_reach(level)
+        if tuned.reached and tuned.steps_to_goal > level.par:
+            needs = min(tuned.steps_to_goal, fastest or tuned.steps_to_goal)
+            warn(("hike", "par"), f"par is {level.par} step{'s' if level.par != 1 else ''}, "
+                 f"but the fastest racer, even tuned, needs {needs}",
+                 f"write par = {needs} or more, or the par star is out of everyone's reach", value=True)
     return found
 
 
@@ -168,8 +170,18 @@ def _unused_variables(level: Level, warn) -> None:
     key = "height" if level.kind == "function" else "model"
     for name in level.variables:
         if name not in formula.names:
-            warn(("landscape", "variables"), f"'{name}' does not appear in {key}: the ground is flat along {name}",
+            warn(("landscape", "variables", name), f"'{name}' does not appear in {key}: the ground is flat along {name}",
                  f"use {name} in the formula, or remove it from variables", value=True)
+
+
+def _in_list(level: Level, places, name: str, message: str, hint: str) -> Problem:
+    place = places.find(("landscape", "variables"))
+    line = places.lines[place.line - 1] if place.line <= len(places.lines) else ""
+    for quote in ('"', "'"):
+        at = line.find(f"{quote}{name}{quote}", place.value_col - 1)
+        if at >= 0:
+            return Problem(str(level.path), place.line, at + 1, message, hint, length=len(name) + 2, severity=WARNING)
+    return Problem(str(level.path), place.line, place.value_col, message, hint, severity=WARNING)
 
 
 def _shown(level: Level) -> str:

@@ -206,7 +206,8 @@ def toml_problem(shown: str, text: str, error: str):
         word = re.match(r"[^\s,\]}]+", rest)
         shown_word = word.group() if word else rest[:1]
         if word and re.fullmatch(r"[A-Za-z_][\w-]*", shown_word) and shown_word not in ("true", "false", "inf", "nan"):
-            hint = f'text needs quotes: write "{shown_word}"'
+            text = rest if re.fullmatch(r"[\w .,!?'-]+", rest) else shown_word
+            hint = f'text needs quotes: write {key} = "{text}"' if key else f'text needs quotes: write "{text}"'
             if shown_word.lower() in ("true", "false"):
                 hint = f'true and false are lowercase: write {shown_word.lower()} (or "{shown_word}" for text)'
             return problem(f"'{shown_word}' is not a value TOML knows", hint, (line, col), len(shown_word))
