@@ -170,3 +170,13 @@ def test_a_mistyped_command_gets_did_you_mean(capsys):
     assert capsys.readouterr().err.startswith("foggymountain: unknown command 'chek'\n    hint: did you mean 'check'?")
     assert main(["prevew", "ravine"]) == 2
     assert "did you mean 'preview'?" in capsys.readouterr().err
+
+
+def test_the_excerpts_in_docs_are_what_check_prints():
+    docs = (Path(__file__).parent.parent / "docs" / "levels.md").read_text()
+    import re
+
+    shown = re.findall(r"<!-- excerpt: ([\w-]+) -->\n```\n(.*?)```\n", docs, re.DOTALL)
+    assert len(shown) == 3
+    for name, block in shown:
+        assert block == (FIXTURES / f"{name}.expected").read_text().rstrip("\n") + "\n", name
