@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from foggymountain.level import LevelError, Problem
+from foggymountain.diagnostics import LevelError, Problem
 from foggymountain.toml_places import Places, toml_problem
 
 PACK_FILE = "pack.toml"

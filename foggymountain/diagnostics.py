@@ -67,6 +67,14 @@ class Problem:
         return text + (f"\n    hint: {self.hint}" if self.hint else "")
 
 
+class LevelError(Exception):
+    """A level (or pack.toml) we refuse, with every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
 def use_color(stream) -> bool:
     """Colour for a terminal, never when NO_COLOR is set (https://no-color.org) or for a pipe."""
     if os.environ.get("NO_COLOR"):

@@ -12,6 +12,7 @@ import difflib
 import io
 import keyword
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from foggymountain import optimizers
-from foggymountain.diagnostics import Problem, Span
+from foggymountain.diagnostics import LevelError, Problem, Span
 from foggymountain.terrain.expression import CONSTANTS, FUNCTIONS, ExpressionError, parse
 from foggymountain.terrain.landscapes import (
     LOSSES,
@@ -67,14 +68,6 @@ LANDSCAPE_KEYS = {
     "next-token": {"kind", "corpus", "bound", "start", "prompts"},
 }
 HIKE_KEYS = {"budget", "goal", "par", "max_stride", "stride", "show_height", "noise", "batch_size", "seed"}
-
-
-class LevelError(Exception):
-    """A level we refuse, with every problem found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -162,17 +155,17 @@ def load_level(path: str | Path) -> Level:
     path = Path(path)
     shown = str(path)
     if path.is_dir():
-        raise LevelError([Problem(shown, 1, 1, "this is a folder, not a level file", "name a .toml level file (check and play also take folders)")])
+        raise LevelError([Problem(shown, 1, 1, "this is a folder, not a level file", "name a .toml level file (check and play also take folders)", length=0)])
     try:
         size = path.stat().st_size
     except OSError as err:
-        raise LevelError([Problem(shown, 1, 1, f"cannot read the file: {err.strerror}", "check the path")]) from None
+        raise LevelError([Problem(shown, 1, 1, f"cannot read the file: {err.strerror}", "check the path", length=0)]) from None
     if size > MAX_FILE_BYTES:
-        raise LevelError([Problem(shown, 1, 1, f"the file is {size:,} bytes; levels are at most {MAX_FILE_BYTES:,}", "a level is a short text file; put data in a CSV next to it")])
+        raise LevelError([Problem(shown, 1, 1, f"the file is {size:,} bytes; levels are at most {MAX_FILE_BYTES:,}", "a level is a short text file; put data in a CSV next to it", length=0)])
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise LevelError([Problem(shown, 1, 1, f"cannot read the file: {err.strerror}", "check the permissions")]) from None
+        raise LevelError([Problem(shown, 1, 1, f"cannot read the file: {err.strerror}", "check the permissions", length=0)]) from None
     return load_level_bytes(raw, path)
 
 
@@ -212,8 +205,13 @@ class _Reader:
 
     def problem(self, key: tuple[str, ...], message: str, hint: str = "", *, value: bool = True) -> None:
         place = self.places.find(key)
-        col = place.value_col if value and self.places.has(key) else place.col
-        self.problems.append(Problem(str(self.path), place.line, col, message, hint))
+        exact = self.places.has(key)
+        col = place.value_col if value and exact else place.col
+        if not key or place.line == 1 and not self.places.has(key[:1]):
+            length = 0  # nowhere in the file, like a key missing at the top: no excerpt
+        else:
+            length = _written_length(self.places.lines[place.line - 1], col, value and exact)
+        self.problems.append(Problem(str(self.path), place.line, col, message, hint, length=length))
 
     def trapped(self, where: tuple[str, ...], key: str) -> bool:
         """Record the table trap, if `key` is one: a key that belongs elsewhere (at the top, or in
@@ -257,7 +255,10 @@ class _Reader:
                 self.problem(where + (key,), f"unknown key '{key}'" + (f" in [{'.'.join(where)}]" if where else ""), hint, value=False)
         for key in sorted(required - set(table)):
             name = f"[{'.'.join(where)}]" if where else "the top of the file"
-            self.problem(where, f"missing key '{key}' in {name}", f"add a line: {key} = ...", value=False)
+            if not where and key in ("landscape", "hike"):
+                self.problem(where, f"missing table [{key}]", f"add a [{key}] header and its keys (see docs/levels.md)", value=False)
+            else:
+                self.problem(where, f"missing key '{key}' in {name}", f"add a line: {key} = ...", value=False)
 
     # -- typed getters: return None (and record a problem) when the value is wrong
 
@@ -454,11 +455,36 @@ class _Reader:
         if len(value) > MAX_VARIABLES:
             self.problem(where + (key,), f"{len(value)} variables; at most {MAX_VARIABLES}", "use fewer variables")
             return None
-        good = [name for name in value if self.valid_name(name, where + (key,))]
+        good = []
+        for name in value:
+            wrong = _name_problem(name)
+            if wrong:
+                self.problems.append(self.in_list(where + (key,), name, 1, *wrong))
+            else:
+                good.append(name)
         duplicates = sorted({n for n in value if value.count(n) > 1})
         if duplicates:
-            self.problem(where + (key,), f"variable '{duplicates[0]}' is declared twice", "each variable once")
+            name = duplicates[0]
+            first = self.in_list(where + (key,), name, 1, "", "")
+            self.problems.append(self.in_list(where + (key,), name, 2, f"variable '{name}' is declared twice", "each variable once",
+                                              related=(Span(first.line, first.col, first.length, "first here"),)))
         return tuple(dict.fromkeys(good))
+
+    def in_list(self, key: tuple[str, ...], name: str, occurrence: int, message: str, hint: str, related=()) -> Problem:
+        """A problem at the `occurrence`-th quoted `name` in the list at `key` (one line or several)."""
+        place = self.places.find(key)
+        for number in range(place.line, min(place.line + 50, len(self.places.lines) + 1)):
+            line = self.places.lines[number - 1]
+            start = place.value_col - 1 if number == place.line else 0
+            for found in re.finditer(r'"([^"]*)"|\'([^\']*)\'', line[start:]):
+                if name in (found.group(1), found.group(2)):
+                    occurrence -= 1
+                    if occurrence == 0:
+                        return Problem(str(self.path), number, start + found.start() + 1, message, hint,
+                                       length=len(found.group()), related=related)
+            if "]" in line[start:]:
+                break
+        return Problem(str(self.path), place.line, place.value_col, message, hint, related=related)
 
     def valid_name(self, name: str, key: tuple[str, ...]) -> bool:
         wrong = _name_problem(name)
@@ -642,6 +668,18 @@ class _Reader:
         height, slope = landscape.height_and_slope(start)
         if not (np.isfinite(height) and np.all(np.isfinite(slope))):
             self.problem(("landscape", "start"), "the height or slope at the start is not finite", "move the start away from walls (division by zero, log of a negative...)")
+
+
+_VALUE = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|[^\s,\]}#]+')
+_KEY_WRITTEN = re.compile(r'\[[^\]]*\]?|"[^"]*"|[^\s=]+')
+
+
+def _written_length(line: str, col: int, value: bool) -> int:
+    """How many characters the value (or key, or [header]) written at `col` of `line` covers."""
+    found = (_VALUE if value else _KEY_WRITTEN).match(line, col - 1)
+    if value and line[col - 1 : col] in ("[", "{"):
+        return 1
+    return len(found.group()) if found else 1
 
 
 def _name_problem(name: str) -> tuple[str, str] | None:

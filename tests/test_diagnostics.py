@@ -180,3 +180,19 @@ def test_the_excerpts_in_docs_are_what_check_prints():
     assert len(shown) == 3
     for name, block in shown:
         assert block == (FIXTURES / f"{name}.expected").read_text().rstrip("\n") + "\n", name
+
+
+def test_a_level_name_close_to_a_command_is_the_level(capsys):
+    assert main(["pace"]) == 2  # the built-in level "pace", not "did you mean 'pack'?"
+    assert capsys.readouterr().err.startswith("foggymountain play needs a terminal")
+
+
+@pytest.mark.parametrize("argv", [["chek", "x.toml"], ["levels"]])
+def test_mistyped_commands_and_levels_answer_without_numpy(argv):
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom foggymountain.cli import main\nmain(%r)\n"
+             "print(sorted(n for n in ('numpy', 'textual') if n in sys.modules))" % (argv,))
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines()[-1] == "[]", done.stderr[-500:]
