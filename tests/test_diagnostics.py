@@ -196,3 +196,15 @@ def test_mistyped_commands_and_levels_answer_without_numpy(argv):
              "print(sorted(n for n in ('numpy', 'textual') if n in sys.modules))" % (argv,))
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.stdout.splitlines()[-1] == "[]", done.stderr[-500:]
+
+
+@pytest.mark.parametrize("text,hint", [
+    ("xy + 1", "to multiply, write x*y"),
+    ("x2 + y", "write x**2 for a power, x*2 for a product, or declare 'x2' in [landscape] variables"),
+    ("pix", "to multiply, write pi*x"),
+    ("xyz", "declare it in [landscape] variables (or as a data column)"),
+])
+def test_names_written_side_by_side_get_the_product_as_hint(text, hint):
+    with pytest.raises(ExpressionError) as err:
+        parse(text, ["x", "y"])
+    assert err.value.hint == hint and err.value.message.startswith("unknown name")

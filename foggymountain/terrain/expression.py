@@ -230,10 +230,18 @@ def _compile(node, source, lead, allowed, used) -> Callable[[Mapping[str, Dual]]
             return lambda env, c=(np.float64(CONSTANTS[name]), None): c
         if name in FUNCTIONS:
             raise _needs_brackets(name, at, "x")
+        product = _as_product(name, allowed | set(CONSTANTS))
+        power = re.fullmatch(r"([^\d]+)(\d+)", name)
+        if product and power and power.group(1) in allowed:  # x2: a power, a product, or a new name?
+            product_hint = (f"write {power.group(1)}**{power.group(2)} for a power, {product} for a product, "
+                            f"or declare '{name}' in [landscape] variables")
+        else:
+            product_hint = f"to multiply, write {product}" if product else ""
         raise ExpressionError(
             f"unknown name '{name}'",
             at,
-            _did_you_mean(name, allowed | set(CONSTANTS))
+            product_hint
+            or _did_you_mean(name, allowed | set(CONSTANTS))
             or "declare it in [landscape] variables (or as a data column)",
             len(name),
         )
@@ -359,6 +367,32 @@ def _describe(node: ast.AST) -> str:
 
 def _function_list() -> str:
     return ", ".join(sorted(FUNCTIONS))
+
+
+def _as_product(name: str, known: set[str]) -> str:
+    """`xy` as `x*y` when it is known names (and digits) written side by side; else ''."""
+    pieces = re.findall(r"\d+|[^\d]+", name)
+    parts: list[str] = []
+    for piece in pieces:
+        if piece.isdigit():
+            parts.append(piece)
+            continue
+        split = _split_names(piece, known)
+        if split is None:
+            return ""
+        parts += split
+    return "*".join(parts) if len(parts) > 1 else ""
+
+
+def _split_names(text: str, known: set[str]) -> list[str] | None:
+    if not text:
+        return []
+    for size in range(len(text), 0, -1):  # the longest known name first: "theta" before "t"
+        if text[:size] in known:
+            rest = _split_names(text[size:], known)
+            if rest is not None:
+                return [text[:size], *rest]
+    return None
 
 
 def _did_you_mean(name: str, options: Iterable[str]) -> str:
@@ -575,6 +609,8 @@ class _FormulaReader:
             self.fail("empty brackets", before, "put a formula between them, or remove them", 2)
         if token.text in (")", ",") and before is not None and before.text == ",":
             self.fail("a function argument is missing after this comma", before, "write the argument, or remove the comma")
+        if token.text == ")":
+            self.fail("this bracket closes nothing", token, "remove it, or add the '(' it closes")
         self.not_in_language(token)
 
     def after_value(self, token: _Token, closing_allowed: bool) -> None:
@@ -596,6 +632,9 @@ class _FormulaReader:
             self.fail("'=' does not belong in a formula", token, 'write only the right-hand side, like height = "x**2"')
         if text in ("'", '"', "`"):
             self.fail("quotes do not belong inside a formula", token, "write names without quotes: x, not 'x'")
+        if text == ",":
+            self.fail("a comma only separates a function's arguments", token,
+                      "one formula, one value: join the parts with + or *, or call min(a, b) / max(a, b)")
         if text in ("[", "]", "{", "}"):
             self.fail(f"'{text}' is not a bracket of formulas", token, "group with round brackets: (x + 1)")
         if token.kind == "name":
