@@ -199,9 +199,9 @@ def test_mistyped_commands_and_levels_answer_without_numpy(argv):
 
 
 @pytest.mark.parametrize("text,hint", [
-    ("xy + 1", "to multiply, write x*y"),
+    ("xy + 1", "did you mean 'y'? or, to multiply, write x*y"),
     ("x2 + y", "write x**2 for a power, x*2 for a product, or declare 'x2' in [landscape] variables"),
-    ("pix", "to multiply, write pi*x"),
+    ("pix", "did you mean 'pi'? or, to multiply, write pi*x"),
     ("xyz", "declare it in [landscape] variables (or as a data column)"),
 ])
 def test_names_written_side_by_side_get_the_product_as_hint(text, hint):

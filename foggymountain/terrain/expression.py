@@ -237,11 +237,14 @@ def _compile(node, source, lead, allowed, used) -> Callable[[Mapping[str, Dual]]
                             f"or declare '{name}' in [landscape] variables")
         else:
             product_hint = f"to multiply, write {product}" if product else ""
+        close = _did_you_mean(name, allowed | set(CONSTANTS))
+        if close and product_hint and not power:
+            product_hint = f"{close} or, to multiply, write {product}"
         raise ExpressionError(
             f"unknown name '{name}'",
             at,
             product_hint
-            or _did_you_mean(name, allowed | set(CONSTANTS))
+            or close
             or "declare it in [landscape] variables (or as a data column)",
             len(name),
         )
