@@ -277,7 +277,7 @@ class _Reader:
         value = table[key]
         kind = "a whole number" if integer else "a number"
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
-            self.problem(where + (key,), f"'{key}' must be {kind}, not {_type_name(value)}", f"write {key} = {low if low is not None else 1}")
+            self.problem(where + (key,), *_not_a_number(key, value, kind, low))
             return None
         if abs(value) > 1e308 or not math.isfinite(value):  # a huge TOML integer overflows float()
             self.problem(where + (key,), f"'{key}' must be finite, not {value}", "nan and inf are not allowed in levels")
@@ -680,6 +680,24 @@ def _written_length(line: str, col: int, value: bool) -> int:
     if value and line[col - 1 : col] in ("[", "{"):
         return 1
     return len(found.group()) if found else 1
+
+
+def _not_a_number(key: str, value: Any, kind: str, low) -> tuple[str, str]:
+    """(message, hint) for a setting that should be a number (a whole one, if `kind` says so)."""
+    example = low if low is not None else 1
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return f"'{key}' must be {kind}, not a string", f"write {key} = {example}"
+        if math.isfinite(number):
+            shown = int(number) if kind == "a whole number" and number.is_integer() else value.strip()
+            return f"'{key}' must be {kind}, not a string", f"write it without quotes: {key} = {shown}"
+    if isinstance(value, float) and kind == "a whole number" and math.isfinite(value):
+        if value.is_integer():
+            return f"'{key}' must be a whole number, written without a decimal point or exponent", f"write {key} = {int(value)}"
+        return f"'{key}' must be a whole number, not {value:g}", f"write {key} = {max(round(value), example)}"
+    return f"'{key}' must be {kind}, not {_type_name(value)}", f"write {key} = {example}"
 
 
 def _name_problem(name: str) -> tuple[str, str] | None:

@@ -192,6 +192,12 @@ def toml_problem(shown: str, text: str, error: str):
             return problem("this string is never closed", _unclosed_string_hint(delimiter), at, len(delimiter), "opened here")
     if raw in ("Unclosed array", "Unclosed inline table"):
         bracket = "[" if raw == "Unclosed array" else "{"
+        here = source[col - 1 : col] if col <= len(source) else ""
+        if here.strip() and not here.startswith("#"):  # stopped inside it: a separator is missing
+            closer = "]" if bracket == "[" else "}"
+            what = "list items" if bracket == "[" else "keys of an inline table"
+            return problem(f"expected ',' or '{closer}' here", f"the {what} are separated by commas: write , not {here!r}"
+                           if here in ";:" else f"the {what} are separated by commas", (line, col))
         at = _last_opener(lines, line, bracket)
         what = "list" if bracket == "[" else "inline table"
         hint = ("end it with ']'; a list may span lines, its items separated by commas" if bracket == "[" else
@@ -200,14 +206,27 @@ def toml_problem(shown: str, text: str, error: str):
     if raw == "Invalid value":
         key = _key_on(source)
         rest = source[col - 1 :].split("#")[0].strip()
+        key_match = _KEY.match(source)
+        at_value = key_match is not None and key_match.end() == col - 1
+        if rest.startswith("="):
+            return problem("one '=' is enough", f"write {key} = {rest.lstrip('= ')}" if key else "write key = value", (line, col))
+        if rest.startswith("("):
+            return problem("a list is written in square brackets", f"write [{rest[1:].split(')')[0]}]", (line, col))
+        if at_value and key and rest and not re.match(r"[-+\d\[{\"'.]", rest):
+            hint = f'text needs quotes: write {key} = "{rest}"'
+            word = re.match(r"[^\s,\]}]+", rest).group()
+            if word.lower() in ("true", "false") and word != word.lower():
+                hint = f'true and false are lowercase: write {key} = {word.lower()}'
+            if hint.startswith("true"):
+                return problem(f"'{word}' is not a value TOML knows", hint, (line, col), len(word))
+            return problem("this text has no quotes", hint, (line, col), len(rest))
         if not rest:
             return problem(f"'{key}' has no value" if key else "a value is missing here",
                            'write a value after \'=\': a number, "text", [a, list] or true/false', (line, col))
         word = re.match(r"[^\s,\]}]+", rest)
         shown_word = word.group() if word else rest[:1]
         if word and re.fullmatch(r"[A-Za-z_][\w-]*", shown_word) and shown_word not in ("true", "false", "inf", "nan"):
-            text = rest if re.fullmatch(r"[\w .,!?'-]+", rest) else shown_word
-            hint = f'text needs quotes: write {key} = "{text}"' if key else f'text needs quotes: write "{text}"'
+            hint = f'text needs quotes: write "{shown_word}"'
             if shown_word.lower() in ("true", "false"):
                 hint = f'true and false are lowercase: write {shown_word.lower()} (or "{shown_word}" for text)'
             return problem(f"'{shown_word}' is not a value TOML knows", hint, (line, col), len(shown_word))
@@ -215,6 +234,10 @@ def toml_problem(shown: str, text: str, error: str):
                        (line, col), len(shown_word))
     if raw == "Expected '=' after a key in a key/value pair":
         start = len(source) - len(source.lstrip()) + 1
+        colon = re.match(r"\s*([A-Za-z0-9_-]+)\s*:\s*(.*)", source)
+        if colon:
+            return problem("TOML writes '=' between a key and its value, not ':'", f"write {colon.group(1)} = {colon.group(2)}",
+                           (line, source.index(":") + 1))
         return problem("this line is neither 'key = value' nor a [table] header", 
                        "write key = value; text that spans lines belongs inside a \"\"\"triple-quoted\"\"\" string",
                        (line, start), len(source.strip()) or 1)
@@ -225,8 +248,16 @@ def toml_problem(shown: str, text: str, error: str):
     if raw == "Expected newline or end of document after a statement":
         key = _key_on(source)
         rest = source[col - 1 :].split("#")[0].rstrip()
-        return problem(f"something follows the value{f' of {key!r}' if key else ''} on the same line",
-                       'one key = value per line; text with spaces needs "quotes"', (line, col), len(rest) or 1)
+        key_match = _KEY.match(source)
+        value = source[key_match.end() : col - 1].strip() if key_match else ""
+        hint = 'one key = value per line; text with spaces needs "quotes"'
+        if rest.startswith(","):
+            hint = "remove the comma: lines of TOML end without one"
+        elif value.startswith("'") and rest[:1].isalpha():
+            whole = source[key_match.end() :].split("#")[0].strip().strip("'")
+            hint = f'the apostrophe ended the text; text with an apostrophe needs "double quotes": write {key} = "{whole}"'
+        return problem(f"something follows the value{f' of {key!r}' if key else ''} on the same line", hint,
+                       (line, col), len(rest) or 1)
     if raw.startswith("Unescaped '\\'"):
         slash = source.rfind("\\", 0, col)
         return problem("a backslash in \"...\" text starts an escape like \\n",

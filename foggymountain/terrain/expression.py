@@ -72,6 +72,9 @@ _UNARY: dict[str, tuple[Callable, Callable]] = {
 }
 _BINARY = {"min", "max"}
 FUNCTIONS: frozenset[str] = frozenset(_UNARY) | _BINARY
+# Other names authors reach for, and ours.
+_ALIASES = {"ln": "log", "arctan": "atan", "atan2": "atan", "fabs": "abs", "maximum": "max", "minimum": "min",
+            "logistic": "sigmoid", "expit": "sigmoid", "square_root": "sqrt"}
 
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _REFUSED_OPERATORS = {
@@ -238,6 +241,9 @@ def _compile(node, source, lead, allowed, used) -> Callable[[Mapping[str, Dual]]
         else:
             product_hint = f"to multiply, write {product}" if product else ""
         close = _did_you_mean(name, allowed | set(CONSTANTS))
+        same_but_case = [known for known in sorted(allowed | set(CONSTANTS)) if known.lower() == name.lower()]
+        if same_but_case:
+            close = f"names are case-sensitive: did you mean '{same_but_case[0]}'?"
         if close and product_hint and not power:
             product_hint = f"{close} or, to multiply, write {product}"
         raise ExpressionError(
@@ -282,6 +288,13 @@ def _compile(node, source, lead, allowed, used) -> Callable[[Mapping[str, Dual]]
                 bracket,
                 func.id if isinstance(func, ast.Name) else None,
             )
+        if isinstance(func, ast.Attribute) and func.attr in FUNCTIONS and isinstance(func.value, ast.Name):
+            raise ExpressionError(  # math.sin(x), np.exp(x): the author knows Python
+                f"functions are written without '{func.value.id}.'",
+                _where(func, source, lead),
+                f"write {func.attr}(...)",
+                len(func.value.id) + 1,
+            )
         if not isinstance(func, ast.Name):
             raise ExpressionError(
                 "only plain function calls are allowed",
@@ -297,10 +310,12 @@ def _compile(node, source, lead, allowed, used) -> Callable[[Mapping[str, Dual]]
         if any(isinstance(arg, ast.Starred) for arg in node.args):
             raise ExpressionError("'*' arguments are not allowed", at, f"write {func.id}(x)")
         if func.id not in FUNCTIONS:
+            alias = _ALIASES.get(func.id.lower())
             raise ExpressionError(
                 f"unknown function '{func.id}'",
                 at,
-                _did_you_mean(func.id, FUNCTIONS) or "call one of: " + _function_list(),
+                (f"here it is called {alias}: write {alias}(...)" if alias else "")
+                or _did_you_mean(func.id, FUNCTIONS) or "call one of: " + _function_list(),
                 len(func.id),
             )
         arity = 2 if func.id in _BINARY else 1
@@ -309,7 +324,9 @@ def _compile(node, source, lead, allowed, used) -> Callable[[Mapping[str, Dual]]
                 f"{func.id}() takes {arity} argument{'s' if arity > 1 else ''}, "
                 f"not {len(node.args)}",
                 at,
-                f"write {func.id}({', '.join(['x', 'y'][:arity])})",
+                f"write {func.id}({', '.join(['x', 'y'][:arity])})"
+                + (f"; for more, nest them: {func.id}({func.id}(a, b), c)" if arity == 2 and len(node.args) > 2 else ""),
+                len(func.id),
             )
         args = [_compile(arg, source, lead, allowed, used) for arg in node.args]
         if func.id in _BINARY:
@@ -645,8 +662,17 @@ class _FormulaReader:
         self.fail(f"'{text}' is not part of the formula language", token, _LANGUAGE)
 
 
+_LOOKALIKES = {"²": "**2", "³": "**3", "×": "*", "·": "*", "÷": "/", "−": "-", "–": "-", "√": "sqrt(...)"}
+
+
 def diagnose(text: str) -> ExpressionError | None:
     """The first mistake of a formula that does not parse, in the game's words (None: not found)."""
+    for i, char in enumerate(text):
+        if char in _LOOKALIKES:
+            return ExpressionError(f"'{char}' is not part of the formula language", i, f"write {_LOOKALIKES[char]} instead")
+    bar = text.find("|")
+    if bar >= 0 and text.find("|", bar + 1) > bar:
+        return ExpressionError("'|' is not part of the formula language", bar, "write abs(x) for the size of x")
     reader = _FormulaReader(text)
     try:
         reader.read()
