@@ -140,7 +140,20 @@ def _table_name(path: tuple[str, ...]) -> str:
 
 def toml_problem(shown: str, text: str, error: str):
     """A `Problem` for tomllib's `error` on `text`: what is wrong, in plain words, where it is and
-    (for a key or table written twice) where it was first."""
+    (for a key or table written twice) where it was first. tomllib's own words if explaining fails:
+    an author must never see a traceback."""
+    from foggymountain.diagnostics import Problem
+
+    try:
+        return _explain(shown, text, error)
+    except Exception:  # noqa: BLE001 - a bug here must still leave the author a place and a message
+        found = _AT.search(error)
+        line, col = (int(found.group(1)), int(found.group(2))) if found and found.group(1) else (1, 1)
+        raw = error[: found.start()] if found else error
+        return Problem(shown, line, col, f"TOML syntax error: {raw}", _GENERIC_HINT)
+
+
+def _explain(shown: str, text: str, error: str):
     from foggymountain.diagnostics import Problem, Span
 
     places = Places(text)
@@ -212,7 +225,7 @@ def toml_problem(shown: str, text: str, error: str):
             return problem("one '=' is enough", f"write {key} = {rest.lstrip('= ')}" if key else "write key = value", (line, col))
         if rest.startswith("("):
             return problem("a list is written in square brackets", f"write [{rest[1:].split(')')[0]}]", (line, col))
-        if at_value and key and rest and not re.match(r"[-+\d\[{\"'.]", rest):
+        if at_value and key and rest and re.match(r"[^\s,\]}]", rest) and not re.match(r"[-+\d\[{\"'.]", rest):
             hint = f'text needs quotes: write {key} = "{rest}"'
             word = re.match(r"[^\s,\]}]+", rest).group()
             if word.lower() in ("true", "false") and word != word.lower():

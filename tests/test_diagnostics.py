@@ -208,3 +208,38 @@ def test_names_written_side_by_side_get_the_product_as_hint(text, hint):
     with pytest.raises(ExpressionError) as err:
         parse(text, ["x", "y"])
     assert err.value.hint == hint and err.value.message.startswith("unknown name")
+
+
+def test_a_thousand_mangled_levels_get_messages_never_tracebacks():
+    """Random deletions, insertions and repeated lines in a good level: every one is refused with
+    problems that render, or loads; `toml_problem` is called without its safety net."""
+    import random
+    from unittest import mock
+
+    from foggymountain import level as level_module
+    from foggymountain import toml_places
+    from foggymountain.level import LevelError, load_level_text
+    from test_level import GOOD
+
+    rng = random.Random(16)
+    pieces = list("()[]{}=\"',.*+-/^ \n\tx2e_\\;:#") + ["sin", "**", '"""', "[hike]", "\x1b"]
+    with mock.patch.object(level_module, "toml_problem", toml_places._explain):
+        for _ in range(1000):
+            text = GOOD
+            for _ in range(rng.randint(1, 3)):
+                k = rng.randrange(len(text))
+                kind = rng.random()
+                if kind < 0.4:
+                    text = text[:k] + text[k + 1:]
+                elif kind < 0.8:
+                    text = text[:k] + rng.choice(pieces) + text[k:]
+                else:
+                    lines = text.split("\n")
+                    lines.insert(rng.randrange(len(lines)), rng.choice(lines))
+                    text = "\n".join(lines)
+            try:
+                load_level_text(text, Path("f.toml"))
+            except LevelError as err:
+                for problem in err.problems:
+                    shown = render(problem, Sources({"f.toml": text}))
+                    assert problem.line >= 1 and problem.col >= 1 and "\x1b" not in shown
