@@ -210,7 +210,7 @@ def test_names_written_side_by_side_get_the_product_as_hint(text, hint):
     assert err.value.hint == hint and err.value.message.startswith("unknown name")
 
 
-def test_a_thousand_mangled_levels_get_messages_never_tracebacks():
+def test_mangled_levels_get_messages_never_tracebacks():
     """Random deletions, insertions and repeated lines in a good level: every one is refused with
     problems that render, or loads; `toml_problem` is called without its safety net."""
     import random
@@ -224,7 +224,7 @@ def test_a_thousand_mangled_levels_get_messages_never_tracebacks():
     rng = random.Random(16)
     pieces = list("()[]{}=\"',.*+-/^ \n\tx2e_\\;:#") + ["sin", "**", '"""', "[hike]", "\x1b"]
     with mock.patch.object(level_module, "toml_problem", toml_places._explain):
-        for _ in range(1000):
+        for _ in range(300):
             text = GOOD
             for _ in range(rng.randint(1, 3)):
                 k = rng.randrange(len(text))
