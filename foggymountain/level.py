@@ -252,6 +252,8 @@ class _Reader:
             if key not in allowed:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'?" if close else "allowed here: " + ", ".join(sorted(allowed))
+                if not close and where[:1] != ("agents",) and key in _RACER_SETTINGS:
+                    hint = f"'{key}' is a racer's setting: write it under a racer's table, like [agents.sgd]"
                 self.problem(where + (key,), f"unknown key '{key}'" + (f" in [{'.'.join(where)}]" if where else ""), hint, value=False)
         for key in sorted(required - set(table)):
             name = f"[{'.'.join(where)}]" if where else "the top of the file"
@@ -680,6 +682,9 @@ def _written_length(line: str, col: int, value: bool) -> int:
     if value and line[col - 1 : col] in ("[", "{"):
         return 1
     return len(found.group()) if found else 1
+
+
+_RACER_SETTINGS = {spec.name for specs in optimizers.HYPERPARAMETERS.values() for spec in specs}
 
 
 def _not_a_number(key: str, value: Any, kind: str, low) -> tuple[str, str]:
