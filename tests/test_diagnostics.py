@@ -243,3 +243,10 @@ def test_mangled_levels_get_messages_never_tracebacks():
                 for problem in err.problems:
                     shown = render(problem, Sources({"f.toml": text}))
                     assert problem.line >= 1 and problem.col >= 1 and "\x1b" not in shown
+
+
+def test_play_names_a_builtin_level_or_says_which_is_close(capsys):
+    assert main(["play", "ravin"]) == 2
+    assert "did you mean the built-in level 'ravine'?" in capsys.readouterr().err
+    assert main(["play", "10"]) == 2  # found: refused only for want of a terminal here
+    assert capsys.readouterr().err.startswith("foggymountain play needs a terminal")
