@@ -63,8 +63,8 @@ class Problem:
     def __str__(self) -> str:
         """The one-line form (plus its hint): `file:line:col: message`, warnings marked as such."""
         kind = "warning: " if self.is_warning else ""
-        text = f"{self.path}:{self.line}:{self.col}: {kind}{self.message}"
-        return text + (f"\n    hint: {self.hint}" if self.hint else "")
+        text = printable(f"{self.path}:{self.line}:{self.col}: {kind}{self.message}")
+        return text + (f"\n    hint: {printable(self.hint)}" if self.hint else "")
 
 
 class LevelError(Exception):

@@ -250,3 +250,8 @@ def test_play_names_a_builtin_level_or_says_which_is_close(capsys):
     assert "did you mean the built-in level 'ravine'?" in capsys.readouterr().err
     assert main(["play", "10"]) == 2  # found: refused only for want of a terminal here
     assert capsys.readouterr().err.startswith("foggymountain play needs a terminal")
+
+
+def test_the_one_line_form_is_printable_too():
+    problem = Problem("evil\x1b[2J.toml", 1, 1, "unknown key 'a\x07'", "did you mean '\x1b]0;x'?")
+    assert "\x1b" not in str(problem) and "\x07" not in str(problem)
