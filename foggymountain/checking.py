@@ -47,16 +47,16 @@ def tuned_reach(level: Level) -> Reach:
     with its pace (and one other setting) searched by `tune`. The one place checking asks
     "could anyone win this?", so a default tuner can take over here later."""
     from foggymountain import optimizers
-    from foggymountain.race import REACHED
+    from foggymountain.outcome import Status
     from foggymountain.tune import choose, tune
 
     names = list(dict.fromkeys([r.name for r in level.racers] + list(optimizers.DEFAULT_RACERS)))
     results = tune(level, names)
     best = results[choose([r.walk for r in results], level.start_height)]
-    reached = [r for r in results if r.walk.status == REACHED]
+    reached = [r for r in results if r.walk.status == Status.REACHED]
     if reached:  # the fastest to the goal, which is what "can it be won, and how fast" asks
         best = min(reached, key=lambda r: (r.walk.steps_to_goal, r.walk.final_height))
-    return Reach(best.label, best.settings, best.walk.status == REACHED, best.walk.steps_to_goal,
+    return Reach(best.label, best.settings, best.walk.status == Status.REACHED, best.walk.steps_to_goal,
                  best.walk.final_height)
 
 
@@ -103,7 +103,8 @@ def _document(text: str) -> dict:
 
 def warnings(level: Level, places, document: dict) -> list[Problem]:
     """What makes a sound level doubtful: nobody can win it, or it teaches nothing."""
-    from foggymountain.race import REACHED, run_racers
+    from foggymountain.outcome import Status
+    from foggymountain.race import run_racers
 
     found: list[Problem] = []
 
@@ -137,7 +138,7 @@ def warnings(level: Level, places, document: dict) -> list[Problem]:
                  "a model that predicts that number is perfect: there is nothing to learn; use data that varies", value=True)
 
     walks = run_racers(level)
-    reached = [w for w in walks if w.status == REACHED]
+    reached = [w for w in walks if w.status == Status.REACHED]
     pinned = "agents" in document  # the default racers get tuned settings of their own (issue 12)
     tuned = None
     if not reached:
