@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 PLAYER = "player"  # the player's Walk.name; racers are named after their optimizer
 PLAYER_LABEL = "You"
+# The board's class-trails map: other players' trails, and where each predicted the valley floor.
+CLASSMATE, PREDICTION = "classmate", "prediction"
 
 
 class Status(StrEnum):

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.types import NoActiveAppError
 from textual.color import Color, ColorParseError
 
-from foggymountain.outcome import PLAYER, Walk
+from foggymountain.outcome import CLASSMATE, PLAYER, PREDICTION, Walk
 
 START_GLYPH = "◆"
 FLOOR_GLYPH = "✕"
@@ -50,6 +50,9 @@ LOOKS: dict[str, WalkerLook] = {
     "rmsprop": WalkerLook("r", "#afafff", "#4b4bb3"),
     "adam": WalkerLook("a", "#ff5fd7", "#b0007a"),
     "adamw": WalkerLook("w", "#d787ff", "#7b2fb3"),
+    # The board's class trails: every player's footsteps, and where each predicted the floor.
+    CLASSMATE: WalkerLook("∘", "#e8b878", "#8a5a1a"),
+    PREDICTION: WalkerLook("+", "#5fffd7", "#007a5e"),
 }
 _SPARE = WalkerLook("?", "#d0d0d0", "#505050")
 
