@@ -8,9 +8,9 @@ A pack is a folder of level files, optionally with a `pack.toml` that names it a
     order = ["easy.toml", "ravine.toml"]   # these first, in this order; the rest by file name
     id = "lr-workshop"                     # optional: the pack's name on leaderboards
 
-A pack's identity (`Pack.identity`) is its `id`, or else its title made into a slug; a level's id
-on a leaderboard is that identity and the level's file stem (`board_id`), so a copy of the pack in
-another folder keeps the same boards.
+A pack's identity (`Pack.identity`) is its `id`, or else its title made into a slug (a folder
+without pack.toml: the folder's name); a level's id on a leaderboard is that identity and the
+level's file stem (`board_id`), so a copy of the pack in another folder keeps the same boards.
 """
 
 from __future__ import annotations
@@ -42,8 +42,13 @@ class Pack:
 
     @property
     def identity(self) -> str:
-        """The pack's name on leaderboards: its id, or its title as a slug ("lr-workshop")."""
-        return self.id or slug(self.title)
+        """The pack's name on leaderboards: its id, or its title as a slug ("lr-workshop"); a
+        folder without pack.toml is known by its name, as results always knew it."""
+        if self.id:
+            return self.id
+        if self.manifest is None and self.folder is not None:
+            return _folder_name(self.folder)
+        return slug(self.title)
 
 
 def slug(text: str) -> str:
@@ -66,9 +71,16 @@ def board_id(level) -> str:
         pass
     try:
         identity = load_pack(folder).identity
-    except LevelError:
-        identity = slug(_title_of_folder(folder))
+    except LevelError:  # a broken pack.toml: the folder's name, until it is fixed
+        identity = _folder_name(folder)
     return f"{identity}/{level.id}"
+
+
+def _folder_name(folder: Path) -> str:
+    try:
+        return folder.resolve().name or "levels"
+    except OSError:
+        return folder.name or "levels"
 
 
 def builtin_levels_dir() -> Path:
