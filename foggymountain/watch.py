@@ -20,7 +20,7 @@ WORDS = {"path", "id", "title", "chapter", "concepts", "briefing", "debrief", "a
 
 
 def watched_files(path: Path) -> list[Path]:
-    """The level file and the data file it reads (when it names one inside its folder)."""
+    """The level file and the data files it reads (`data_file`, `holdout_file`, inside its folder)."""
     path = Path(path)
     files = [path]
     try:
@@ -28,12 +28,13 @@ def watched_files(path: Path) -> list[Path]:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return files
     landscape = document.get("landscape")
-    name = landscape.get("data_file") if isinstance(landscape, dict) else None
-    if isinstance(name, str) and name and "\x00" not in name:
-        folder = path.parent.resolve()
-        data = (folder / name).resolve()
-        if data.is_relative_to(folder):
-            files.append(data)
+    for key in ("data_file", "holdout_file"):
+        name = landscape.get(key) if isinstance(landscape, dict) else None
+        if isinstance(name, str) and name and "\x00" not in name:
+            folder = path.parent.resolve()
+            data = (folder / name).resolve()
+            if data.is_relative_to(folder):
+                files.append(data)
     return files
 
 

@@ -57,7 +57,17 @@ LOOKS: dict[str, WalkerLook] = {
 _SPARE = WalkerLook("?", "#d0d0d0", "#505050")
 
 
+# Batch-size levels race one racer several times (`sgd@1`, `sgd@2`...): each gets the number of
+# its batch size (1 = the smallest) as its glyph, and a colour of its own.
+_VARIANT_COLOURS = ("sgd", "momentum", "adagrad", "adam", "rmsprop", "nesterov")
+
+
 def look_of(walk: Walk) -> WalkerLook:
+    if walk.name not in LOOKS and "@" in walk.name:
+        number = walk.name.rpartition("@")[2]
+        if number.isdigit() and int(number) >= 1:
+            base = LOOKS[_VARIANT_COLOURS[(int(number) - 1) % len(_VARIANT_COLOURS)]]
+            return WalkerLook(number[-1], base.colour, base.light_colour)
     return LOOKS.get(walk.name, _SPARE)
 
 
