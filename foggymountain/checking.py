@@ -104,7 +104,7 @@ def _document(text: str) -> dict:
 def warnings(level: Level, places, document: dict) -> list[Problem]:
     """What makes a sound level doubtful: nobody can win it, or it teaches nothing."""
     from foggymountain.outcome import Status
-    from foggymountain.race import run_racers
+    from foggymountain.race import race
 
     found: list[Problem] = []
 
@@ -137,7 +137,7 @@ def warnings(level: Level, places, document: dict) -> list[Problem]:
             warn(("landscape", "target"), f"the target column '{level.landscape.target}' is {target[0]:g} on every row",
                  "a model that predicts that number is perfect: there is nothing to learn; use data that varies", value=True)
 
-    walks = run_racers(level)
+    walks = race(level).racers  # as the game races it (once per batch size on a batch-size level)
     reached = [w for w in walks if w.status == Status.REACHED]
     pinned = "agents" in document  # the default racers get tuned settings of their own (issue 12)
     tuned = None
@@ -169,8 +169,11 @@ def _unused_variables(level: Level, warn) -> None:
     if formula is None:
         return
     key = "height" if level.kind == "function" else "model"
+    used = set(formula.names)
+    for _, unit in getattr(level.landscape, "hidden", ()):  # a hidden unit's weights are used in it
+        used |= unit.names
     for name in level.variables:
-        if name not in formula.names:
+        if name not in used:
             warn(("landscape", "variables", name), f"'{name}' does not appear in {key}: the ground is flat along {name}",
                  f"use {name} in the formula, or remove it from variables", value=True)
 

@@ -162,7 +162,9 @@ def test_levels_lists_the_campaign_with_its_names(capsys):
     assert main(["levels"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("First steps\n   1  downhill        Downhill\n   2  pace            Finding your pace\n")
-    assert "  10  ravine          " in out and out.count("\n  ") == 20
+    from foggymountain.campaign import builtin_levels
+
+    assert "  10  ravine          " in out and out.count("\n  ") == len(builtin_levels()) >= 20
 
 
 def test_a_mistyped_command_gets_did_you_mean(capsys):
