@@ -17,6 +17,7 @@ import numpy as np
 
 from foggymountain.diagnostics import WARNING, Problem
 from foggymountain.level import Level, LevelError, load_level
+from foggymountain.outcome import Status
 
 
 def check_level(path: Path) -> list[Problem]:
@@ -43,21 +44,23 @@ class Reach:
 
 
 def tuned_reach(level: Level) -> Reach:
-    """The best a tuned racer does on `level`: each of the level's racers and the default ones,
-    with its pace (and one other setting) searched by `tune`. The one place checking asks
-    "could anyone win this?", so a default tuner can take over here later."""
+    """The best a tuned racer does on `level`, each of its racers (pinned or not) tuned two ways:
+    as the race tunes unpinned racers (`tuning.tune_racers`: reliably, never by a leap) and by the
+    wide search `tune` prints for authors (`tune.tune`: the lowest final height, whatever the
+    route). The fastest to reach the goal counts, else the one that ends lowest: "could anyone win
+    this, and how fast?" asks for the best case. The one place checking asks the tuners."""
     from foggymountain import optimizers
-    from foggymountain.outcome import Status
-    from foggymountain.tune import choose, tune
+    from foggymountain.tune import tune
+    from foggymountain.tuning import tune_racers
 
-    names = list(dict.fromkeys([r.name for r in level.racers] + list(optimizers.DEFAULT_RACERS)))
-    results = tune(level, names)
-    best = results[choose([r.walk for r in results], level.start_height)]
-    reached = [r for r in results if r.walk.status == Status.REACHED]
-    if reached:  # the fastest to the goal, which is what "can it be won, and how fast" asks
-        best = min(reached, key=lambda r: (r.walk.steps_to_goal, r.walk.final_height))
-    return Reach(best.label, best.settings, best.walk.status == Status.REACHED, best.walk.steps_to_goal,
-                 best.walk.final_height)
+    found = [Reach(optimizers.LABELS[t.name], t.settings, bool(t.reached) and t.steps_to_goal is not None,
+                   t.steps_to_goal, t.final_height) for t in tune_racers(level, list(level.racers))]
+    found += [Reach(t.label, t.settings, t.walk.steps_to_goal is not None and t.walk.status == Status.REACHED,
+                    t.walk.steps_to_goal, t.walk.final_height) for t in tune(level)]
+    reached = [r for r in found if r.reached]
+    if reached:
+        return min(reached, key=lambda r: (r.steps_to_goal, r.final_height))
+    return min(found, key=lambda r: r.final_height)
 
 
 def verify(level: Level) -> list[Problem]:
@@ -103,7 +106,6 @@ def _document(text: str) -> dict:
 
 def warnings(level: Level, places, document: dict) -> list[Problem]:
     """What makes a sound level doubtful: nobody can win it, or it teaches nothing."""
-    from foggymountain.outcome import Status
     from foggymountain.race import race
 
     found: list[Problem] = []
@@ -139,9 +141,9 @@ def warnings(level: Level, places, document: dict) -> list[Problem]:
 
     walks = race(level).racers  # as the game races it (once per batch size on a batch-size level)
     reached = [w for w in walks if w.status == Status.REACHED]
-    pinned = "agents" in document  # the default racers get tuned settings of their own (issue 12)
+    pinned = any(r.pinned for r in level.racers)  # unpinned racers already race tuned
     tuned = None
-    if not reached:
+    if not reached and level.examples is None:  # a batch-size level races its racers as written
         tuned = tuned_reach(level)
         if not tuned.reached:
             warn(("hike", "goal") if "goal" in hike else budget_key,
@@ -154,7 +156,7 @@ def warnings(level: Level, places, document: dict) -> list[Problem]:
                  f"tuned, {tuned.label} reaches it at step {tuned.steps_to_goal}: "
                  f"`foggymountain tune {_shown(level)}` prints settings that do")
     fastest = min((w.steps_to_goal for w in reached), default=None)
-    if "par" in hike and (fastest is None or fastest > level.par):
+    if "par" in hike and level.examples is None and (fastest is None or fastest > level.par):
         tuned = tuned or tuned_reach(level)
         if tuned.reached and tuned.steps_to_goal > level.par:
             needs = min(tuned.steps_to_goal, fastest or tuned.steps_to_goal)

@@ -47,7 +47,13 @@ def run(args: argparse.Namespace) -> int:
         if names is None:
             return 2
     if args.write:
-        return _write(args.level, level, names)
+        from foggymountain.campaign import builtin_levels_dir
+
+        if level.path is not None and level.path.resolve().parent == builtin_levels_dir().resolve():
+            print(f"{level.path}: --write does not edit a built-in level\n"
+                  "    hint: copy it next to your own levels first, then tune the copy", file=sys.stderr)
+            return 2
+        return _write(level.path, level, names)
     try:
         paces = pace_grid(args.low, args.high, args.points)
     except ValueError as err:
