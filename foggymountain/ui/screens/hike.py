@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from foggymountain.hike import DIVERGED, FELL_OFF, SPENT, Hike
+from foggymountain.terrain.steepness import slope_scale
 from foggymountain.ui.screens.number_prompt import NumberPrompt, parse_heading, parse_positive
 from foggymountain.ui.widgets.altimeter import Altimeter
 from foggymountain.ui.widgets.logbook import Logbook
@@ -58,9 +59,14 @@ class HikeScreen(Screen):
         Binding("escape", "back", "Back", show=False, id="back-escape"),
     ]
 
+    # From 120x36 on, the left column widens and the altimeter shows a taller chart.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
+
     def __init__(self, hike: Hike) -> None:
         super().__init__()
         self.hike = hike
+        self.scale = slope_scale(hike.level)
         self.level_path = hike.level.path
         self._ended = False
 
@@ -77,7 +83,7 @@ class HikeScreen(Screen):
                     if level.noisy:
                         panel.border_subtitle = "≈ estimate from a mini-batch"
                         panel.add_class("-noisy")
-                    yield SlopeGauge(id="slope")
+                    yield SlopeGauge(self.scale, id="slope")
                 altimeter = Altimeter(id="altimeter-panel")
                 altimeter.border_title = "altimeter: height (loss)"
                 yield altimeter
