@@ -72,18 +72,21 @@ async def test_logbook_never_cuts_a_number_without_a_mark(tmp_path, number, size
                 break
         await pilot.pause()
         table = screen.query_one(Logbook)
-        columns = list(table.columns.values())
-        # The table fits its panel: nothing runs off the edge to a scrollbar.
-        assert sum(c.get_render_width(table) for c in columns) <= table.size.width
-        for column in columns:
-            assert len(column.label.plain) <= column.width
-        first = hike.steps_used + 1 - table.row_count
-        for row in range(table.row_count):
-            cells = [str(c) for c in table.get_row_at(row)]
+        widths = list(table.layout_plan.widths.values())
+        # The table fits its panel: nothing runs off the edge.
+        assert sum(w + 2 for w in widths) <= table.size.width
+        for label, width in zip(table.labels.values(), widths):
+            assert len(label) <= width
+        rows = table.shown_rows()
+        assert rows, "the logbook shows the footsteps"
+        first = hike.steps_used + 1 - len(rows)
+        for row, cells in enumerate(rows):
             index = first + row
             assert cells[0] == str(index)
-            for cell, column in zip(cells, columns):
-                assert len(cell) <= column.width, (cell, column.label)
+            for cell, width in zip(cells, widths):
+                assert len(cell) <= width, (cell, width)
+            # ... and the cells are on screen as written, whole.
+            assert all(cell in table.lines[1 + row].plain for cell in cells)
             if hike.level.dimensions <= 2:
                 parts = cells[1].split(", ")
                 for part, value in zip(parts, hike.positions[index]):
