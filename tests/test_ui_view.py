@@ -96,3 +96,170 @@ async def test_logbook_never_cuts_a_number_without_a_mark(tmp_path, number, size
                     assert shows_value(part, value), (part, value)
             if hike.level.show_height:
                 assert shows_value(cells[2], hike.heights[index]), (cells[2], hike.heights[index])
+
+
+# ---- the reveal shows what each level teaches, at 80x24 ---------------------------------------
+
+
+def campaign_hike(number: int, steps: int):
+    """A careful player's hike on a campaign level: downhill at the level's own stride."""
+    from foggymountain.hike import Hike
+    from foggymountain.level import load_level
+
+    hike = Hike(load_level(level_file(number)))
+    for _ in range(steps):
+        if not hike.pace_only:
+            hike.point_downhill()
+        if hike.step() != "walking":
+            break
+    hike.camp()
+    return hike
+
+
+async def open_reveal(hike, size=(80, 24)):
+    from test_ui_reveal import RevealTestApp
+
+    app = RevealTestApp(hike)
+    pilot_cm = app.run_test(size=size)
+    pilot = await pilot_cm.__aenter__()
+    await pilot.pause()
+    await pilot.pause()
+    return app, pilot_cm
+
+
+def cell_colours(heat, row: int) -> list[tuple]:
+    """(text, foreground, background) of every map cell of one row, gutter left out."""
+    found = []
+    for segment in heat.render_line(row):
+        for char in segment.text:
+            found.append((char, segment.style.color, segment.style.bgcolor))
+    return found[heat._gutter(): heat._gutter() + heat._map_size()[0]]
+
+
+async def test_level_6_the_hump_between_the_hollows_shows_at_80x24():
+    from foggymountain.ui.widgets.reveal_curve import CurveChart
+
+    app, running = await open_reveal(campaign_hike(6, 12))
+    try:
+        chart = app.screen.query_one(CurveChart)
+        view = chart.view
+        xs, heights = view.xs, view.heights
+        floor = int(np.argmin(heights))
+        # the side hollow: the lowest point right of the hump; the hump: the highest between them
+        right = xs > 1.5
+        side = int(np.flatnonzero(right)[np.argmin(heights[right])])
+        hump = floor + int(np.argmax(heights[floor:side + 1]))
+        assert xs[floor] < xs[hump] < xs[side]
+        assert view.bands[side] > view.bands[floor]
+        assert view.bands[hump] - view.bands[side] >= 2, "the hump's colour differs from the side hollow's"
+        rows = chart.size.height - 4  # the plot's rows, less the axes
+        span = view.y_range[1] - view.y_range[0]
+        assert (heights[hump] - heights[side]) / span * rows >= 1.0, "the hump rises a row above the side hollow"
+        # every walker and the start and the floor are in the frame
+        assert view.x_range[0] <= xs[floor] and view.x_range[1] >= float(chart.level.start[0])
+    finally:
+        await running.__aexit__(None, None, None)
+
+
+async def test_level_10_the_zig_zag_reads_at_80x24():
+    from foggymountain.ui.widgets.heatmap import HeatMap
+
+    app, running = await open_reveal(campaign_hike(10, 15))
+    try:
+        heat = app.screen.query_one(HeatMap)
+        player = app.screen.race.player
+        cells = [heat.cell_of(p) for p in player.path]
+        assert all(inside for _, _, inside in cells)
+        # each footstep on a cell of its own: the walk from wall to wall is drawn step by step
+        places = [(c, r) for c, r, _ in cells]
+        assert all(a != b for a, b in zip(places, places[1:]))
+        # the framing zooms in: the walked region fills more than half of the picture's width
+        columns = [c for c, _ in places]
+        assert max(columns) - min(columns) >= heat._map_size()[0] // 4
+        # the ravine's floor is darker (lower band) than the walls the player zig-zags between
+        grid = heat.grid
+        _, row_px, _ = grid.pixel_of(np.asarray(player.path[3]))
+        bands = grid.bands[int(row_px)]
+        assert bands.min() < bands[cells[3][0]]
+    finally:
+        await running.__aexit__(None, None, None)
+
+
+async def test_level_11_the_bumps_show_at_80x24():
+    from foggymountain.ui.widgets.heatmap import HeatMap
+
+    app, running = await open_reveal(campaign_hike(11, 15))
+    try:
+        heat = app.screen.query_one(HeatMap)
+        grid = heat.grid
+        dips = 0
+        for row in range(grid.rows // 4, 3 * grid.rows // 4):
+            bands = grid.bands[row]
+            inner = bands[1:-1]
+            dips = max(dips, int(np.sum((inner < bands[:-2]) & (inner <= bands[2:]))))
+        assert dips >= 2, "a row of the map crosses at least two dimples: the egg crate shows"
+        # and the colours on screen follow the bands: a row has several colours, not one
+        shown = cell_colours(heat, heat._map_size()[1] // 2)
+        assert len({bg for _, _, bg in shown}) >= 4
+    finally:
+        await running.__aexit__(None, None, None)
+
+
+async def test_level_20_slice_colours_agree_with_the_true_heights():
+    from foggymountain.ui.widgets.heatmap import HeatMap
+
+    app, running = await open_reveal(campaign_hike(20, 20))
+    try:
+        screen = app.screen
+        heat = screen.query_one(HeatMap)
+        terrain = heat.terrain
+        assert terrain.plane.sliced
+        # the floor's height is the darkest colour of the scale
+        assert int(terrain.band_of_height([screen.level.minimum.height])[0]) == 0
+        column, row, inside = heat.cell_of(screen.level.minimum.point)
+        if inside:
+            x = heat._gutter() + column
+            segment = list(heat.render_line(row).crop(x, x + 1))[0]
+            assert segment.text == "✕"
+            floor_rgb = heat._colour(heat.scale.rgb[0])
+            assert segment.style.bgcolor == floor_rgb
+        # a walker whose height fell is drawn on ever darker (or equal) colours
+        for walk in screen.race.walkers:
+            bands = terrain.band_of_height(walk.heights[: walk.steps])
+            heights = walk.heights[: walk.steps]
+            order = np.argsort(heights, kind="stable")
+            assert np.all(np.diff(bands[order]) >= 0)
+        # the one-line explanation of the slice is on screen
+        frame = screen.query_one("#map-frame")
+        assert "off the bounds" in str(frame.border_subtitle) or "outside" in str(frame.border_subtitle)
+    finally:
+        await running.__aexit__(None, None, None)
+
+
+# ---- briefings and lessons show formulas as written --------------------------------------------
+
+
+def _rendered_text(markdown: str) -> str:
+    """The text Textual's Markdown widget shows for `markdown` (its parser, inline text only)."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("gfm-like")
+    shown = []
+    for token in parser.parse(markdown):
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                shown.append(child.content)
+    return "".join(shown)
+
+
+@pytest.mark.parametrize("path", sorted(p for p in CAMPAIGN.glob("*.toml") if p.name != "pack.toml"),
+                         ids=lambda p: p.stem)
+def test_formulas_in_briefings_and_lessons_survive_markdown(path):
+    import tomllib
+
+    level = tomllib.loads(path.read_text(encoding="utf-8"))
+    for key in ("briefing", "debrief"):
+        source = level.get(key, "")
+        shown = _rendered_text(source)
+        for char in "*_^\\":
+            assert shown.count(char) == source.count(char), f"{path.name} {key}: a {char!r} is lost to Markdown"

@@ -68,7 +68,8 @@ class RevealLegend(Static):
         sample = self.walkers[-1]
         parts += [
             Text(""),
-            Text.assemble(chip(sample), " where each walker is now"),
+            Text.assemble(chip(self.walkers[0]), chip(sample), " = where each walker", "\n",
+                          "   stands at this step"),
             Text.assemble((START_GLYPH, "bold"), " start"),
             Text.assemble((FLOOR_GLYPH, "bold"), " valley floor ", (height_text(self.floor_height), "dim"), (" (minimum)", "dim")),
         ]

@@ -13,14 +13,14 @@ from textual.widgets.option_list import Option
 
 from foggymountain.race import Event
 
-KIND_WORDS = {
-    "overshoot": ("overshoot", "#ffaf00"),
-    "crawl": ("crawl", "#87afff"),
-    "plateau": ("plateau", "#87afff"),
-    "side-valley": ("side valley", "#d787ff"),
-    "zig-zag": ("zig-zag", "#ffaf00"),
-    "fell-off": ("fell off", "#ff5f5f"),
-    "diverged": ("diverged", "#ff5f5f"),
+KIND_WORDS = {  # (word, colour on a dark theme, colour on a light theme)
+    "overshoot": ("overshoot", "#ffaf00", "#8a5a00"),
+    "crawl": ("crawl", "#87afff", "#2e5f9e"),
+    "plateau": ("plateau", "#87afff", "#2e5f9e"),
+    "side-valley": ("side valley", "#d787ff", "#7b2fb3"),
+    "zig-zag": ("zig-zag", "#ffaf00", "#8a5a00"),
+    "fell-off": ("fell off", "#ff5f5f", "#b23a48"),
+    "diverged": ("diverged", "#ff5f5f", "#b23a48"),
 }
 
 
@@ -49,10 +49,24 @@ class TrailEvents(OptionList):
         super().__init__(*options, id=id)
         self.events = events
 
+    def on_mount(self) -> None:
+        from foggymountain.ui.widgets.reveal_walkers import follow_theme
+
+        self._recolour()
+        follow_theme(self, self._recolour)
+
+    def _recolour(self) -> None:
+        from foggymountain.ui.widgets.reveal_walkers import is_dark
+
+        dark = is_dark(self)
+        for index, event in enumerate(self.events):
+            self.replace_option_prompt_at_index(index, self._line(event, dark))
+
     @staticmethod
-    def _line(event: Event) -> Text:
-        word, colour = KIND_WORDS.get(event.kind, (event.kind, "bold"))
-        return Text.assemble((f"step {event.step:>3}  ", "bold"), (f"{word:<11} ", f"bold {colour}"), event.text)
+    def _line(event: Event, dark: bool = True) -> Text:
+        word, on_dark, on_light = KIND_WORDS.get(event.kind, (event.kind, "", ""))
+        colour = on_dark if dark else on_light
+        return Text.assemble((f"step {event.step:>3}  ", "bold"), (f"{word:<11} ", f"bold {colour}".strip()), event.text)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, selected: OptionList.OptionSelected) -> None:

@@ -9,7 +9,8 @@ from textual.widgets import DataTable
 
 from foggymountain.optimizers import HYPERPARAMETERS
 from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Race
-from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark
+from foggymountain.ui.widgets.reveal_walkers import STAR, badge, follow_theme, is_dark
+from foggymountain.ui.widgets.reveal_walkers import stars_text as _stars_text
 from foggymountain.ui.widgets.words import digits_apart
 
 STATUS = {
@@ -21,8 +22,8 @@ STATUS = {
 WINNER_STYLE = "bold"
 
 
-def stars_text(stars: int) -> Text:
-    return Text.assemble(("★" * stars, "bold #ffd75f"), ("☆" * (3 - stars), "#a8a8a8"))
+def stars_text(stars: int, dark: bool = True) -> Text:
+    return _stars_text(stars, dark=dark)
 
 
 def number(value: float | None, digits: int = 3) -> str:
@@ -72,9 +73,9 @@ class Scoreboard(DataTable):
             word, colour = STATUS.get(walk.status, (walk.status, ""))
             place = Text(f"{rank}", style="bold")
             if walk is winner:
-                place = Text("1 ▶", style="bold #ffd75f")
+                place = Text("1 ▶", style=f"bold {STAR[is_dark(self)]}")
             steps = walk.steps_to_goal if walk.status == REACHED else None
-            extra = stars_text(race.stars) if walk.name == "player" else Text(settings_text(walk.name, walk.hyperparameters), style="dim")
+            extra = stars_text(race.stars, is_dark(self)) if walk.name == "player" else Text(settings_text(walk.name, walk.hyperparameters), style="dim")
             cells = [
                 place,
                 badge(walk, dark=is_dark(self)),
