@@ -263,3 +263,121 @@ def test_formulas_in_briefings_and_lessons_survive_markdown(path):
         shown = _rendered_text(source)
         for char in "*_^\\":
             assert shown.count(char) == source.count(char), f"{path.name} {key}: a {char!r} is lost to Markdown"
+
+
+# ---- every colour reads on both themes ---------------------------------------------------------
+
+
+def _themes():
+    from foggymountain.ui.app import FOGGY_DARK, FOGGY_LIGHT
+
+    return [FOGGY_DARK, FOGGY_LIGHT]
+
+
+@pytest.mark.parametrize("theme", _themes(), ids=lambda t: t.name)
+def test_text_colours_pass_a_contrast_check_on_both_themes(theme):
+    from textual.color import Color
+
+    from foggymountain.ui.widgets.heatmap import contrast
+    from foggymountain.ui.widgets.reveal_trail import KIND_WORDS
+    from foggymountain.ui.widgets.reveal_walkers import EMPTY_STAR, LOOKS, STAR
+
+    def rgb(colour):
+        return Color.parse(colour).rgb
+
+    dark = theme.dark
+    colours = {f"walker {name}": look.on(dark) for name, look in LOOKS.items()}
+    colours |= {f"event {kind}": (on_dark if dark else on_light) for kind, (_, on_dark, on_light) in KIND_WORDS.items()}
+    colours |= {"star": STAR[dark], "empty star": EMPTY_STAR[dark]}
+    colours |= {name: getattr(theme, name) for name in ("accent", "success", "warning", "error", "primary")}
+    for ground in ("background", "surface", "panel"):
+        behind = rgb(getattr(theme, ground))
+        for name, colour in colours.items():
+            assert contrast(rgb(colour), behind) >= 3.0, f"{name} {colour} on {theme.name} {ground}"
+
+
+def test_map_glyphs_read_on_every_ground_colour():
+    """The map's ground is the same in both themes: every walker's footstep (and the start and
+    floor marks) stands out on every colour of the scale, and the dots between never vanish."""
+    from foggymountain.terrain.grid import mountain
+    from foggymountain.ui.widgets.heatmap import (MARK_LOOK, MIN_CONTRAST, MIN_DOT_CONTRAST, contrast,
+                                                  readable_colour, readable_ground)
+    from foggymountain.ui.widgets.reveal_walkers import LOOKS
+
+    for look in [*LOOKS.values(), MARK_LOOK]:
+        for ground in mountain().rgb:
+            colour = readable_colour(look, ground)
+            assert contrast(colour, readable_ground(colour, ground)) >= MIN_CONTRAST
+            assert contrast(colour, readable_ground(colour, ground, MIN_DOT_CONTRAST)) >= MIN_DOT_CONTRAST
+    # on snow the white player is drawn in ink, on the deep valley floor in white
+    player = LOOKS["player"]
+    assert readable_colour(player, mountain().rgb[-1]) == player.rgb_on(False)
+    assert readable_colour(player, mountain().rgb[0]) == player.rgb
+
+
+async def test_counts_shown_match_the_trail_on_level_13():
+    """The walk reached the goal at step 6 and camped after 7: the header says both, from the trail."""
+    hike = campaign_hike(13, 7)
+    heights = np.asarray(hike.heights)
+    first = int(np.flatnonzero(heights <= hike.level.goal)[0])
+    app, running = await open_reveal(hike)
+    try:
+        header = str(app.screen.query_one("#reveal-verdict").render())
+        assert f"Floor at step {first} of {hike.steps_used}." in header
+        assert first < hike.steps_used
+        summary = str(app.screen._board_summary())
+        assert f"at step {first}, then walked to step {hike.steps_used}" in summary
+    finally:
+        await running.__aexit__(None, None, None)
+
+
+async def test_trail_tab_enter_replays_an_event_and_page_keys_read_on():
+    from textual.widgets import TabbedContent
+
+    from foggymountain.ui.widgets.reveal_trail import TrailEvents
+    from test_ui_reveal import RevealTestApp
+
+    app = RevealTestApp(campaign_hike(10, 15))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        events = screen.race.events
+        assert events, "level 10's zig-zag gives the trail events"
+        tabs = screen.query_one(TabbedContent)
+        panes = [pane.id for pane in tabs.query("TabPane")]
+        # on the map, the page keys read the side panel on
+        side = screen.query_one("#map-side")
+        if side.max_scroll_y > 0:
+            await pilot.press("pagedown")
+            assert side.scroll_y > 0
+        await pilot.press(str(panes.index("tab-trail") + 1))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.focused, TrailEvents), "the events have the focus: Enter works without Tab"
+        trail = screen.query_one("#trail")
+        assert trail.max_scroll_y > 0, "at 80x24 the trail tab is longer than the screen"
+        await pilot.press("pagedown")
+        assert trail.scroll_y > 0
+        await pilot.press("pageup")
+        assert trail.scroll_y == 0
+        await pilot.press("enter")
+        await pilot.pause()
+        highlighted = app.screen.query_one(TrailEvents).highlighted or 0
+        assert screen.step == min(events[highlighted].step, screen.last_step)
+        assert tabs.active == "tab-map"
+
+
+async def test_question_mark_opens_help_on_the_reveal():
+    from foggymountain.ui.screens.help import HelpScreen
+    from test_ui_reveal import RevealTestApp
+
+    app = RevealTestApp(campaign_hike(6, 5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "replay the race" in str(app.screen.query_one("#help-keys").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)

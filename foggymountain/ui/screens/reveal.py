@@ -58,8 +58,12 @@ def verdict(result: Race, short: bool = False) -> str:
     elif player.status == DIVERGED:
         said = f"Your walk diverged at step {player.steps}."
     elif player.status == REACHED and player.steps_to_goal is not None:
-        steps = f"{player.steps_to_goal} step{'s' if player.steps_to_goal != 1 else ''}"
-        said = (f"Floor in {steps}." if short else f"You reached the valley floor in {steps} (par {level.par}).")
+        # The step the goal was first reached, and the steps walked when the walk went on after it.
+        at, walked = player.steps_to_goal, player.steps
+        on = f" of {walked}" if walked > at else ""
+        said = (f"Floor at step {at}{on}." if short else
+                f"You reached the valley floor at step {at}{f', then walked to step {walked}' if on else ''}"
+                f" (par {level.par}).")
     else:
         said = (f"You ended at {ended} (goal {goal})." if short
                 else f"You ended at height {ended}; the goal was {goal}.")
@@ -196,7 +200,7 @@ class RevealScreen(Screen):
         Binding("home", "jump(0)", "First step", show=False, id="reveal.first"),
         Binding("end", "jump(-1)", "Last step", show=False, id="reveal.last"),
         Binding("ctrl+s,S", "save_picture", "Save SVG", id="reveal.save"),
-        Binding("question_mark,f1", "help", "Help", key_display="?", id="reveal.help"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", show=False, id="reveal.help"),
         # The side panel and the trail read on with the page keys, whatever has the focus.
         Binding("pagedown", "scroll_pane(1)", "Read on", show=False, priority=True, id="reveal.page_down"),
         Binding("pageup", "scroll_pane(-1)", "Read back", show=False, priority=True, id="reveal.page_up"),
@@ -309,7 +313,7 @@ class RevealScreen(Screen):
         frame = Container(classes="reveal-frame", id="map-frame")
         if level.dimensions > 2:
             frame.border_title = f"A slice through {level.dimensions} dimensions"
-            frame.border_subtitle = "╱ outside bounds · footstep colour = its height"
+            frame.border_subtitle = "╱ off bounds · footsteps: their true height"
         elif level.kind == "fit":
             frame.border_title = f"The loss of every {' and '.join(level.variables)}"
         else:

@@ -32,6 +32,7 @@ HALF_BLOCK = "▀"
 WALL_RGB = (38, 38, 46)
 WALL_HATCH = ("╱", (70, 70, 84))  # off the map, or no finite height: hatched
 MIN_CONTRAST = 3.0  # WCAG contrast a glyph needs against the ground under it
+MIN_DOT_CONTRAST = 2.0  # the dots between footsteps may be fainter, but never vanish
 MARK_LOOK = WalkerLook("◆", "#ffffff", "#1f2a33")  # the start and the floor: white, or ink on snow
 
 
@@ -41,13 +42,13 @@ def _luminance(rgb) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-def readable_ground(glyph_rgb, ground_rgb) -> tuple[int, int, int]:
+def readable_ground(glyph_rgb, ground_rgb, target: float = MIN_CONTRAST) -> tuple[int, int, int]:
     """The ground under a glyph, darkened (under a light glyph) or lightened (under a dark one)
     just enough for the glyph to stand out on it."""
     dark_glyph = _luminance(glyph_rgb) < 0.18
     ground = tuple(ground_rgb)
     for _ in range(12):
-        if contrast(glyph_rgb, ground) >= MIN_CONTRAST:
+        if contrast(glyph_rgb, ground) >= target:
             break
         ground = tuple(int(v + (255 - v) * 0.2) if dark_glyph else int(v * 0.8) for v in ground)
     return ground
@@ -257,8 +258,8 @@ class HeatMap(Widget):
                     glyph, look, bold, reverse, true_ground = covered
                     ground = true_ground or tuple((u + v) // 2 for u, v in zip(top, bottom))
                     colour = readable_colour(look, ground)
-                    if glyph != TRAIL_DOT:  # the dots between footsteps may fade; footsteps may not
-                        ground = readable_ground(colour, ground)
+                    # The dots between footsteps may be fainter than the footsteps, never invisible.
+                    ground = readable_ground(colour, ground, MIN_DOT_CONTRAST if glyph == TRAIL_DOT else MIN_CONTRAST)
                     text = glyph
                     style = self._style((0, 0, 0), look.rgb, True) if reverse else self._style(colour, ground, bold)
                 if style is not run_style and run_text:

@@ -68,7 +68,7 @@ class RevealLegend(Static):
         sample = self.walkers[-1]
         parts += [
             Text(""),
-            Text.assemble(chip(self.walkers[0]), chip(sample), " = where each walker", "\n",
+            Text.assemble(chip(self.walkers[0]), " ", chip(sample), " = where each walker", "\n",
                           "   stands at this step"),
             Text.assemble((START_GLYPH, "bold"), " start"),
             Text.assemble((FLOOR_GLYPH, "bold"), " valley floor ", (height_text(self.floor_height), "dim"), (" (minimum)", "dim")),

@@ -42,7 +42,7 @@ class WalkerLook:
 LOOKS: dict[str, WalkerLook] = {
     "player": WalkerLook("●", "#ffffff", "#1f2a33"),
     "sgd": WalkerLook("s", "#ff5f5f", "#c62828"),
-    "momentum": WalkerLook("m", "#ffaf00", "#b36b00"),
+    "momentum": WalkerLook("m", "#ffaf00", "#a36200"),
     "nesterov": WalkerLook("n", "#ffd75f", "#8a6d00"),
     "adagrad": WalkerLook("g", "#5fd7ff", "#00708a"),
     "rmsprop": WalkerLook("r", "#afafff", "#4b4bb3"),
