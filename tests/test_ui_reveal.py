@@ -186,7 +186,8 @@ async def test_space_plays_on_a_timer_only_while_playing():
         assert screen._timer is None and not screen.playing
         await pilot.press("space")  # at the end: starts again from step 0
         assert screen.playing and screen._timer is not None
-        assert screen.step == 0
+        # From the start again; on a busy machine the first tick may already have come.
+        assert screen.step <= 1 < screen.last_step
         await pilot.pause(0.75)
         assert 1 <= screen.step < screen.last_step
         await pilot.press("space")
