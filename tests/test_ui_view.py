@@ -381,3 +381,122 @@ async def test_question_mark_opens_help_on_the_reveal():
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+# ---- the gauge's words, the plan's verdict, the altimeter's scale ---------------------------------
+
+
+def test_steepness_is_said_for_the_level_s_own_ground():
+    from foggymountain.level import load_level
+    from foggymountain.terrain.steepness import slope_scale
+
+    def word_at_start(number):
+        level = load_level(level_file(number))
+        _, slope = level.landscape.height_and_slope(np.asarray(level.start, float)[None])
+        return slope_scale(level).word(float(np.linalg.norm(slope)))
+
+    assert word_at_start(7) == "almost flat"  # the plateau: "you can barely feel any tilt"
+    assert word_at_start(8) in ("gentle", "almost flat")  # "an easy, steady walk down a long slope"
+    assert word_at_start(3) in ("steep", "very steep")  # "the walls are steep"
+    # the meadow's briefing no longer promises a tilt the gauge contradicts
+    assert "barely tilts" not in load_level(level_file(5)).briefing
+
+
+@pytest.mark.parametrize(("degrees", "verdict"), [(0, "✓ straight downhill"), (45, "45° off downhill"),
+                                                  (90, "across the slope: 90° off downhill"),
+                                                  (135, "✗ uphill! 135° off downhill")])
+async def test_the_plan_says_across_at_90_degrees_and_uphill_only_beyond(tmp_path, degrees, verdict):
+    from foggymountain.ui.widgets.step_plan import StepPlan
+
+    app = make_app(level_file=level_file(9), player="t", progress_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_hike(pilot)
+        hike = screen.hike
+        down = hike.downhill
+        downhill_degrees = float(np.degrees(np.arctan2(down[1], down[0])))
+        hike.set_heading(downhill_degrees + degrees)
+        screen.query_one(StepPlan).show(hike)
+        assert screen.query_one(StepPlan).border_subtitle == verdict
+
+
+async def test_the_altimeter_keeps_one_scale_and_says_it(tmp_path):
+    from foggymountain.ui.widgets.altimeter import Altimeter, HeightTrace
+
+    app = make_app(level_file=level_file(11), player="t", progress_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_hike(pilot)
+        trace = screen.query_one(HeightTrace)
+        hike = screen.hike
+        start, goal = hike.heights[0], hike.level.goal
+        assert (trace.low, trace.high) == (goal, start)
+        await pilot.press("d", "enter")
+        await pilot.pause()
+        first_bar = trace.lines[0].plain[1]
+        for _ in range(6):
+            await pilot.press("d", "enter")
+        await pilot.pause()
+        # the same height is drawn the same way however many steps came after it
+        assert trace.lines[0].plain[1] == first_bar
+        assert (trace.low, trace.high) == (goal, start)
+        subtitle = str(screen.query_one(Altimeter).border_subtitle)
+        assert "goal" in subtitle and ("start" in subtitle or "✓" in subtitle)
+
+
+async def test_the_flat_pace_fits_its_line(tmp_path):
+    from foggymountain.ui.widgets.step_plan import StepPlan
+
+    flat = tmp_path / "flat.toml"
+    flat.write_text('title = "Flat"\nbriefing = "flat"\n[landscape]\nvariables = ["x", "y"]\n'
+                    'height = "x**2 + y**2"\nbounds = { x = [-3, 3], y = [-3, 3] }\nstart = { x = 0, y = 0 }\n'
+                    '[hike]\nbudget = 5\n')
+    app = make_app(level_file=flat, player="t", progress_dir=tmp_path / "p")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_hike(pilot)
+        plan = screen.query_one(StepPlan)
+        room = plan.content_region.width
+        assert any("— (flat)" in line.plain for line in plan.lines)
+        assert all(len(line.plain.rstrip()) <= room for line in plan.lines)
+
+
+async def test_at_140x45_the_hike_gives_room_to_the_gauge_the_altimeter_and_the_logbook(tmp_path):
+    from foggymountain.ui.widgets.altimeter import HeightTrace
+    from foggymountain.ui.widgets.slope_gauge import BIG_HALF_WIDTH
+
+    sizes = {}
+    for size in SIZES:
+        app = make_app(level_file=level_file(10), player="t", progress_dir=tmp_path)
+        async with app.run_test(size=size) as pilot:
+            screen = await start_hike(pilot)
+            await pilot.pause()
+            sizes[size] = (screen.query_one("#hike-left").size.width, screen.query_one(HeightTrace).size.height,
+                           screen.query_one(Logbook).page_rows, screen.query_one("#slope").compass_size[0])
+    small, roomy = sizes[(80, 24)], sizes[(140, 45)]
+    assert roomy[0] > small[0]  # a wider left column
+    assert roomy[1] >= 6 > small[1]  # the altimeter's history several rows tall
+    assert roomy[2] >= 2 * small[2]  # twice the logbook's rows
+    assert roomy[3] == BIG_HALF_WIDTH > small[3]  # a bigger compass
+
+
+def test_log_axis_says_why_heights_are_shifted():
+    from foggymountain.terrain.grid import HeightAxis
+
+    axis = HeightAxis.for_heights([-0.5, 0.001, 10, 500])
+    assert axis.log and axis.offset > 0
+    assert "shifted up" in axis.title and "log needs > 0" in axis.label
+
+
+async def test_the_legend_says_what_a_reversed_glyph_means():
+    from foggymountain.ui.widgets.reveal_legend import RevealLegend
+    from test_ui_reveal import RevealTestApp
+
+    app = RevealTestApp(campaign_hike(11, 5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        legend = app.screen.query_one(RevealLegend)
+        from rich.console import Console
+
+        console = Console(width=28, record=True, color_system=None)
+        console.print(legend._content())
+        shown = " ".join(console.export_text().split())
+        assert "= where each walker stands at this step" in shown
+        assert "where each walker is now" not in shown

@@ -99,8 +99,11 @@ class RevealScreen(Screen):
         width: auto;
         color: $text-muted;
     }
-    RevealScreen.-narrow #reveal-tagline {
-        display: none;
+    #reveal-tagline {
+        display: none;  /* shown from WIDE on: the first frame (at 80x24) has its final layout */
+    }
+    RevealScreen.-wide #reveal-tagline {
+        display: block;
     }
     #reveal-verdict {
         width: 1fr;

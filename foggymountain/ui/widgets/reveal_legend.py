@@ -43,8 +43,13 @@ class RevealLegend(Static):
         self.levels = levels
         self.note = note
 
-    def on_mount(self) -> None:
+    def compose(self):
+        # The key is drawn before the first frame: updating it on mount would lay the screen out
+        # and paint it a second time (bytes over SSH).
         self.update(self._content())
+        return super().compose()
+
+    def on_mount(self) -> None:
         follow_theme(self, lambda: self.update(self._content()))
 
     def watch_step(self) -> None:
