@@ -33,6 +33,8 @@ def shows_value(cell: str, value: float) -> bool:
     """The cell is the value rounded to 1-3 significant digits, or the cut mark."""
     if cell == CUT:
         return True
+    if cell == "≈0":
+        return abs(value) < 1e-4
     shown = as_float(cell)
     return any(math.isclose(shown, float(f"{value:.{d}g}"), rel_tol=1e-9, abs_tol=1e-12) for d in (1, 2, 3))
 
@@ -40,7 +42,7 @@ def shows_value(cell: str, value: float) -> bool:
 # ---- the logbook ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", [-0.166, 12345.6, -0.0471, 3.0, -120.0, 1e-7, -9.87e12])
+@pytest.mark.parametrize("value", [-0.166, 12345.6, -0.0471, 3.0, -120.0, 1e-7, -9.87e12, -2.2e-15])
 @pytest.mark.parametrize("room", [1, 3, 4, 5, 9])
 def test_fit_number_rounds_or_marks(value, room):
     text = fit_number(value, room)
@@ -500,3 +502,29 @@ async def test_the_legend_says_what_a_reversed_glyph_means():
         shown = " ".join(console.export_text().split())
         assert "= where each walker stands at this step" in shown
         assert "where each walker is now" not in shown
+
+
+def test_a_bar_at_the_goal_is_drawn_and_green():
+    from foggymountain.ui.widgets.altimeter import bar_cells
+
+    assert bar_cells(0.0, 1) == [" "] and bar_cells(1.0, 2) == ["█", "█"] and bar_cells(0.5, 2) == [" ", "█"]
+
+
+async def test_heights_at_the_goal_show_in_the_altimeter(tmp_path):
+    from foggymountain.ui.widgets.altimeter import HeightTrace
+
+    app = make_app(level_file=level_file(5), player="t", progress_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_hike(pilot)
+        for _ in range(9):
+            await pilot.press("d", "enter")
+        await pilot.pause()
+        hike, trace = screen.hike, screen.query_one(HeightTrace)
+        at_goal = [i for i, h in enumerate(hike.heights) if h <= hike.level.goal]
+        assert at_goal, "the walk reached the goal"
+        drawn = trace.lines[0]
+        for i in at_goal:
+            column = i - trace.first
+            assert drawn.plain[column] == "▁"
+            spans = [span for span in drawn.spans if span.start <= column < span.end]
+            assert any("success" in str(span.style) for span in spans)

@@ -75,6 +75,8 @@ class HeightTrace(Lines):
             cells = bar_cells(fraction, rows)
             if fraction > 1:
                 cells[0] = "▲"
+            elif fraction <= 0:
+                cells[-1] = "▁"  # at (or below) the goal: the least of bars, never none
             style = "$success" if self.goal is not None and height <= self.goal else (
                 "$error" if fraction > 1 else "$warning")
             columns.append((cells, style))

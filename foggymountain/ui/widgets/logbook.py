@@ -22,6 +22,8 @@ from foggymountain.ui.widgets.lines import Lines
 from foggymountain.ui.widgets.words import number
 
 CUT = "…"
+NEAR_ZERO = "≈0"
+TINY = 1e-4
 PADDING = 1  # cells either side of each column
 WIDEST_NUMBER = 9  # "−1.23e+04", "−0.000123": number() with 3 digits is never wider
 HEADERS = {  # each column's header, longest first: the first that fits is shown
@@ -43,12 +45,14 @@ def _compact(text: str) -> str:
 
 def fit_number(value: float, room: int, signed: bool = False) -> str:
     """`value` in at most `room` cells: 3 significant digits, else 2, else 1 (exponents written
-    short: `5e4`), else "…"."""
+    short: `5e4`), else "≈0" for a tiny value, else "…"."""
     for digits in (3, 2, 1):
         text = number(value, signed=signed, digits=digits)
         for form in (text, _compact(text)):
             if len(form) <= room:
                 return form
+    if abs(value) < TINY and room >= len(NEAR_ZERO):
+        return NEAR_ZERO  # −2e-15 is zero at the logbook's precision, and says so
     return CUT
 
 
