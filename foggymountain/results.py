@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from foggymountain.progress import hike_summary, progress_key, result_key, safe_name, trail_of, write_atomically
+from foggymountain.outcome import record_key
+from foggymountain.progress import hike_summary, progress_key, safe_name, trail_of, write_atomically
 
 FORMAT = "foggymountain-result"
 VERSION = 1
@@ -37,7 +38,7 @@ def result_document(player: str, race) -> dict:
         **summary,
         **trail_of(race),
         "racers": [
-            {"name": walk.name, "label": walk.label, "status": walk.status,
+            {"name": walk.name, "label": walk.label, "status": walk.status.value,
              "final_height": _finite(walk.final_height), "steps": walk.steps,
              "steps_to_goal": walk.steps_to_goal, "distance": _finite(walk.distance)}
             for walk in race.racers
@@ -89,7 +90,7 @@ class Row:
     path: str
 
     def key(self):
-        return result_key(asdict(self))
+        return record_key(asdict(self))
 
 
 def load_results(folder: Path) -> tuple[list[Row], list[str]]:

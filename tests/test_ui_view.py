@@ -233,7 +233,7 @@ async def test_level_20_slice_colours_agree_with_the_true_heights():
             assert np.all(np.diff(bands[order]) >= 0)
         # the one-line explanation of the slice is on screen
         frame = screen.query_one("#map-frame")
-        assert "off the bounds" in str(frame.border_subtitle) or "outside" in str(frame.border_subtitle)
+        assert "╱ off bounds" in str(frame.border_subtitle) and "true height" in str(frame.border_subtitle)
     finally:
         await running.__aexit__(None, None, None)
 
@@ -281,7 +281,7 @@ def test_text_colours_pass_a_contrast_check_on_both_themes(theme):
     from textual.color import Color
 
     from foggymountain.ui.widgets.heatmap import contrast
-    from foggymountain.ui.widgets.reveal_trail import KIND_WORDS
+    from foggymountain.ui.widgets.reveal_trail import KIND_COLOURS
     from foggymountain.ui.widgets.reveal_walkers import EMPTY_STAR, LOOKS, STAR
 
     def rgb(colour):
@@ -289,7 +289,7 @@ def test_text_colours_pass_a_contrast_check_on_both_themes(theme):
 
     dark = theme.dark
     colours = {f"walker {name}": look.on(dark) for name, look in LOOKS.items()}
-    colours |= {f"event {kind}": (on_dark if dark else on_light) for kind, (_, on_dark, on_light) in KIND_WORDS.items()}
+    colours |= {f"event {kind.word}": (on_dark if dark else on_light) for kind, (on_dark, on_light) in KIND_COLOURS.items()}
     colours |= {"star": STAR[dark], "empty star": EMPTY_STAR[dark]}
     colours |= {name: getattr(theme, name) for name in ("accent", "success", "warning", "error", "primary")}
     for ground in ("background", "surface", "panel"):

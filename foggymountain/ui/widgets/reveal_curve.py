@@ -12,7 +12,7 @@ import numpy as np
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
-from foggymountain.race import Walk
+from foggymountain.outcome import Walk
 from foggymountain.terrain.grid import CurveView, curve_view, mountain
 from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, is_dark, look_of, theme_rgb
 

@@ -13,7 +13,7 @@ import numpy as np
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
-from foggymountain.race import Walk
+from foggymountain.outcome import Walk
 from foggymountain.ui.widgets.reveal_walkers import is_dark, look_of, theme_rgb
 
 DATA_GLYPH = "o"

@@ -6,7 +6,7 @@ import numpy as np
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
-from foggymountain.race import Walk
+from foggymountain.outcome import Walk
 from foggymountain.terrain.grid import HeightAxis
 from foggymountain.ui.widgets.reveal_walkers import is_dark, look_of, theme_rgb
 

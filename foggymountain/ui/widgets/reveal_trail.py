@@ -11,16 +11,19 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from foggymountain.race import Event
+from foggymountain.outcome import Event, EventKind
 
-KIND_WORDS = {  # (word, colour on a dark theme, colour on a light theme)
-    "overshoot": ("overshoot", "#ffaf00", "#8a5a00"),
-    "crawl": ("crawl", "#87afff", "#2e5f9e"),
-    "plateau": ("plateau", "#87afff", "#2e5f9e"),
-    "side-valley": ("side valley", "#d787ff", "#7b2fb3"),
-    "zig-zag": ("zig-zag", "#ffaf00", "#8a5a00"),
-    "fell-off": ("fell off", "#ff5f5f", "#b23a48"),
-    "diverged": ("diverged", "#ff5f5f", "#b23a48"),
+# Warm for a step too far, cool for steps too small or ground too flat, violet for the wrong
+# valley, red for a walk that was lost: (on a dark theme, on a light theme).
+KIND_COLOURS = {
+    EventKind.OVERSHOOT: ("#ffaf00", "#8a5a00"),
+    EventKind.ZIG_ZAG: ("#ffaf00", "#8a5a00"),
+    EventKind.CRAWL: ("#87afff", "#2e5f9e"),
+    EventKind.PLATEAU: ("#87afff", "#2e5f9e"),
+    EventKind.SIDE_VALLEY: ("#d787ff", "#7b2fb3"),
+    EventKind.SADDLE: ("#d787ff", "#7b2fb3"),
+    EventKind.FELL_OFF: ("#ff5f5f", "#b23a48"),
+    EventKind.DIVERGED: ("#ff5f5f", "#b23a48"),
 }
 
 
@@ -64,9 +67,8 @@ class TrailEvents(OptionList):
 
     @staticmethod
     def _line(event: Event, dark: bool = True) -> Text:
-        word, on_dark, on_light = KIND_WORDS.get(event.kind, (event.kind, "", ""))
-        colour = on_dark if dark else on_light
-        return Text.assemble((f"step {event.step:>3}  ", "bold"), (f"{word:<11} ", f"bold {colour}".strip()), event.text)
+        colour = KIND_COLOURS[event.kind][0 if dark else 1]
+        return Text.assemble((f"step {event.step:>3}  ", "bold"), (f"{event.kind.word:<11} ", f"bold {colour}"), event.text)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, selected: OptionList.OptionSelected) -> None:
