@@ -528,3 +528,29 @@ async def test_heights_at_the_goal_show_in_the_altimeter(tmp_path):
             assert drawn.plain[column] == "▁"
             spans = [span for span in drawn.spans if span.start <= column < span.end]
             assert any("success" in str(span.style) for span in spans)
+
+
+async def test_the_reveal_recolours_stars_and_events_for_the_light_theme():
+    from foggymountain.ui.app import FOGGY_LIGHT
+    from foggymountain.ui.widgets.reveal_trail import KIND_COLOURS, TrailEvents
+    from foggymountain.ui.widgets.reveal_walkers import STAR
+    from test_ui_reveal import RevealTestApp
+
+    hike = campaign_hike(10, 15)
+    app = RevealTestApp(hike)
+    app.register_theme(FOGGY_LIGHT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("4")  # the trail: its events are mounted
+        await pilot.pause()
+        app.theme = FOGGY_LIGHT.name
+        await pilot.pause()
+        await pilot.pause()
+        header = screen.query_one("#reveal-verdict").render()
+        star_spans = [span for span in header.spans if "★" in header.plain[span.start:span.end] or "☆" in header.plain[span.start:span.end]]
+        assert star_spans and all(STAR[True] not in str(span.style) for span in star_spans)
+        events = screen.query_one(TrailEvents)
+        first = events.get_option_at_index(0).prompt
+        kind = screen.race.events[0].kind
+        assert KIND_COLOURS[kind][1] in str(first.spans[1].style)

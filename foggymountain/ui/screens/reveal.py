@@ -36,7 +36,8 @@ from foggymountain.ui.widgets.reveal_fit import FitChart
 from foggymountain.ui.widgets.reveal_heights import HeightsChart
 from foggymountain.ui.widgets.reveal_legend import RevealLegend, WalkerKey
 from foggymountain.ui.widgets.reveal_trail import TrailEvents
-from foggymountain.ui.widgets.reveal_walkers import follow_theme, is_dark
+from foggymountain.ui.widgets.reveal_walkers import is_dark
+from foggymountain.ui.widgets.verdict_line import VerdictLine
 from foggymountain.ui.widgets.reveal_words import WordPredictions
 from foggymountain.ui.widgets.scoreboard import Scoreboard, stars_text
 from foggymountain.ui.widgets.words import number
@@ -207,7 +208,7 @@ class RevealScreen(Screen):
         with Horizontal(id="reveal-header"):
             yield Static(Text.assemble(("▲ ", "bold #7fae62"), level.title), id="reveal-title")
             yield Static("· the fog lifts", id="reveal-tagline")
-            yield Static(self._verdict_line(), id="reveal-verdict")
+            yield VerdictLine(verdict(result, short=True), result.stars, id="reveal-verdict")
         with TabbedContent(id="reveal-tabs"):
             with TabPane(self._title(self._map_tab_name()), id="tab-map"):
                 with Horizontal(classes="reveal-row"):
@@ -253,13 +254,6 @@ class RevealScreen(Screen):
         yield ReplayTimeline(self.last_step, tuple(e.step for e in result.events), id="timeline").data_bind(
             RevealScreen.step, RevealScreen.playing)
         yield Footer()
-
-    def _verdict_line(self) -> Text:
-        return Text.assemble(verdict(self.race, short=True), "  ", stars_text(self.race.stars, is_dark(self)))
-
-    def on_mount(self) -> None:
-        header = self.query_one("#reveal-verdict", Static)
-        follow_theme(self, lambda: header.update(self._verdict_line()))
 
     def _title(self, name: str) -> str:
         """Tab titles carry the number key that opens them: `1 Map`, `2 Heights`..."""

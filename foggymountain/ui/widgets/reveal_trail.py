@@ -12,6 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from foggymountain.outcome import Event, EventKind
+from foggymountain.ui.widgets.reveal_walkers import is_dark
 
 # Warm for a step too far, cool for steps too small or ground too flat, violet for the wrong
 # valley, red for a walk that was lost: (on a dark theme, on a light theme).
@@ -51,19 +52,16 @@ class TrailEvents(OptionList):
             options = [Option(Text("Nothing unusual: no overshoot, crawl, zig-zag or fall on your trail.", style="dim"), disabled=True)]
         super().__init__(*options, id=id)
         self.events = events
+        self._dark = True  # the options above were written for a dark theme
 
-    def on_mount(self) -> None:
-        from foggymountain.ui.widgets.reveal_walkers import follow_theme
-
-        self._recolour()
-        follow_theme(self, self._recolour)
-
-    def _recolour(self) -> None:
-        from foggymountain.ui.widgets.reveal_walkers import is_dark
-
+    def notify_style_update(self) -> None:
+        """A change of theme: the event words take the new theme's colours."""
+        super().notify_style_update()
         dark = is_dark(self)
-        for index, event in enumerate(self.events):
-            self.replace_option_prompt_at_index(index, self._line(event, dark))
+        if self.is_mounted and dark != self._dark:
+            self._dark = dark
+            for index, event in enumerate(self.events):
+                self.replace_option_prompt_at_index(index, self._line(event, dark))
 
     @staticmethod
     def _line(event: Event, dark: bool = True) -> Text:
