@@ -342,7 +342,7 @@ class RevealScreen(Screen):
     def _focus_events(self) -> None:
         events = self.query(TrailEvents)
         if events:
-            events.first().focus()
+            events.first().focus(scroll_visible=False)
 
     def action_help(self) -> None:
         from foggymountain.ui.screens.help import REVEAL_KEYS, HelpScreen
