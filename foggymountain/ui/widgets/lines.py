@@ -52,6 +52,7 @@ class Lines(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._contents: list[Content] = []
         self._strips: dict[int, Strip] = {}
+        self._base = None  # (visual style, rich style): walking the ancestors for them costs
 
     @property
     def lines(self) -> list[Content]:
@@ -85,6 +86,7 @@ class Lines(Widget):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._base = None
 
     def on_resize(self) -> None:
         self._strips.clear()
@@ -97,12 +99,17 @@ class Lines(Widget):
 
     def _strip(self, content: Content) -> Strip:
         width = self.size.width
-        segments = content.render_segments(self.visual_style)
-        return Strip(segments).crop_extend(0, width, self.rich_style) if width else Strip(segments)
+        if self._base is None:
+            self._base = (self.visual_style, self.rich_style)
+        visual, rich = self._base
+        segments = content.render_segments(visual)
+        return Strip(segments).crop_extend(0, width, rich) if width else Strip(segments)
 
     def render_line(self, y: int) -> Strip:
         if not 0 <= y < len(self._contents):
-            return Strip([Segment(" " * self.size.width, self.rich_style)], self.size.width)
+            if self._base is None:
+                self._base = (self.visual_style, self.rich_style)
+            return Strip([Segment(" " * self.size.width, self._base[1])], self.size.width)
         strip = self._strips.get(y)
         if strip is None:
             strip = self._strips[y] = self._strip(self._contents[y])
