@@ -62,6 +62,10 @@ class Lines(Widget):
     def plain(self) -> str:
         return "\n".join(line.plain for line in self._contents)
 
+    def render(self) -> Content:
+        """All the lines as one Content (for `str()` and tests; painting goes by `render_line`)."""
+        return Content("\n").join(self._contents)
+
     def show_lines(self, contents: Iterable[Content | str]) -> None:
         new = [line if isinstance(line, Content) else Content(line) for line in contents]
         old = self._contents
