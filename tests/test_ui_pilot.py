@@ -81,7 +81,7 @@ async def test_two_dimensions_turning_and_camping(tmp_path):
         assert hike.steps_used == 3
         assert hike.heights[-1] < hike.heights[0]
         logbook = app.screen.query_one("#logbook")
-        assert logbook.row_count == 4  # the start and three steps
+        assert logbook.rows_written == 4  # the start and three steps
         await pilot.press("c")
         await settle(pilot)
         assert hike.status == Status.CAMPED
