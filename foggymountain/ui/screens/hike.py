@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header
 
 from foggymountain.hike import Hike
 from foggymountain.outcome import Status
+from foggymountain.terrain.steepness import slope_scale
 from foggymountain.ui.messages import HikeFinished, LevelReady
 from foggymountain.ui.palette import ScreenCommands
 from foggymountain.ui.screens.number_prompt import NumberPrompt, parse_heading, parse_positive
@@ -65,11 +66,15 @@ class HikeScreen(Screen):
         Binding("escape", "back", "Back", show=False, id="back-escape"),
     ]
 
+    # From 120x36 on, the left column widens and the altimeter shows a taller chart.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     COMMANDS = {ScreenCommands}
 
     def __init__(self, hike: Hike) -> None:
         super().__init__()
         self.hike = hike
+        self.scale = slope_scale(hike.level, find_floor=False)  # read again on LevelReady
         self._ended = False
 
     # ---- layout
@@ -85,7 +90,7 @@ class HikeScreen(Screen):
                     if level.noisy:
                         panel.border_subtitle = "≈ estimate from a mini-batch"
                         panel.add_class("-noisy")
-                    yield SlopeGauge(id="slope")
+                    yield SlopeGauge(self.scale, id="slope")
                 altimeter = Altimeter(id="altimeter-panel")
                 altimeter.border_title = "altimeter: height (loss)"
                 yield altimeter
@@ -125,7 +130,12 @@ class HikeScreen(Screen):
 
     @on(LevelReady)
     def goal_known(self, ready: LevelReady) -> None:
+        """The worker found the valley floor: the goal, and the scale of slopes along the way to it."""
         if ready.level is self.hike.level and self.is_mounted:
+            self.scale = slope_scale(self.hike.level)  # one batch of slopes: the floor is known now
+            gauge = self.query_one(SlopeGauge)
+            gauge.scale = self.scale
+            gauge.show(self.hike)
             self.query_one(Altimeter).show(self.hike)
 
     # ---- which keys apply on this level
