@@ -16,7 +16,7 @@ import numpy as np
 from foggymountain import optimizers
 from foggymountain.feel import felt_slope
 from foggymountain.level import Level
-from foggymountain.outcome import PLAYER, PLAYER_LABEL, Race, Status, Walk, judge, stars
+from foggymountain.outcome import PLAYER, PLAYER_LABEL, Race, Status, Walk, judge, race_par, stars
 from foggymountain.trail import read_trail
 
 
@@ -146,8 +146,9 @@ def walk_of_hike(hike) -> Walk:
 def race(level: Level, hike=None) -> Race:
     """Race the level's racers; with a finished hike, score the player against them."""
     result = Race(level=level, racers=run_racers(level))
+    result.par = race_par(result.racers, level.goal, level.par, level.budget)
     if hike is not None:
         result.player = walk_of_hike(hike)
-        result.stars = stars(result.player, result.racers, level.goal, level.par)
+        result.stars = stars(result.player, result.racers, level.goal, result.par)
         result.events = read_trail(level, result.player)
     return result

@@ -34,7 +34,7 @@ def result_document(player: str, race) -> dict:
         "version": VERSION,
         "player": player,
         "level": {"id": progress_key(level), "title": level.title, "kind": level.kind,
-                  "budget": level.budget, "par": level.par, "goal": _finite(level.goal)},
+                  "budget": level.budget, "par": race.par_steps, "goal": _finite(level.goal)},
         **summary,
         **trail_of(race),
         "racers": [

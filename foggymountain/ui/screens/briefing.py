@@ -100,7 +100,7 @@ class BriefingScreen(Screen):
         rows += [
             ("budget", f"{level.budget} steps", ""),
             ("goal", goal, ""),
-            ("par", f"{level.par} steps for ★★", ""),
+            ("par", "the fastest racer's steps plus half, for ★★", ""),
         ]
         if level.concepts:
             rows.append(("lessons", ", ".join(level.concepts), ""))

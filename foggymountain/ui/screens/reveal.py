@@ -312,7 +312,7 @@ class RevealScreen(Screen):
         result = self.race
         digits = height_digits(result)
         return Text.assemble(stars_text(result.stars), "  ", verdict(result), "\n",
-                             (f"Goal: height (loss) at most {number(self.level.goal, digits=digits)} · par {self.level.par} steps · "
+                             (f"Goal: height (loss) at most {number(self.level.goal, digits=digits)} · par {result.par_steps} steps · "
                               f"budget {self.level.budget}", "dim"))
 
     # ---- the replay
