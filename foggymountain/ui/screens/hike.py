@@ -115,10 +115,10 @@ class HikeScreen(Screen):
         applies = {
             "turn": hike.level.dimensions == 2,
             "face": hike.level.dimensions == 1,
-            "lengthen": not hike.pace_only,
-            "shorten": not hike.pace_only,
-            "quicken": hike.pace_only,
-            "slow": hike.pace_only,
+            "lengthen": not hike.holds_pace,
+            "shorten": not hike.holds_pace,
+            "quicken": hike.holds_pace,
+            "slow": hike.holds_pace,
             "type_heading": not hike.pace_only,
             "downhill": not hike.pace_only,
         }
@@ -163,6 +163,11 @@ class HikeScreen(Screen):
         self.hike.shorten()
         self.query_one(StepPlan).show(self.hike)
 
+    def _show_held(self) -> None:
+        """The plan after typing a stride or a pace: the lock moved, and Up/Down follow it."""
+        self.query_one(StepPlan).show(self.hike)
+        self.refresh_bindings()
+
     def action_quicken(self) -> None:
         self.action_lengthen()
 
@@ -198,7 +203,7 @@ class HikeScreen(Screen):
         hike = self.hike
         self.app.push_screen(NumberPrompt(
             "Stride (step size)",
-            f"How far to walk with the next step. Longest allowed here: {number(hike.max_stride)}.",
+            f"Holds the stride: every step this long, whatever the slope. Longest here: {number(hike.max_stride)}.",
             number(hike.planned_stride).replace("−", "-"),
             lambda text: parse_positive(text, "a stride"),
         ), self._set_stride)
@@ -208,7 +213,7 @@ class HikeScreen(Screen):
         current = hike.planned_pace
         self.app.push_screen(NumberPrompt(
             "Pace (learning rate)",
-            "Stride = pace × slope size: a steep slope makes a long step at the same pace.",
+            "Holds the pace: each step's stride = pace × slope size (a steep slope, a long step).",
             number(current).replace("−", "-") if current is not None else "",
             lambda text: parse_positive(text, "a pace"),
         ), self._set_pace)
@@ -233,7 +238,7 @@ class HikeScreen(Screen):
             return
         if value > self.hike.max_stride and not self.hike.pace_only:
             self.notify(f"The longest stride allowed here is {number(self.hike.max_stride)}.", title="Stride")
-        self.query_one(StepPlan).show(self.hike)
+        self._show_held()
 
     def _set_pace(self, value: float | None) -> None:
         if value is None:
@@ -246,7 +251,7 @@ class HikeScreen(Screen):
         if value * self.hike.steepness > self.hike.max_stride:
             self.notify(f"At that pace the step would pass the longest stride ({number(self.hike.max_stride)}).",
                         title="Pace")
-        self.query_one(StepPlan).show(self.hike)
+        self._show_held()
 
     def _set_heading(self, value: float | None) -> None:
         if value is None:
