@@ -191,6 +191,10 @@ def test_05_crawl_sgd_runs_out_of_budget_momentum_at_the_same_pace_arrives():
     assert momentum.hyperparameters["learning_rate"] == sgd.hyperparameters["learning_rate"]
     assert momentum.status == Status.REACHED
     assert ws["adam"].status == Status.REACHED
+    # The player crawls too unless they lengthen the step: the default stride for the whole
+    # budget covers less than the way to the floor.
+    lv = level("05-long-meadow")
+    assert lv.stride * lv.budget < abs(lv.minimum.point[0] - lv.start[0]) / 2
 
 
 def test_06_local_minimum_sgd_is_trapped_in_the_side_valley():
@@ -209,6 +213,9 @@ def test_07_plateau_adam_crosses_the_flat():
     assert winner("07-plateau").name == "adam" and ws["adam"].status == Status.REACHED
     assert ws["sgd"].status == Status.WANDERING and ws["sgd"].distance < 1
     assert ws["momentum"].status == Status.WANDERING
+    # The player's default stride is short too: the flat is crossed only by lengthening it.
+    lv = level("07-plateau")
+    assert lv.stride * lv.budget < abs(lv.minimum.point[0] - lv.start[0])
 
 
 def test_08_cliff_flings_the_fixed_pace_walker():
@@ -332,6 +339,7 @@ def test_20_night_adaptive_racers_learn_the_sentences_in_the_dark():
     assert not lv.show_height and lv.dimensions > 100 and lv.batch_size
     assert ws["sgd"].status == Status.WANDERING
     assert ws["rmsprop"].status == Status.REACHED and ws["adam"].status == Status.REACHED
+    assert (ws["adam"].steps_to_goal, ws["rmsprop"].steps_to_goal) == (21, 25)  # as the debrief says
     top = winner("20-summit")
     assert lv.landscape.predict(top.path[-1], "i", 1)[0][0] == "saw"
 

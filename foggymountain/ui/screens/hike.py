@@ -193,9 +193,18 @@ class HikeScreen(Screen):
         self.app.push_screen(HelpScreen(self.hike.level.dimensions))
 
     def action_back(self) -> None:
-        if self.hike.steps_used:
+        """Leave the hike; one in progress asks first (a stray Escape must not lose it)."""
+        if not self.hike.steps_used or self.hike.over:
+            self.dismiss()
+            return
+        from foggymountain.ui.screens.leave_hike import LeaveHikeScreen
+
+        self.app.push_screen(LeaveHikeScreen(self.hike.steps_used), self._leave_if_asked)
+
+    def _leave_if_asked(self, leave: bool | None) -> None:
+        if leave:
             self.notify("Hike abandoned; nothing was scored.", title="Back to the briefing")
-        self.dismiss()
+            self.dismiss()
 
     # ---- typed values
 
