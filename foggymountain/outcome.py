@@ -290,6 +290,7 @@ class Race:
     stars: int = 0
     events: list[Event] = field(default_factory=list)
     par: int | None = None  # set by the racers (`race_par`); None: not raced yet, the level's par
+    forecast: Any = None  # the player's prediction beside the truth (`prediction.Forecast`), if any
 
     @property
     def par_steps(self) -> int:

@@ -9,6 +9,7 @@ and by the tests alike, so both build the same app.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on, work
@@ -23,11 +24,14 @@ from foggymountain.progress import default_player
 from foggymountain.race import race
 from foggymountain.scorebook import ScoreBook
 from foggymountain.shelf import LevelEntry, Shelf
-from foggymountain.ui.messages import BackToLevels, HikeFinished, LevelChosen, LevelsChanged, NextLevel, Retry, StartHike
+from foggymountain.prediction import Prediction, judge_prediction
+from foggymountain.ui.messages import (BackToLevels, HikeFinished, LevelChosen, LevelsChanged, NextLevel, Predicted,
+                                       Retry, StartHike)
 from foggymountain.ui.palette import Command, CommandList
 from foggymountain.ui.screens.briefing import BriefingScreen
 from foggymountain.ui.screens.hike import HikeScreen
 from foggymountain.ui.screens.level_select import LevelSelectScreen
+from foggymountain.ui.screens.prediction import PredictionScreen
 from foggymountain.ui.screens.too_small import TooSmallScreen
 
 log = logging.getLogger(__name__)
@@ -65,6 +69,18 @@ FOGGY_LIGHT = Theme(
 )
 
 
+@dataclass
+class _Finishing:
+    """A finished hike on its way to the reveal: raced in a worker, predicted by the player."""
+
+    hike: Hike
+    raced: bool = False
+    result: Race | None = None
+    error: Exception | None = None
+    predicted: bool = False
+    prediction: Prediction | None = None
+
+
 class GameCommands(CommandList):
     """The game's own commands in the palette (ctrl+p), on every screen."""
 
@@ -86,6 +102,7 @@ class FoggyApp(App[None]):
         self.shelf = shelf
         self.scores = scores
         self.watching = watch
+        self._finishing: _Finishing | None = None  # the hike being raced and predicted
         self.register_theme(FOGGY_DARK)
         self.register_theme(FOGGY_LIGHT)
         self.theme = "foggy-dark"
@@ -123,16 +140,59 @@ class FoggyApp(App[None]):
 
     @on(HikeFinished)
     def finish_hike(self, finished: HikeFinished) -> None:
-        """The hike is over: race once, keep the score (in the background), show what was in the fog."""
+        """The hike is over: race in a worker while the player predicts, then reveal."""
         hike = finished.hike
+        self._finishing = _Finishing(hike)
+        self._race_in_background(hike)
+        if isinstance(self.screen, HikeScreen):
+            self.switch_screen(PredictionScreen(hike))
+        else:
+            self.push_screen(PredictionScreen(hike))
+
+    @work(thread=True, group="race", exit_on_error=False)
+    def _race_in_background(self, hike: Hike) -> None:
+        """The race and the valley floor (for judging a prediction), off the UI thread."""
         try:
             result = race(hike.level, hike)
+            hike.level.minimum  # searched here, so judging the prediction later costs nothing
         except Exception as err:  # noqa: BLE001 - a boundary: a broken race must not lose the player's game
             log.exception("the race of %s failed", hike.level.path)
+            self.call_from_thread(self._raced, hike, None, err)
+            return
+        self.call_from_thread(self._raced, hike, result, None)
+
+    def _raced(self, hike: Hike, result: Race | None, error: Exception | None) -> None:
+        finishing = self._finishing
+        if finishing is None or finishing.hike is not hike:
+            return  # the player left meanwhile
+        finishing.raced, finishing.result, finishing.error = True, result, error
+        self._reveal_when_ready()
+
+    @on(Predicted)
+    def predicted(self, made: Predicted) -> None:
+        finishing = self._finishing
+        if finishing is None:
+            return
+        finishing.predicted, finishing.prediction = True, made.prediction
+        self._reveal_when_ready()
+
+    def _reveal_when_ready(self) -> None:
+        finishing = self._finishing
+        if finishing is None or not (finishing.raced and finishing.predicted):
+            return
+        self._finishing = None
+        hike, result = finishing.hike, finishing.result
+        if result is None:
+            err = finishing.error
             self.notify(f"The race could not be run ({type(err).__name__}: {err}).",
                         title="Race", severity="error", timeout=10)
             self._unwind_then()
             return
+        if finishing.prediction is not None:
+            try:
+                result.forecast = judge_prediction(finishing.prediction, result)
+            except Exception:  # noqa: BLE001 - a boundary: a guess that cannot be judged is only skipped
+                log.exception("the prediction on %s could not be judged", hike.level.path)
         self._record(result)
         self.show_reveal(hike, result)
 
@@ -148,7 +208,7 @@ class FoggyApp(App[None]):
             self.notify(f"The reveal failed ({type(err).__name__}: {err}); here is the race table.",
                         title="Reveal", severity="error", timeout=10)
             reveal = RaceSummaryScreen(hike, result)
-        if isinstance(self.screen, HikeScreen):
+        if isinstance(self.screen, (HikeScreen, PredictionScreen)):
             self.switch_screen(reveal)
         else:
             self.push_screen(reveal)
