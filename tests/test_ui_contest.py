@@ -45,14 +45,14 @@ async def test_typing_a_pace_holds_the_pace_and_up_changes_it(tmp_path):
         hike = screen.hike
         assert hike.holding == STRIDE
         lines = plan_text(screen).splitlines()
-        assert "🔒" in next(line for line in lines if "stride (step size)" in line)
-        assert "🔒" not in next(line for line in lines if "pace (learning rate)" in line)
+        assert "■" in next(line for line in lines if "stride (step size)" in line)
+        assert "■" not in next(line for line in lines if "pace (learning rate)" in line)
         assert {"lengthen", "shorten"} <= footer_keys(screen)
         await pilot.press("p", *"0.2", "enter")
         await pilot.pause()
         assert hike.holding == PACE and hike.pace == pytest.approx(0.2)
         lines = plan_text(screen).splitlines()
-        assert "🔒" in next(line for line in lines if "pace (learning rate)" in line)
+        assert "■" in next(line for line in lines if "pace (learning rate)" in line)
         assert {"quicken", "slow"} <= footer_keys(screen) and "lengthen" not in footer_keys(screen)
         await pilot.press("up")
         assert hike.pace == pytest.approx(0.25)
@@ -75,7 +75,7 @@ async def test_many_weights_hold_the_pace(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_hike(pilot)
         assert screen.hike.holding == PACE
-        assert "🔒" in next(line for line in plan_text(screen).splitlines() if "pace (learning rate)" in line)
+        assert "■" in next(line for line in plan_text(screen).splitlines() if "pace (learning rate)" in line)
 
 
 # ---- predict, then reveal ---------------------------------------------------------------------------

@@ -53,7 +53,8 @@ class PredictionScreen(Screen):
         with Vertical(id="predict"):
             yield Static(self.question(), id="predict-question")
             guess = FloorGuess(id="predict-floor")
-            guess.border_title = "the blank map: S start, ◆ where you stopped"
+            guess.border_title = ("the blank map: S start, ◆ where you stopped" if self.hike.level.dimensions <= 2
+                                  else "the heights: from the start down")
             yield guess
             yield Static(id="predict-racers")
             yield Static(Text.from_markup("[b]Enter[/b] lift the fog · with nothing chosen, Enter skips the guess"),

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from foggymountain.ui.widgets.words import arrow, compass_name, number, show_text
 
 
-LOCK = "[$accent]🔒[/]"  # beside what the step holds: the stride or the pace
+LOCK = "[$accent]■[/]"  # beside what the step holds: the stride or the pace
 
 
 def off_downhill(hike) -> float | None:
