@@ -38,7 +38,7 @@ def felt_slope(
     # Seeding a generator costs more than a whole slope on a small level: only when it is used.
     rng = draw(seed, k) if batched or noise > 0 else None
     if batched:
-        rows = rng.choice(n_rows, size=batch_size, replace=False)
+        rows = _batch(rng, n_rows, batch_size)
         _, slopes = landscape.height_and_slope(points, rows)
         heights = landscape.height(points)
     else:
@@ -46,3 +46,14 @@ def felt_slope(
     if noise > 0:
         slopes = slopes + noise * rng.standard_normal(points.shape[-1])
     return heights, slopes
+
+
+def felt_rows(n_rows: int | None, k: int, *, seed: int, batch_size: int | None = None) -> np.ndarray | None:
+    """The data rows the slope of step `k` is felt on: the mini-batch, or None for every row."""
+    if not (batch_size and n_rows and batch_size < n_rows):
+        return None
+    return _batch(draw(seed, k), n_rows, batch_size)
+
+
+def _batch(rng: np.random.Generator, n_rows: int, batch_size: int) -> np.ndarray:
+    return rng.choice(n_rows, size=batch_size, replace=False)

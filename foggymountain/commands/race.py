@@ -40,23 +40,32 @@ def run(args: argparse.Namespace) -> int:
 
 
 def format_table(result) -> str:
-    from foggymountain.outcome import LEFT_GOAL_NOTE, score_rows, winner_line
+    from foggymountain.outcome import LEFT_GOAL_NOTE, held_out_loss, score_rows, winner_line
 
     level = result.level
     minimum = level.minimum
     rows = score_rows(result)
+    held_out = held_out_loss(level, result.racers[0]) is not None if result.racers else False
+    batches = level.examples is not None
+    width = max([10] + [len(row.label) for row in rows])
     lines = [
         f"{level.title}  ({level.kind}, {level.dimensions} variable{'s' if level.dimensions != 1 else ''}, "
-        f"budget {level.budget} steps)",
+        + (f"budget {level.examples} examples, batches of {', '.join(map(str, level.batch_sizes))})" if level.examples is not None
+           else f"budget {level.budget} steps)"),
         f"goal: height <= {level.goal:.4g}   valley floor (minimum): {minimum.height:.4g}",
         "",
-        f"{'racer':<10} {'status':<10} {'final height':>13} {'steps to goal':>14} {'distance':>9}",
+        f"{'racer':<{width}} {'status':<10} {'final height':>13} {'steps to goal':>14} {'distance':>9}"
+        + (f" {'held-out loss':>14}" if held_out else "")
+        + (f" {'examples to goal':>17}" if batches else ""),
     ]
     for row in rows:
         to_goal = "-" if row.steps_to_goal is None else str(row.steps_to_goal)
         if row.left_goal:
             to_goal += ", left"
-        lines.append(f"{row.label:<10} {row.status.value:<10} {row.final_height:>13.5g} {to_goal:>14} {row.distance:>9.3g}")
+        walk = row.walk
+        lines.append(f"{row.label:<{width}} {row.status.value:<10} {row.final_height:>13.5g} {to_goal:>14} {row.distance:>9.3g}"
+                     + (f" {held_out_loss(level, walk):>14.5g}" if held_out else "")
+                     + (f" {walk.examples_to_goal if walk.examples_to_goal is not None else '-':>17}" if batches else ""))
     lines.append("")
     if any(row.left_goal for row in rows):
         lines.append(LEFT_GOAL_NOTE)
