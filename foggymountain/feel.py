@@ -24,13 +24,16 @@ def felt_slope(
     seed: int,
     noise: float = 0.0,
     batch_size: int | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+    true_height: bool = True,
+) -> tuple[np.ndarray | None, np.ndarray]:
     """Heights and felt slopes at `points` (shape (..., n)) for step `k`.
 
     With `batch_size`, the slope is the mini-batch slope over rows drawn without replacement; with
     `noise`, Gaussian noise of that standard deviation is added to each component. All walkers at
     step k get the same rows and the same noise vector. The height returned is the true
-    (full-data) height, which is what the altimeter shows.
+    (full-data) height, which is what the altimeter shows; with `true_height=False` a mini-batch
+    level skips measuring it over every row and returns None for the heights (the tuner measures
+    its many walkers' heights on fewer rows).
     """
     points = np.asarray(points, dtype=float)
     n_rows = landscape.n_rows
@@ -40,7 +43,7 @@ def felt_slope(
     if batched:
         rows = _batch(rng, n_rows, batch_size)
         _, slopes = landscape.height_and_slope(points, rows)
-        heights = landscape.height(points)
+        heights = landscape.height(points) if true_height else None
     else:
         heights, slopes = landscape.height_and_slope(points)
     if noise > 0:

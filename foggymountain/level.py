@@ -99,10 +99,21 @@ class LevelError(Exception):
 
 @dataclass(frozen=True)
 class Racer:
-    """One racer entered in a level: which optimizer and with which hyperparameters."""
+    """One racer entered in a level: which optimizer and with which hyperparameters.
+
+    `written` names the settings the level's author wrote in `[agents.NAME]`. A racer whose
+    learning rate was written is *pinned*: it walks exactly as written. Any other racer (the
+    default racers of a level without `[agents]`, or an `[agents.NAME]` table without a
+    learning rate) is *tuned* to the level before it races (see `tuning`).
+    """
 
     name: str
     hyperparameters: dict[str, float]
+    written: tuple[str, ...] = ()
+
+    @property
+    def pinned(self) -> bool:
+        return "learning_rate" in self.written
 
 
 @dataclass(eq=False)
@@ -791,7 +802,7 @@ class _Reader:
             except optimizers.HyperparameterError as err:
                 self.problem(key + ((err.key,) if err.key else ()), err.message, err.hint, value=err.key in settings if err.key else False)
                 continue
-            racers.append(Racer(name, optimizer.hyperparameters))
+            racers.append(Racer(name, optimizer.hyperparameters, tuple(settings)))
         if not racers and not self.problems:
             self.problem(("agents",), "[agents] names no racer", "add [agents.sgd] with a learning_rate", value=False)
         return tuple(racers)

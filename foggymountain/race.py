@@ -18,6 +18,7 @@ from foggymountain.feel import felt_slope
 from foggymountain.level import Level
 from foggymountain.outcome import PLAYER, PLAYER_LABEL, Race, Status, Walk, held_out_loss, held_out_trail, judge, race_par, stars
 from foggymountain.trail import read_trail
+from foggymountain.tuning import RacerSetting, racer_settings
 
 __all__ = ["held_out_loss", "held_out_trail", "race", "run_batch_racers", "run_racers", "walk_of_hike"]
 
@@ -132,13 +133,13 @@ def _stack(infos: list) -> dict[str, np.ndarray]:
     return {key: np.array([info[key] for info in infos]) for key in infos[0]}
 
 
-def run_batch_racers(level: Level) -> list[Walk]:
+def run_batch_racers(level: Level, names_and_settings=None) -> list[Walk]:
     """A batch-size level: every racer walks once with each batch size, on the same budget of
     examples (so a batch of 1 takes many steps, the full data few). Named `sgd@2` for the racer
     with the second batch size, labelled `SGD, batch 4`."""
     walks = []
     for index, size in enumerate(level.batch_sizes, start=1):
-        for walk in run_racers(level, budget=level.examples // size, batch_size=size):
+        for walk in run_racers(level, names_and_settings, budget=level.examples // size, batch_size=size):
             walk.name, walk.label = f"{walk.name}@{index}", f"{walk.label}, batch {size}"
             walk.examples, walk.batch_size = size * np.arange(len(walk.path)), size
             walks.append(walk)
@@ -163,9 +164,16 @@ def walk_of_hike(hike) -> Walk:
     return walk
 
 
-def race(level: Level, hike=None) -> Race:
-    """Race the level's racers; with a finished hike, score the player against them."""
-    result = Race(level=level, racers=run_batch_racers(level) if level.examples is not None else run_racers(level))
+def race(level: Level, hike=None, settings: list[RacerSetting] | None = None, walks: list[Walk] | None = None) -> Race:
+    """Race the level's racers, each at its pinned or tuned settings; with a finished hike, score
+    the player against them. A worker may have done the slow part already: `settings` from
+    `tuning.racer_settings` (resolved here when not given), or the racers' `walks` at them."""
+    if walks is None:
+        if settings is None:
+            settings = racer_settings(level)
+        entries = [(s.name, s.hyperparameters) for s in settings]
+        walks = run_batch_racers(level, entries) if level.examples is not None else run_racers(level, entries)
+    result = Race(level=level, racers=walks)
     result.par = race_par(result.racers, level.goal, level.par, level.budget_amount)
     if hike is not None:
         result.player = walk_of_hike(hike)

@@ -12,7 +12,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("level", type=Path, help="a level file")
     parser.add_argument("--json", action="store_true", help="print the race as JSON")
     parser.add_argument("--racers", metavar="NAMES",
-                        help="comma-separated racers to use instead of the level's, with default settings "
+                        help="comma-separated racers to use instead of the level's, each tuned to the level "
                              "(sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)")
 
 
@@ -21,6 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from foggymountain.commands import load_or_report, racer_names
     from foggymountain.level import Racer
     from foggymountain.race import race
+    from foggymountain.tuning import racer_settings
 
     level = load_or_report(args.level)
     if level is None:
@@ -30,13 +31,37 @@ def run(args: argparse.Namespace) -> int:
         if names is None:
             return 2
         level.racers = tuple(Racer(n, optimizers.make_optimizer(n).hyperparameters) for n in names)
-    result = race(level)
+    settings = racer_settings(level)
+    result = race(level, settings=settings)
     if args.json:
-        json.dump(result.to_json(), sys.stdout, allow_nan=False)
+        data = result.to_json()
+        by_name = {s.name: s for s in settings}
+        for entry in data["racers"]:
+            setting = by_name[entry["name"].split("@")[0]]  # `sgd@2`: SGD with a batch-size level's second batch
+            entry["settings"] = setting.source  # "pinned" (as the level wrote it), "tuned" or "default"
+            if setting.tuning is not None:
+                entry["tuning"] = setting.tuning.to_json()
+        json.dump(data, sys.stdout, allow_nan=False)
         print()
         return 0
     print(format_table(result))
+    print(format_settings(settings))
     return 0
+
+
+def format_settings(settings) -> str:
+    """One line per racer: the settings it walked at, and whether the level pinned them or they
+    were tuned to the level."""
+    from foggymountain import optimizers
+
+    lines = ["", "racers' settings (pinned: as the level wrote them; tuned: searched for this level):"]
+    for setting in settings:
+        defaults = {spec.name: spec.default for spec in optimizers.HYPERPARAMETERS[setting.name]}
+        shown = [f"learning_rate {setting.hyperparameters['learning_rate']:g}"] + [
+            f"{key} {value:g}" for key, value in setting.hyperparameters.items()
+            if key != "learning_rate" and value != defaults[key]]
+        lines.append(f"  {optimizers.LABELS[setting.name]:<10} {setting.source:<7} {', '.join(shown)}")
+    return "\n".join(lines)
 
 
 def format_table(result) -> str:
