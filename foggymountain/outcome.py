@@ -404,8 +404,12 @@ def verdict(result: Race, short: bool = False) -> str:
     elif player.status == Status.DIVERGED:
         said = f"Your walk diverged at step {player.steps}."
     elif player.status == Status.REACHED and player.steps_to_goal is not None:
-        steps = f"{player.steps_to_goal} step{'s' if player.steps_to_goal != 1 else ''}"
-        said = f"Floor in {steps}." if short else f"You reached the valley floor in {steps} (par {result.par_steps})."
+        # The step the goal was first reached, and the steps walked when the walk went on after it.
+        at, walked = player.steps_to_goal, player.steps
+        on = f" of {walked}" if walked > at else ""
+        said = (f"Floor at step {at}{on}." if short else
+                f"You reached the valley floor at step {at}{f', then walked to step {walked}' if on else ''}"
+                f" (par {result.par_steps}).")
     else:
         said = (f"You ended at {ended} (goal {goal})." if short
                 else f"You ended at height {ended}; the goal was {goal}.")
@@ -514,7 +518,9 @@ def describe(walk: Walk) -> str:
     height = f"final height {walk.final_height:.4g}"
     if walk.status == Status.REACHED and walk.steps_to_goal is not None:
         return f"{walk.status.value}: goal at step {walk.steps_to_goal}, {height}"
-    return f"{walk.status.value}: {height}"
+    if walk.steps_to_goal is not None:  # not "wandering": an author reads this (tune's comments)
+        return f"touched the goal at step {walk.steps_to_goal}, then climbed out: {height}"
+    return f"misses the goal: {height}"
 
 
 # ---- saved results (progress files, workshop result files) ------------------------------------------

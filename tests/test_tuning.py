@@ -211,9 +211,9 @@ def test_tuning_a_level_takes_seconds_not_minutes():
     for path in [*CAMPAIGN[::4], CLASSIC / "rosenbrock.toml", CLASSIC / "beale.toml"]:
         level = load_level(path)
         level.minimum  # the valley floor is the race's cost, searched once per level anyway
-        began = time.perf_counter()
+        began = time.process_time()  # CPU time: other work on the machine does not count
         tuning.tune_racers(level, level.racers)
-        assert time.perf_counter() - began < 5.0, path.name
+        assert time.process_time() - began < 5.0, path.name
 
 
 # ---- pinned and tuned ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Snapshots of the reveal at 80x24 and 120x40 for a 1-D, a 2-D, a fit and a many-variable level.
+"""Snapshots of the reveal at 80x24 and 140x45 for a 1-D, a 2-D, a fit and a many-variable level.
 
 Each hike is fixed (see `HIKES` in test_ui_reveal.py), so every picture is deterministic. The map is
 drawn in truecolor whatever terminal runs the tests. Update after a deliberate change with
@@ -19,7 +19,7 @@ def truecolor(monkeypatch):
     monkeypatch.setenv("COLORTERM", "truecolor")
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", [(80, 24), (140, 45)], ids=["80x24", "140x45"])
 @pytest.mark.parametrize("name", KINDS)
 def test_reveal_opens_on_the_map(snap_compare, name, size):
     assert snap_compare(RevealTestApp(camped(name)), terminal_size=size)
@@ -37,6 +37,6 @@ def test_reveal_tabs_at_80x24(snap_compare, name, keys):
     assert snap_compare(RevealTestApp(camped(name)), press=keys, terminal_size=(80, 24))
 
 
-def test_reveal_mid_replay_at_120x40(snap_compare):
+def test_reveal_mid_replay_at_140x45(snap_compare):
     """Five steps back from the end: trails drawn up to the step, everyone marked where they stood."""
-    assert snap_compare(RevealTestApp(camped("ravine_2d")), press=["left"] * 5, terminal_size=(120, 40))
+    assert snap_compare(RevealTestApp(camped("ravine_2d")), press=["left"] * 5, terminal_size=(140, 45))

@@ -1,4 +1,5 @@
-"""Snapshot tests of the game's screens at 80x24 (pytest-textual-snapshot; update with --snapshot-update)."""
+"""Snapshot tests of the game's screens at 80x24, and the briefing and the hike of each level kind
+at 140x45 too (pytest-textual-snapshot; update with --snapshot-update, then look at the pictures)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from foggymountain.ui.app import make_app
 
 LEVELS = Path(__file__).parent / "levels_ui"
 SIZE = (80, 24)
+ROOMY = (140, 45)
 
 
 @pytest.fixture
@@ -32,19 +34,26 @@ def test_briefing(snap_compare, app_for):
     assert snap_compare(app_for(level_file=LEVELS / "02-bowl.toml"), terminal_size=SIZE)
 
 
-def test_hike_one_dimension(snap_compare, app_for):
-    assert snap_compare(app_for(level_file=LEVELS / "01-valley.toml"), terminal_size=SIZE,
+@pytest.mark.parametrize("size", [SIZE, ROOMY], ids=["80x24", "140x45"])
+def test_hike_one_dimension(snap_compare, app_for, size):
+    assert snap_compare(app_for(level_file=LEVELS / "01-valley.toml"), terminal_size=size,
                         press=["enter", "enter", "enter", "up"])
 
 
-def test_hike_two_dimensions(snap_compare, app_for):
-    assert snap_compare(app_for(level_file=LEVELS / "02-bowl.toml"), terminal_size=SIZE,
+@pytest.mark.parametrize("size", [SIZE, ROOMY], ids=["80x24", "140x45"])
+def test_hike_two_dimensions(snap_compare, app_for, size):
+    assert snap_compare(app_for(level_file=LEVELS / "02-bowl.toml"), terminal_size=size,
                         press=["enter", "enter", "d", "enter", "left", "left"])
 
 
-def test_hike_many_variables_noisy(snap_compare, app_for):
-    assert snap_compare(app_for(level_file=LEVELS / "03-words.toml"), terminal_size=SIZE,
+@pytest.mark.parametrize("size", [SIZE, ROOMY], ids=["80x24", "140x45"])
+def test_hike_many_variables_noisy(snap_compare, app_for, size):
+    assert snap_compare(app_for(level_file=LEVELS / "03-words.toml"), terminal_size=size,
                         press=["enter", "enter", "up"])
+
+
+def test_briefing_with_room(snap_compare, app_for):
+    assert snap_compare(app_for(level_file=LEVELS / "02-bowl.toml"), terminal_size=ROOMY)
 
 
 def test_help(snap_compare, app_for):

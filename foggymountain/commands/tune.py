@@ -16,7 +16,7 @@ PACE_POINTS = 26
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("level", type=Path, help="a level file")
+    parser.add_argument("level", type=Path, help="a level file, or a built-in level's name")
     parser.add_argument("--racers", metavar="NAMES",
                         help="comma-separated racers to tune instead of the level's "
                              "(sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)")
@@ -36,7 +36,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from foggymountain.commands import load_or_report, racer_names
-    from foggymountain.tune import pace_grid, to_toml, tune
+    from foggymountain.tune import pace_grid, reaches, to_toml, tune
 
     level = load_or_report(args.level)
     if level is None:
@@ -47,7 +47,13 @@ def run(args: argparse.Namespace) -> int:
         if names is None:
             return 2
     if args.write:
-        return _write(args.level, level, names)
+        from foggymountain.campaign import builtin_levels_dir
+
+        if level.path is not None and level.path.resolve().parent == builtin_levels_dir().resolve():
+            print(f"{level.path}: --write does not edit a built-in level\n"
+                  "    hint: copy it next to your own levels first, then tune the copy", file=sys.stderr)
+            return 2
+        return _write(level.path, level, names)
     try:
         paces = pace_grid(args.low, args.high, args.points)
     except ValueError as err:
@@ -56,7 +62,13 @@ def run(args: argparse.Namespace) -> int:
     if args.runners_up < 0:
         print("--runners-up: must be 0 or more", file=sys.stderr)
         return 2
-    print(to_toml(level, tune(level, names, paces, keep=args.runners_up, refine=not args.no_refine), paces))
+    results = tune(level, names, paces, keep=args.runners_up, refine=not args.no_refine)
+    if results and not reaches(results):
+        print(f"{args.level}: no setting of {', '.join(r.label for r in results)} reaches the goal "
+              f"(height <= {level.goal:.6g}) within {level.budget} step{'s' if level.budget != 1 else ''}; "
+              "the reasons are at the top of the output",
+              file=sys.stderr)
+    print(to_toml(level, results, paces))
     return 0
 
 

@@ -11,8 +11,13 @@ Textual import, so it is testable with plain numpy:
 - `Grid`: heights at the centre of every pixel of a `columns x rows` picture of a plane, their
   contour band, and the mapping of points to pixels.
 - `TerrainMap`: one level's plane and its grids, evaluated once per picture size.
-- `profile` (the curve of a 1-D level) and `HeightAxis` (a chart axis for heights that may span
-  decades or be <= 0).
+- `profile` (the curve of a 1-D level), `curve_view` (the part of the curve the walkers saw, with
+  colour bands spent on it) and `HeightAxis` (a chart axis for heights that may span decades or
+  be <= 0).
+
+Framing: a map or a curve shows the region the walkers walked (every trail, the start and the
+valley floor, with a margin), not the whole of the level's bounds, so at 80x24 the feature a level
+teaches fills the picture; its colour bands are fitted to the heights of that region.
 """
 
 from __future__ import annotations
@@ -215,10 +220,36 @@ class Plane:
         return np.linalg.norm(offsets - (offsets @ self.axes.T) @ self.axes, axis=-1)
 
 
-def level_plane(bounds: np.ndarray, names: Sequence[str]) -> Plane:
-    """The map of a 2-variable level: the variables themselves over their bounds."""
+def level_plane(bounds: np.ndarray, names: Sequence[str], extent=None) -> Plane:
+    """The map of a 2-variable level: the variables themselves over `extent` (the bounds)."""
     bounds = np.asarray(bounds, float)
-    return Plane(np.zeros(2), np.eye(2), bounds.copy(), (names[0], names[1]), sliced=False)
+    extent = bounds.copy() if extent is None else np.asarray(extent, float)
+    return Plane(np.zeros(2), np.eye(2), extent, (names[0], names[1]), sliced=False)
+
+
+FRAME_MARGIN = 0.12  # of the walked region's span, on every side
+FRAME_LEAST = 0.3  # of the bounds' span: the least a framed axis shows
+
+
+def framed_extent(bounds, points, margin: float = FRAME_MARGIN, least: float = FRAME_LEAST) -> np.ndarray:
+    """[[low, high], ...] per variable: the region holding every finite `points` row inside the
+    bounds (trails, start, floor), widened by `margin` of its span on each side and to at least
+    `least` of the bounds' span, and kept within the bounds."""
+    bounds = np.asarray(bounds, float)
+    points = np.asarray(points, float).reshape(-1, len(bounds))
+    keep = np.all(np.isfinite(points), axis=1)
+    points = np.clip(points[keep], bounds[:, 0], bounds[:, 1])
+    if not len(points):
+        return bounds.copy()
+    low, high = points.min(axis=0), points.max(axis=0)
+    full = bounds[:, 1] - bounds[:, 0]
+    span = np.maximum((high - low) * (1 + 2 * margin), full * least)
+    middle = (low + high) / 2
+    low, high = middle - span / 2, middle + span / 2
+    # Slide back inside the bounds rather than lose the far side of the picture.
+    shift = np.maximum(bounds[:, 0] - low, 0) - np.maximum(high - bounds[:, 1], 0)
+    low, high = np.maximum(low + shift, bounds[:, 0]), np.minimum(high + shift, bounds[:, 1])
+    return np.stack([low, high], axis=1)
 
 
 def slice_plane(start, trails: Iterable[np.ndarray], bounds: np.ndarray, floor=None, margin: float = 0.12) -> Plane:
@@ -340,12 +371,18 @@ class TerrainMap:
     size of the picture.
     """
 
-    def __init__(self, level, trails: Sequence[np.ndarray] = (), bands: int = BANDS) -> None:
+    def __init__(self, level, trails: Sequence[np.ndarray] = (), bands: int = BANDS, framed: bool | None = None) -> None:
+        """`framed`: show only the walked region of a 2-D map (by default when there are trails)."""
         self.level = level
         self.bands = bands
+        self.trails = [np.asarray(t, float).reshape(-1, level.dimensions) for t in trails]
         landscape = level.landscape
         if level.dimensions == 2:
-            self.plane = level_plane(landscape.bounds, level.variables)
+            extent = None
+            if framed or (framed is None and len(trails)):
+                marks = self.trails + [np.asarray(level.start, float)[None], np.asarray(level.minimum.point, float)[None]]
+                extent = framed_extent(landscape.bounds, np.concatenate(marks))
+            self.plane = level_plane(landscape.bounds, level.variables, extent)
         elif level.dimensions > 2:
             self.plane = slice_plane(level.start, trails, landscape.bounds, floor=level.minimum.point)
         else:
@@ -355,11 +392,29 @@ class TerrainMap:
 
     @property
     def levels(self) -> np.ndarray:
-        """The `bands + 1` contour levels of this map."""
+        """The `bands + 1` contour levels of this map. On a slice they also span the heights the
+        walkers stood at and the valley floor's, which lie off the slice: the colour of a
+        footstep and of the floor can then say their true height (see `band_of_height`)."""
         if self._levels is None:
             reference = evaluate_grid(self.level.landscape, self.plane, REFERENCE_PIXELS, REFERENCE_PIXELS, self.bands)
-            self._levels = reference.levels
+            heights = reference.heights.ravel()
+            if self.plane.sliced:
+                heights = np.concatenate([heights, self.trail_heights(), [float(self.level.minimum.height)]])
+            self._levels = contour_levels(heights, self.bands)
         return self._levels
+
+    def trail_heights(self) -> np.ndarray:
+        """The true heights of every point of every trail (nan where not finite)."""
+        if not self.trails:
+            return np.empty(0)
+        points = np.concatenate(self.trails)
+        with np.errstate(all="ignore"):
+            heights = np.asarray(self.level.landscape.height(points), float)
+        return np.where(np.isfinite(heights), heights, np.nan)
+
+    def band_of_height(self, heights) -> np.ndarray:
+        """The colour band of heights on this map's scale (WALL where not finite)."""
+        return band_of(np.asarray(heights, float), self.levels)
 
     def grid(self, columns: int, rows: int) -> Grid:
         key = (int(columns), int(rows))
@@ -377,14 +432,65 @@ class TerrainMap:
 # ---- 1-D curves and height charts ------------------------------------------------------------
 
 
-def profile(landscape, count: int = 400) -> tuple[np.ndarray, np.ndarray]:
-    """The curve of a 1-variable landscape: `count` x values across its bounds and their heights
-    (nan where not finite)."""
-    low, high = np.asarray(landscape.bounds, float)[0]
+def profile(landscape, count: int = 400, extent=None) -> tuple[np.ndarray, np.ndarray]:
+    """The curve of a 1-variable landscape: `count` x values across its bounds (or `extent`,
+    `[low, high]`) and their heights (nan where not finite)."""
+    low, high = np.asarray(landscape.bounds, float)[0] if extent is None else np.asarray(extent, float)
     xs = np.linspace(low, high, max(int(count), 2))
     with np.errstate(all="ignore"):
         heights = np.asarray(landscape.height(xs[:, None]), float)
     return xs, np.where(np.isfinite(heights), heights, np.nan)
+
+
+@dataclass(frozen=True, eq=False)
+class CurveView:
+    """The part of a 1-D level's curve worth drawing, and a colour band per sample of it.
+
+    `x_range` frames the walked region (`framed_extent`); `y_range` runs from the lowest ground
+    in it to the highest point a walker stood on (the start, usually), so the curve beyond the
+    walkers' reach does not squash the hollows and humps between them. The bands are spaced by
+    quantiles of the heights in view: each colour covers about as much of the curve, so a small
+    hump between two hollows gets colours of its own.
+    """
+
+    xs: np.ndarray
+    heights: np.ndarray
+    bands: np.ndarray
+    levels: np.ndarray
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+
+    def band_at(self, x: float) -> int:
+        return int(self.bands[int(np.argmin(np.abs(self.xs - float(x))))])
+
+
+def quantile_levels(heights, count: int = BANDS) -> np.ndarray:
+    """`count + 1` band edges at evenly spaced quantiles of the finite heights."""
+    finite = np.asarray(heights, float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        return np.zeros(count + 1)
+    edges = np.quantile(finite, np.linspace(0, 1, count + 1))
+    return np.maximum.accumulate(edges)
+
+
+def curve_view(landscape, marks, count: int = 400, bands: int = BANDS) -> CurveView:
+    """`marks`: x values (and their heights) of every footstep, the start and the floor, as
+    (x, height) rows."""
+    marks = np.asarray(marks, float).reshape(-1, 2)
+    bounds = np.asarray(landscape.bounds, float)
+    extent = framed_extent(bounds, marks[:, :1])[0]
+    xs, heights = profile(landscape, count, extent)
+    finite = heights[np.isfinite(heights)]
+    inside = marks[np.all(np.isfinite(marks), axis=1) & (marks[:, 0] >= extent[0]) & (marks[:, 0] <= extent[1])]
+    low = float(finite.min()) if finite.size else 0.0
+    top = float(inside[:, 1].max()) if len(inside) else (float(finite.max()) if finite.size else 1.0)
+    low = min(low, float(inside[:, 1].min())) if len(inside) else low
+    pad = max(top - low, 1e-9) * 0.06
+    shown = heights[np.isfinite(heights) & (heights <= top + pad)]
+    levels = quantile_levels(shown if shown.size else heights, bands)
+    return CurveView(xs, heights, band_of(heights, levels), levels, (float(extent[0]), float(extent[1])),
+                     (low - pad, top + pad))
 
 
 @dataclass(frozen=True)
@@ -420,8 +526,18 @@ class HeightAxis:
 
     @property
     def label(self) -> str:
+        """The axis label: what is drawn, said in words."""
         if not self.log:
             return "height (loss)"
         if self.offset:
-            return f"height (loss) + {self.offset:.3g}, log scale"
+            return f"height + {self.offset:.3g} (log needs > 0)"
         return "height (loss), log scale"
+
+    @property
+    def title(self) -> str:
+        """The chart's title: the scale, and why heights are shifted when they are."""
+        if not self.log:
+            return "Height (loss) over steps"
+        if self.offset:
+            return f"Height (loss) over steps · log scale, shifted up {self.offset:.3g}"
+        return "Height (loss) over steps · log scale"

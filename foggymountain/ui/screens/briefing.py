@@ -38,6 +38,10 @@ class BriefingScreen(Screen):
         Binding("escape", "back", "Back", show=False, id="back-escape"),
     ]
 
+    # With room to spare (from 120x36) the right column widens and says what the level teaches.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
+
     COMMANDS = {ScreenCommands}
 
     def __init__(self, entry: LevelEntry, shelf: Shelf, scores: ScoreBook) -> None:
@@ -61,6 +65,9 @@ class BriefingScreen(Screen):
                     facts.border_title = "on this hike"
                     yield facts
                     yield Static(Content.from_markup("Press [b]Enter[/b] to start the hike"), id="start-hint")
+                    lessons = Static(self.lessons(), id="briefing-lessons")
+                    lessons.border_title = "what this level teaches"
+                    yield lessons
             else:
                 with VerticalScroll(id="briefing-problems", can_focus=False) as problems:
                     problems.border_title = "✗ this level does not load"
@@ -71,6 +78,16 @@ class BriefingScreen(Screen):
         self.title = self.entry.title
         level = self.entry.level
         self.sub_title = f"briefing · {level.chapter}" if level and level.chapter else "briefing"
+
+    def lessons(self) -> Content:
+        """Each concept of the level in a sentence: shown when the screen has room (140x45)."""
+        from foggymountain.level import CONCEPTS
+
+        level = self.entry.level
+        return Content("\n").join(
+            Content.assemble((concept, "bold $accent"), "  ", CONCEPTS.get(concept, ""))
+            for concept in level.concepts
+        )
 
     def facts(self) -> Content:
         level = self.entry.level
@@ -125,7 +142,7 @@ class BriefingScreen(Screen):
         return keys + Content("\n") + Content.styled(hold_rule(n), "$text-muted")
 
     def problems(self) -> Content:
-        return problems_content(self.entry.path, self.entry.problems)
+        return problems_content(self.entry.path, self.entry.problems, watched=self.shelf.watched)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "start" and not self.entry.ok:

@@ -43,6 +43,10 @@ HIKE_KEYS = {
 }
 COMMON_KEYS = [("c", "camp: end, see the mountain"), ("? F1", "this help"), ("q Esc", "back"),
                ("ctrl+p", "commands, colour themes")]
+REVEAL_KEYS = [("← →", "replay a step back / on"), ("Space", "replay the race"), ("Home End", "first / last step"),
+               ("1-6", "open a tab"), ("PgDn PgUp", "read the side panel or trail on"),
+               ("↑ ↓ Enter", "trail: pick an event, replay it"), ("r n", "retry / next level"),
+               ("ctrl+s", "save an SVG picture"), ("q Esc", "back to the levels")]
 SELECT_KEYS = [("↑ ↓", "choose a level"), ("Enter", "briefing, Enter again: go"), ("r", "read the files again"),
                ("q", "quit"), ("ctrl+p", "commands, colour themes")]
 
@@ -60,9 +64,11 @@ class HelpScreen(ModalScreen[None]):
         Binding("f1", "close", "Close", show=False, id="help-close-f1"),
     ]
 
-    def __init__(self, dimensions: int | None) -> None:
+    def __init__(self, dimensions: int | None, keys: list[tuple[str, str]] | None = None) -> None:
+        """`keys`: the keys to list instead of the hike's (or the level list's, for no dimensions)."""
         super().__init__()
         self.dimensions = dimensions
+        self.key_list = keys
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help") as help_panel:
@@ -80,11 +86,14 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content(RANKING_RULE + "\n" + STARS_RULE), id="help-rules")
 
     def keys(self) -> Content:
-        if self.dimensions is None:
+        if self.key_list is not None:
+            title, pairs = "KEYS HERE", self.key_list
+        elif self.dimensions is None:
             title, pairs = "KEYS HERE", SELECT_KEYS
         else:
             title, pairs = "KEYS", HIKE_KEYS[min(self.dimensions, 3)] + COMMON_KEYS
-        return Content.styled(title + "\n", "bold $text-muted") + rows(pairs, 7, "bold $accent")
+        width = max(7, max(len(left) for left, _ in pairs) + 1)
+        return Content.styled(title + "\n", "bold $text-muted") + rows(pairs, width, "bold $accent")
 
     def words(self) -> Content:
         head = Content.styled("ON THE MOUNTAIN   IN MACHINE LEARNING\n", "bold $text-muted")

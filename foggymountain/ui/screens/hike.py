@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header
 
 from foggymountain.hike import Hike
 from foggymountain.outcome import Status
+from foggymountain.terrain.steepness import slope_scale
 from foggymountain.ui.messages import HikeFinished
 from foggymountain.ui.palette import ScreenCommands
 from foggymountain.ui.screens.number_prompt import NumberPrompt, parse_heading, parse_positive
@@ -64,11 +65,15 @@ class HikeScreen(Screen):
         Binding("escape", "back", "Back", show=False, id="back-escape"),
     ]
 
+    # From 120x36 on, the left column widens and the altimeter shows a taller chart.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     COMMANDS = {ScreenCommands}
 
     def __init__(self, hike: Hike) -> None:
         super().__init__()
         self.hike = hike
+        self.scale = slope_scale(hike.level)
         self._ended = False
 
     # ---- layout
@@ -84,7 +89,7 @@ class HikeScreen(Screen):
                     if level.noisy:
                         panel.border_subtitle = "≈ estimate from a mini-batch"
                         panel.add_class("-noisy")
-                    yield SlopeGauge(id="slope")
+                    yield SlopeGauge(self.scale, id="slope")
                 altimeter = Altimeter(id="altimeter-panel")
                 altimeter.border_title = "altimeter: height (loss)"
                 yield altimeter

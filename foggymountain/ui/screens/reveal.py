@@ -33,13 +33,15 @@ from foggymountain.ui.widgets.heatmap import HeatMap
 from foggymountain.ui.widgets.replay_panel import ReplayPanel
 from foggymountain.ui.widgets.reveal_batches import BatchTradeOff
 from foggymountain.ui.widgets.replay_timeline import ReplayTimeline
-from foggymountain.ui.widgets.reveal_curve import CurveChart
+from foggymountain.ui.widgets.reveal_curve import CurveChart, walked_curve
 from foggymountain.ui.widgets.reveal_fit import FitChart
 from foggymountain.ui.widgets.reveal_heights import HeightsChart
 from foggymountain.ui.widgets.reveal_held_out import HeldOutLosses
 from foggymountain.ui.widgets.reveal_legend import RevealLegend, WalkerKey
 from foggymountain.ui.widgets.reveal_sampling import SampledSentences
 from foggymountain.ui.widgets.reveal_trail import TrailEvents
+from foggymountain.ui.widgets.reveal_walkers import is_dark
+from foggymountain.ui.widgets.verdict_line import VerdictLine
 from foggymountain.ui.widgets.reveal_words import WordPredictions
 from foggymountain.ui.widgets.scoreboard import Scoreboard, stars_text
 from foggymountain.ui.widgets.words import number
@@ -69,8 +71,11 @@ class RevealScreen(Screen):
         width: auto;
         color: $text-muted;
     }
-    RevealScreen.-narrow #reveal-tagline {
-        display: none;
+    #reveal-tagline {
+        display: none;  /* shown from WIDE on: the first frame (at 80x24) has its final layout */
+    }
+    RevealScreen.-wide #reveal-tagline {
+        display: block;
     }
     #reveal-verdict {
         width: 1fr;
@@ -170,6 +175,12 @@ class RevealScreen(Screen):
         Binding("home", "jump(0)", "First step", show=False, id="reveal.first"),
         Binding("end", "jump(-1)", "Last step", show=False, id="reveal.last"),
         Binding("ctrl+s,S", "save_picture", "Save SVG", id="reveal.save"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", show=False, id="reveal.help"),
+        # The side panel and the trail read on with the page keys, whatever has the focus.
+        Binding("pagedown", "scroll_pane(1)", "Read on", show=False, priority=True, id="reveal.page_down"),
+        Binding("pageup", "scroll_pane(-1)", "Read back", show=False, priority=True, id="reveal.page_up"),
+        Binding("down", "scroll_pane_line(1)", "Scroll", show=False, id="reveal.down"),
+        Binding("up", "scroll_pane_line(-1)", "Scroll", show=False, id="reveal.up"),
         *(Binding(str(i), f"tab({i})", f"Tab {i}", show=False, id=f"reveal.tab{i}") for i in range(1, 7)),
         Binding("t", "temperature", "Temperature", show=False, id="reveal.temperature"),  # said on the Words tab
         Binding("w", "write_again", "Write again", show=False, id="reveal.write"),
@@ -193,6 +204,7 @@ class RevealScreen(Screen):
         # Racers first, the player last: the player's trail is drawn on top.
         self.drawn = self.race.racers + [self.race.player]
         self.terrain = TerrainMap(self.level, [w.path for w in self.race.walkers]) if self.level.dimensions >= 2 else None
+        self.curve = walked_curve(self.level, self.drawn) if self.level.dimensions == 1 else None
         self._timer: Timer | None = None
         self.set_reactive(RevealScreen.step, self.last_step)
 
@@ -204,7 +216,7 @@ class RevealScreen(Screen):
         with Horizontal(id="reveal-header"):
             yield Static(Text.assemble(("▲ ", "bold #7fae62"), level.title), id="reveal-title")
             yield Static("· the fog lifts", id="reveal-tagline")
-            yield Static(Text.assemble(verdict(result, short=True), "  ", stars_text(result.stars)), id="reveal-verdict")
+            yield VerdictLine(verdict(result, short=True), result.stars, id="reveal-verdict")
         with TabbedContent(id="reveal-tabs"):
             with TabPane(self._title(self._map_tab_name()), id="tab-map"):
                 with Horizontal(classes="reveal-row"):
@@ -249,7 +261,8 @@ class RevealScreen(Screen):
             with TabPane(self._title("Trail"), id="tab-trail"), Lazy(VerticalScroll(id="trail")):
                 yield Static("What happened on your trail", classes="reveal-heading")
                 yield TrailEvents(result.events, id="events")
-                yield Static("Enter on an event replays its step on the map.", classes="reveal-hint")
+                yield Static("↑↓ choose an event · Enter replays its step on the map · PgDn reads on",
+                             classes="reveal-hint")
                 if level.debrief.strip():
                     yield Static("The lesson", classes="reveal-heading reveal-gap")
                     yield Markdown(level.debrief, id="debrief")
@@ -283,7 +296,7 @@ class RevealScreen(Screen):
         frame = Container(classes="reveal-frame", id="map-frame")
         if level.dimensions > 2:
             frame.border_title = f"A slice through {level.dimensions} dimensions"
-            frame.border_subtitle = "trails projected onto it"
+            frame.border_subtitle = "╱ off bounds · footsteps: their true height"
         elif level.kind == "fit":
             frame.border_title = f"The loss of every {' and '.join(level.variables)}"
         else:
@@ -293,27 +306,66 @@ class RevealScreen(Screen):
     def _map_view(self):
         level = self.level
         if level.dimensions == 1:
-            return CurveChart(level, self.drawn, id="curve").data_bind(RevealScreen.step)
-        heat = HeatMap(self.terrain, self.drawn, floor=level.minimum.point, start=level.start, id="map")
+            return CurveChart(level, self.drawn, view=self.curve, id="curve").data_bind(RevealScreen.step)
+        heat = HeatMap(self.terrain, self.drawn, floor=level.minimum.point, start=level.start,
+                       floor_height=level.minimum.height, id="map")
         return heat.data_bind(RevealScreen.step)
 
     def _legend(self) -> RevealLegend:
         level = self.level
         note = ""
         if level.dimensions > 2:
-            note = ("A flat slice through the start along dir 1 and dir 2, the two directions the trails "
-                    "moved most. Trails and the ✕ are projected onto it; ╱ is outside the bounds.")
+            note = ("A flat cut through the start along the two directions the trails moved most (dir 1, "
+                    "dir 2). Trails and ✕ are projected onto it; under a footstep and the ✕ the colour is "
+                    "their true height. PgDn reads on.")
         elif level.kind == "fit":
             note = "Each point of the map is one model: its height is that model's loss on the data."
         return RevealLegend(
             self.race.walkers,
             goal=level.goal,
             floor_height=level.minimum.height,
-            scale=mountain(self.terrain.bands) if self.terrain else None,
-            levels=self.terrain.levels if self.terrain else None,
+            scale=mountain(self.terrain.bands if self.terrain else len(self.curve.levels) - 1),
+            levels=self.terrain.levels if self.terrain else self.curve.levels,
             note=note,
             id="legend",
         ).data_bind(RevealScreen.step)
+
+    # ---- reading on: the side panel, the trail
+
+    def _pane_scroll(self) -> VerticalScroll | None:
+        active = self.query_one(TabbedContent).active
+        found = {"tab-map": "#map-side", "tab-trail": "#trail"}.get(active)
+        if found is None:
+            pane = self.query_one(TabbedContent).active_pane
+            scrolls = list(pane.query(VerticalScroll)) if pane is not None else []
+            return scrolls[0] if scrolls else None
+        matches = self.query(found)
+        return matches.first() if matches else None
+
+    def action_scroll_pane(self, direction: int) -> None:
+        view = self._pane_scroll()
+        if view is not None:
+            (view.scroll_page_down if direction > 0 else view.scroll_page_up)(animate=False)
+
+    def action_scroll_pane_line(self, direction: int) -> None:
+        view = self._pane_scroll()
+        if view is not None:
+            view.scroll_relative(y=direction, animate=False)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_opened(self, opened: TabbedContent.TabActivated) -> None:
+        if opened.pane.id == "tab-trail":  # Enter replays an event without a Tab first
+            self.call_after_refresh(self._focus_events)
+
+    def _focus_events(self) -> None:
+        events = self.query(TrailEvents)
+        if events:
+            events.first().focus(scroll_visible=False)
+
+    def action_help(self) -> None:
+        from foggymountain.ui.screens.help import REVEAL_KEYS, HelpScreen
+
+        self.app.push_screen(HelpScreen(None, keys=REVEAL_KEYS))
 
     def _words_to_keep(self) -> Text:
         """The level's concepts, and the mountain words with their machine-learning names."""
@@ -330,7 +382,7 @@ class RevealScreen(Screen):
         result = self.race
         unit = self.level.budget_unit
         digits = height_digits(result)
-        summary = Text.assemble(stars_text(result.stars), "  ", verdict(result), "\n",
+        summary = Text.assemble(stars_text(result.stars, is_dark(self)), "  ", verdict(result), "\n",
                                 (f"Goal: height (loss) at most {number(self.level.goal, digits=digits)} · par {result.par_steps} {unit} · "
                                  f"budget {self.level.budget_amount} {unit}", "dim"))
         if result.forecast is not None:

@@ -4,6 +4,12 @@ every walker's trail up to the replay step, the start and the valley floor, and 
 The heights come from `terrain.grid.TerrainMap` (one evaluation per widget size); this widget only
 chooses characters and colours, through the Line API, and caches its lines until the size or the
 replay step changes.
+
+On a slice of many variables the ground under a footstep is not the ground the walker stood on
+(the trail is projected onto the slice), so a footstep's cell and the valley floor's ✕ take the
+colour of their *true* height on the map's scale: a trail whose loss fell darkens as it goes.
+A glyph is written in its walker's bright or deep colour, whichever reads better on the ground
+under it (the white player is dark on snow).
 """
 
 from __future__ import annotations
@@ -20,12 +26,14 @@ from textual.widget import Widget
 
 from foggymountain.outcome import Walk
 from foggymountain.terrain.grid import WALL, ColourScale, Grid, TerrainMap, mountain, xterm_index
-from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, TRAIL_DOT, look_of
+from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, TRAIL_DOT, WalkerLook, look_of
 
 HALF_BLOCK = "▀"
 WALL_RGB = (38, 38, 46)
 WALL_HATCH = ("╱", (70, 70, 84))  # off the map, or no finite height: hatched
 MIN_CONTRAST = 3.0  # WCAG contrast a glyph needs against the ground under it
+MIN_DOT_CONTRAST = 2.0  # the dots between footsteps may be fainter, but never vanish
+MARK_LOOK = WalkerLook("◆", "#ffffff", "#1f2a33")  # the start and the floor: white, or ink on snow
 
 
 def _luminance(rgb) -> float:
@@ -34,15 +42,28 @@ def _luminance(rgb) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-def readable_ground(glyph_rgb, ground_rgb) -> tuple[int, int, int]:
-    """The ground under a glyph, darkened just enough for the glyph to stand out on it."""
-    glyph = _luminance(glyph_rgb)
+def readable_ground(glyph_rgb, ground_rgb, target: float = MIN_CONTRAST) -> tuple[int, int, int]:
+    """The ground under a glyph, darkened (under a light glyph) or lightened (under a dark one)
+    just enough for the glyph to stand out on it."""
+    dark_glyph = _luminance(glyph_rgb) < 0.18
     ground = tuple(ground_rgb)
     for _ in range(12):
-        if (glyph + 0.05) / (_luminance(ground) + 0.05) >= MIN_CONTRAST:
+        if contrast(glyph_rgb, ground) >= target:
             break
-        ground = tuple(int(v * 0.8) for v in ground)
+        ground = tuple(int(v + (255 - v) * 0.2) if dark_glyph else int(v * 0.8) for v in ground)
     return ground
+
+
+def contrast(a_rgb, b_rgb) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    a, b = _luminance(a_rgb), _luminance(b_rgb)
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+def readable_colour(look, ground_rgb) -> tuple[int, int, int]:
+    """The walker's bright colour, or its deep one when that reads better on this ground."""
+    bright, deep = look.rgb, look.rgb_on(False)
+    return bright if contrast(bright, ground_rgb) >= min(MIN_CONTRAST, contrast(deep, ground_rgb)) else deep
 
 
 def _number(value: float) -> str:
@@ -68,8 +89,10 @@ class HeatMap(Widget):
     step: reactive[int] = reactive(0)
 
     def __init__(self, terrain: TerrainMap, walkers: list[Walk], *, floor=None, start=None,
+                 floor_height: float | None = None,
                  scale: ColourScale | None = None, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self.level_floor_height = floor_height
         self.terrain = terrain
         self.walkers = walkers  # drawn in this order: the last on top
         self.floor = None if floor is None else np.asarray(floor, float)
@@ -150,9 +173,17 @@ class HeatMap(Widget):
         rgb = np.where((bands == WALL)[..., None], np.array(WALL_RGB, float), rgb)
         return np.rint(rgb).astype(int)
 
-    def _overlay(self, grid: Grid, columns: int, rows: int) -> dict[tuple[int, int], tuple[str, tuple, bool, bool]]:
-        """Cells covered by a glyph: (row, column) -> (glyph, colour, bold, reversed)."""
-        cells: dict[tuple[int, int], tuple[str, tuple, bool, bool]] = {}
+    def _true_ground(self, heights) -> list[tuple[int, int, int] | None]:
+        """On a slice, the colour of each true height (None elsewhere: the map's own ground)."""
+        if not self.terrain.plane.sliced:
+            return [None] * len(heights)
+        bands = self.terrain.band_of_height(heights)
+        palette = self.scale.rgb
+        return [None if band == WALL else palette[min(int(band), len(palette) - 1)] for band in bands]
+
+    def _overlay(self, grid: Grid, columns: int, rows: int) -> dict[tuple[int, int], tuple]:
+        """Cells covered by a glyph: (row, column) -> (glyph, look, bold, reversed, ground or None)."""
+        cells: dict[tuple[int, int], tuple] = {}
 
         def cell(point):
             column, row, inside = grid.pixel_of(np.asarray(point, float))
@@ -181,18 +212,21 @@ class HeatMap(Widget):
                 dots = finite[segment] + t[:, None] * (finite[segment + 1] - finite[segment])
                 for place in cells_of(dots):
                     if place not in cells or cells[place][0] == TRAIL_DOT:
-                        cells[place] = (TRAIL_DOT, look.rgb, False, False)
-            for place in cells_of(finite[:-1]) if len(finite) > 1 else []:
-                cells[place] = (look.glyph, look.rgb, True, False)
+                        cells[place] = (TRAIL_DOT, look, False, False, None)
+            if len(finite) > 1:
+                heights = walk.heights[: last + 1][np.all(np.isfinite(path), axis=1)][:-1]
+                for place, ground in zip(cells_of(finite[:-1]), self._true_ground(heights)):
+                    cells[place] = (look.glyph, look, True, False, ground)
         if self.floor is not None:
-            cells[cell(self.floor)] = (FLOOR_GLYPH, (255, 255, 255), True, False)
+            floor_ground = self._true_ground([self.level_floor_height])[0] if self.level_floor_height is not None else None
+            cells[cell(self.floor)] = (FLOOR_GLYPH, MARK_LOOK, True, False, floor_ground)
         if self.start is not None:
-            cells[cell(self.start)] = (START_GLYPH, (255, 255, 255), True, False)
+            cells[cell(self.start)] = (START_GLYPH, MARK_LOOK, True, False, None)
         for walk in self.walkers:
             point = walk.path[min(self.step, walk.steps)]
             if np.all(np.isfinite(point)):
                 look = look_of(walk)
-                cells[cell(point)] = (look.glyph, look.rgb, True, True)
+                cells[cell(point)] = (look.glyph, look, True, True, None)
         return cells
 
     def _build(self) -> list[Strip]:
@@ -221,12 +255,13 @@ class HeatMap(Widget):
                 elif covered is None:
                     text, style = HALF_BLOCK, self._style(top, bottom)
                 else:
-                    glyph, colour, bold, reverse = covered
-                    ground = tuple((u + v) // 2 for u, v in zip(top, bottom))
-                    if glyph != TRAIL_DOT:  # the dots between footsteps may fade; footsteps may not
-                        ground = readable_ground(colour, ground)
+                    glyph, look, bold, reverse, true_ground = covered
+                    ground = true_ground or tuple((u + v) // 2 for u, v in zip(top, bottom))
+                    colour = readable_colour(look, ground)
+                    # The dots between footsteps may be fainter than the footsteps, never invisible.
+                    ground = readable_ground(colour, ground, MIN_DOT_CONTRAST if glyph == TRAIL_DOT else MIN_CONTRAST)
                     text = glyph
-                    style = self._style((0, 0, 0), colour, True) if reverse else self._style(colour, ground, bold)
+                    style = self._style((0, 0, 0), look.rgb, True) if reverse else self._style(colour, ground, bold)
                 if style is not run_style and run_text:
                     segments.append(Segment("".join(run_text), run_style))
                     run_text = []

@@ -1,4 +1,8 @@
-"""A 1-D level revealed: the curve of the ground and every walker's footsteps on it."""
+"""A 1-D level revealed: the curve of the ground and every walker's footsteps on it.
+
+The chart frames the walked region and colours the curve by height (`terrain.grid.curve_view`):
+at 80x24 a hump between two hollows is both higher on the chart and of another colour.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,18 @@ from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
 from foggymountain.outcome import Walk
-from foggymountain.terrain.grid import profile
+from foggymountain.terrain.grid import CurveView, curve_view, mountain
 from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, is_dark, look_of, theme_rgb
 
-GROUND_COLOUR = (150, 170, 190)
+SAMPLES = 600
+
+
+def walked_curve(level, walkers: list[Walk]) -> CurveView:
+    """The curve view of a 1-D level framed on every walker's footsteps, the start and the floor."""
+    marks = [np.column_stack([w.path[:, 0], w.heights[: len(w.path)]]) for w in walkers]
+    marks.append([[float(level.start[0]), float(level.start_height)]])
+    marks.append([[float(level.minimum.point[0]), float(level.minimum.height)]])
+    return curve_view(level.landscape, np.concatenate([np.asarray(m, float).reshape(-1, 2) for m in marks]), SAMPLES)
 
 
 class CurveChart(PlotextPlot):
@@ -20,11 +32,12 @@ class CurveChart(PlotextPlot):
 
     step: reactive[int] = reactive(0)
 
-    def __init__(self, level, walkers: list[Walk], *, id: str | None = None) -> None:
+    def __init__(self, level, walkers: list[Walk], *, view: CurveView | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.level = level
         self.walkers = walkers
-        self.xs, self.heights = profile(level.landscape, 400)
+        self.view = view or walked_curve(level, walkers)
+        self.scale = mountain(len(self.view.levels) - 1)
         self.painted_at: float | None = None  # perf_counter() of the first paint (benchmarks)
 
     def render(self):
@@ -40,10 +53,15 @@ class CurveChart(PlotextPlot):
         level = self.level
         name = level.variables[0]
         plt.xlabel(name)
-        low, high = level.landscape.bounds[0]
+        view = self.view
+        low, high = view.x_range
         plt.xlim(low, high)
-        finite = np.isfinite(self.heights)
-        plt.plot(self.xs[finite].tolist(), self.heights[finite].tolist(), marker="braille", color=GROUND_COLOUR)
+        plt.ylim(*view.y_range)
+        shown = np.isfinite(view.heights) & (view.heights <= view.y_range[1])
+        for band, colour in enumerate(self.scale.rgb):  # the ground, coloured by height
+            here = shown & (view.bands == band)
+            if here.any():
+                plt.scatter(view.xs[here].tolist(), view.heights[here].tolist(), marker="braille", color=colour)
         plt.ylabel("height (loss)" if self.size.height >= 12 else "")
         now = []
         for walk in self.walkers:  # the player last, on top

@@ -32,7 +32,7 @@ class HeightsChart(PlotextPlot):
         plt = self.plt
         plt.clear_figure()
         axis = self.axis
-        plt.title("Height (loss) over steps")
+        plt.title(axis.title)
         plt.xlabel("step")
         plt.ylabel(axis.label if self.size.height >= 14 else "")
         if axis.log:

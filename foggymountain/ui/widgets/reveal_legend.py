@@ -40,8 +40,13 @@ class RevealLegend(Static):
         self.levels = levels
         self.note = note
 
-    def on_mount(self) -> None:
+    def compose(self):
+        # The key is drawn before the first frame: updating it on mount would lay the screen out
+        # and paint it a second time (bytes over SSH).
         self.update(self._content())
+        return super().compose()
+
+    def on_mount(self) -> None:
         follow_theme(self, lambda: self.update(self._content()))
 
     def watch_step(self) -> None:
@@ -64,7 +69,8 @@ class RevealLegend(Static):
         sample = self.walkers[-1]
         parts += [
             Text(""),
-            Text.assemble(chip(sample), " where each walker is now"),
+            Text.assemble(chip(self.walkers[0]), " ", chip(sample), " = where each walker", "\n",
+                          "   stands at this step"),
             Text.assemble((START_GLYPH, "bold"), " start"),
             Text.assemble((FLOOR_GLYPH, "bold"), " valley floor ", (height_text(self.floor_height), "dim"), (" (minimum)", "dim")),
         ]

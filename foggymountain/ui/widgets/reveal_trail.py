@@ -12,18 +12,19 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from foggymountain.outcome import Event, EventKind
+from foggymountain.ui.widgets.reveal_walkers import is_dark
 
 # Warm for a step too far, cool for steps too small or ground too flat, violet for the wrong
-# valley, red for a walk that was lost.
+# valley, red for a walk that was lost: (on a dark theme, on a light theme).
 KIND_COLOURS = {
-    EventKind.OVERSHOOT: "#ffaf00",
-    EventKind.ZIG_ZAG: "#ffaf00",
-    EventKind.CRAWL: "#87afff",
-    EventKind.PLATEAU: "#87afff",
-    EventKind.SIDE_VALLEY: "#d787ff",
-    EventKind.SADDLE: "#d787ff",
-    EventKind.FELL_OFF: "#ff5f5f",
-    EventKind.DIVERGED: "#ff5f5f",
+    EventKind.OVERSHOOT: ("#ffaf00", "#8a5a00"),
+    EventKind.ZIG_ZAG: ("#ffaf00", "#8a5a00"),
+    EventKind.CRAWL: ("#87afff", "#2e5f9e"),
+    EventKind.PLATEAU: ("#87afff", "#2e5f9e"),
+    EventKind.SIDE_VALLEY: ("#d787ff", "#7b2fb3"),
+    EventKind.SADDLE: ("#d787ff", "#7b2fb3"),
+    EventKind.FELL_OFF: ("#ff5f5f", "#b23a48"),
+    EventKind.DIVERGED: ("#ff5f5f", "#b23a48"),
 }
 
 
@@ -51,10 +52,20 @@ class TrailEvents(OptionList):
             options = [Option(Text("Nothing unusual: no overshoot, crawl, zig-zag or fall on your trail.", style="dim"), disabled=True)]
         super().__init__(*options, id=id)
         self.events = events
+        self._dark = True  # the options above were written for a dark theme
+
+    def notify_style_update(self) -> None:
+        """A change of theme: the event words take the new theme's colours."""
+        super().notify_style_update()
+        dark = is_dark(self)
+        if self.is_mounted and dark != self._dark:
+            self._dark = dark
+            for index, event in enumerate(self.events):
+                self.replace_option_prompt_at_index(index, self._line(event, dark))
 
     @staticmethod
-    def _line(event: Event) -> Text:
-        colour = KIND_COLOURS[event.kind]
+    def _line(event: Event, dark: bool = True) -> Text:
+        colour = KIND_COLOURS[event.kind][0 if dark else 1]
         return Text.assemble((f"step {event.step:>3}  ", "bold"), (f"{event.kind.word:<11} ", f"bold {colour}"), event.text)
 
     @on(OptionList.OptionSelected)

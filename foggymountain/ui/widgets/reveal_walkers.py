@@ -44,7 +44,7 @@ class WalkerLook:
 LOOKS: dict[str, WalkerLook] = {
     PLAYER: WalkerLook("●", "#ffffff", "#1f2a33"),
     "sgd": WalkerLook("s", "#ff5f5f", "#c62828"),
-    "momentum": WalkerLook("m", "#ffaf00", "#b36b00"),
+    "momentum": WalkerLook("m", "#ffaf00", "#a36200"),
     "nesterov": WalkerLook("n", "#ffd75f", "#8a6d00"),
     "adagrad": WalkerLook("g", "#5fd7ff", "#00708a"),
     "rmsprop": WalkerLook("r", "#afafff", "#4b4bb3"),
@@ -55,6 +55,20 @@ LOOKS: dict[str, WalkerLook] = {
     PREDICTION: WalkerLook("+", "#5fffd7", "#007a5e"),
 }
 _SPARE = WalkerLook("?", "#d0d0d0", "#505050")
+
+# Stars and the words that mark an outcome, for a dark and a light theme: each passes a contrast
+# check against both themes' backgrounds (tests/test_ui_view.py).
+STAR = {True: "#ffd75f", False: "#8a6400"}
+EMPTY_STAR = {True: "#a8a8a8", False: "#5f6b76"}
+GOOD = {True: "#8ac926", False: "#2e6b22"}
+BAD = {True: "#ff6b6b", False: "#b23a48"}
+SO_SO = {True: "#e9c46a", False: "#8a5a00"}
+
+
+def stars_text(stars: int, *, dark: bool = True) -> Text:
+    """★★☆ in gold, the empty stars muted, for a dark or a light theme."""
+    stars = max(0, min(int(stars), 3))
+    return Text.assemble(("★" * stars, f"bold {STAR[dark]}"), ("☆" * (3 - stars), EMPTY_STAR[dark]))
 
 
 # Batch-size levels race one racer several times (`sgd@1`, `sgd@2`...): each gets the number of

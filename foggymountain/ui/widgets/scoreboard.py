@@ -8,7 +8,8 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from foggymountain.outcome import Race, Status, height_digits, score_rows
-from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark
+from foggymountain.ui.widgets.reveal_walkers import STAR, badge, follow_theme, is_dark
+from foggymountain.ui.widgets.reveal_walkers import stars_text as _stars_text
 
 WINNER_STYLE = "bold"
 
@@ -19,8 +20,8 @@ def status_style(status: Status) -> str:
     return "bold red" if status.lost else "yellow"
 
 
-def stars_text(stars: int) -> Text:
-    return Text.assemble(("★" * stars, "bold #ffd75f"), ("☆" * (3 - stars), "#a8a8a8"))
+def stars_text(stars: int, dark: bool = True) -> Text:
+    return _stars_text(stars, dark=dark)
 
 
 class Scoreboard(DataTable):
@@ -47,9 +48,10 @@ class Scoreboard(DataTable):
         self.clear(columns=True)
         self.add_columns("", "Walker", "Status", "Height", "Steps", "Walked", "Stars / settings")
         digits = height_digits(race)  # a height above the goal never reads as the goal
+        dark = is_dark(self)
         for row in score_rows(race):
-            place = Text("1 ▶", style="bold #ffd75f") if row.won else Text(f"{row.rank}", style="bold")
-            extra = stars_text(row.stars) if row.stars is not None else Text(row.settings, style="dim")
+            place = Text("1 ▶", style=f"bold {STAR[dark]}") if row.won else Text(f"{row.rank}", style="bold")
+            extra = stars_text(row.stars, dark) if row.stars is not None else Text(row.settings, style="dim")
             cells = [
                 place,
                 badge(row.walk, dark=is_dark(self)),

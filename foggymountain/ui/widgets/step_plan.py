@@ -11,9 +11,11 @@ import math
 
 import numpy as np
 from textual.content import Content
-from textual.widgets import Static
 
-from foggymountain.ui.widgets.words import arrow, compass_name, number, show_text
+from foggymountain.ui.widgets.lines import Lines
+from foggymountain.ui.widgets.words import arrow, compass_name, number
+
+ACROSS = 0.5  # degrees either side of 90° that count as straight across the slope, not uphill
 
 
 LOCK = "[$accent]■[/]"  # beside what the step holds: the stride or the pace
@@ -30,8 +32,9 @@ def off_downhill(hike) -> float | None:
     return math.degrees(math.acos(cosine))
 
 
-class StepPlan(Static):
-    """A bordered panel; its subtitle says how the heading compares with straight downhill."""
+class StepPlan(Lines):
+    """A bordered panel; its subtitle says how the heading compares with straight downhill.
+    A step repaints only the cells that changed (see `Lines`)."""
 
     def show(self, hike) -> None:
         n = hike.level.dimensions
@@ -42,11 +45,14 @@ class StepPlan(Static):
             verdict, mood = "flat ground: no downhill", ""
         elif off < 1:
             verdict, mood = "✓ straight downhill", "-downhill"
-        elif off < 90:
+        elif off < 90 - ACROSS:
             verdict, mood = f"{off:.0f}° off downhill", "-off"
+        elif off <= 90 + ACROSS:
+            verdict, mood = "across the slope: 90° off downhill", "-off"
         else:
             verdict, mood = "✗ uphill!" if n == 1 else f"✗ uphill! {off:.0f}° off downhill", "-uphill"
-        self.border_subtitle = verdict
+        if self.border_subtitle != verdict:
+            self.border_subtitle = verdict
         for name in ("-downhill", "-off", "-uphill"):
             self.set_class(name == mood, name)
         lines = []
@@ -60,7 +66,7 @@ class StepPlan(Static):
         else:
             lines.append("heading [b]always straight downhill[/b]")
         pace = hike.planned_pace
-        pace_text = f"[b]{number(pace)}[/b]" if pace is not None else "[$text-muted]— (flat ground)[/]"
+        pace_text = f"[b]{number(pace)}[/b]" if pace is not None else "[$text-muted]— (flat)[/]"
         stride_text = f"[b]{number(hike.planned_stride)}[/b]"
         if hike.stride_capped:
             stride_text += " [$warning](longest)[/]"
@@ -72,4 +78,4 @@ class StepPlan(Static):
             lines.append(f"{LOCK} [$accent]stride[/] (step size)    {stride_text}  [$text-muted]held[/]")
             lines.append(f"   pace (learning rate)  {pace_text}")
             lines.append("[$text-muted]pace = stride ÷ slope size[/]")
-        show_text(self, Content.from_markup("\n".join(lines)))
+        self.show_lines(Content.from_markup(line) for line in lines)
