@@ -94,7 +94,7 @@ class HikeScreen(Screen):
                 altimeter.border_title = "altimeter: height (loss)"
                 yield altimeter
                 plan = StepPlan(id="plan-panel")
-                plan.border_title = "your next step"
+                plan.border_title = "your next step · ■ held"
                 yield plan
             if has_hidden_units(level.landscape):
                 with Vertical(id="hike-right"):

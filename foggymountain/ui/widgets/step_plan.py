@@ -71,11 +71,11 @@ class StepPlan(Lines):
         if hike.stride_capped:
             stride_text += " [$warning](longest)[/]"
         if hike.holds_pace:
-            lines.append(f"{LOCK} [$accent]pace[/] (learning rate)  {pace_text}  [$text-muted]held[/]")
+            lines.append(f"{LOCK} [$accent]pace[/] (learning rate)  {pace_text}")
             lines.append(f"   stride (step size)    {stride_text}")
             lines.append("[$text-muted]stride = pace × slope size[/]")
         else:
-            lines.append(f"{LOCK} [$accent]stride[/] (step size)    {stride_text}  [$text-muted]held[/]")
+            lines.append(f"{LOCK} [$accent]stride[/] (step size)    {stride_text}")
             lines.append(f"   pace (learning rate)  {pace_text}")
             lines.append("[$text-muted]pace = stride ÷ slope size[/]")
         self.show_lines(Content.from_markup(line) for line in lines)
