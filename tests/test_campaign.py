@@ -500,35 +500,7 @@ def _downhill(*, pace=None, stride=None):
     return plan
 
 
-def _west_first(hike):
-    """Level 24: the chain-rule panel shows w1's slope vanishing, so walk w1 down first."""
-    if hike.steps_used < 4:
-        hike.set_heading(180)
-        hike.set_stride(1.0)
-    else:
-        hike.point_downhill()
-        hike.set_stride(0.3 * 0.97 ** (hike.steps_used - 4))
-
-
-def _batch_of_four(hike):
-    if hike.batch_size != 4:
-        hike.set_batch_size(4)
-    hike.point_downhill()
-    hike.set_pace(0.3)
-
-
-@pytest.mark.parametrize("stem,plan", [
-    ("21-ten-points", _downhill(pace=0.5)),
-    ("22-weight-decay", _downhill(pace=0.5)),
-    ("23-long-memory", _downhill(stride=6)),
-    ("24-two-layers", _west_first),
-    ("25-batch-size", _batch_of_four),
-    ("26-writing", _downhill(pace=80)),
-], ids=lambda v: v if isinstance(v, str) else "")
-def test_a_careful_player_can_win_every_level_of_the_last_chapter(stem, plan):
-    lv = level(stem)
-    result = race(lv, _careful_hike(lv, plan))
-    assert result.stars == 3, (result.player.status, result.player.final_height, result.player.cost_to_goal)
+# The careful player of every level, these included, is in test_scripted_players.py.
 
 
 def test_straight_downhill_never_frees_w1_on_the_two_layers():
