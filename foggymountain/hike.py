@@ -5,6 +5,12 @@ is replayed without any UI by walking its list of displacements again (`Hike.wal
 
 Vocabulary: height = loss, slope = gradient, heading = direction, stride = step size,
 pace = stride / slope size (the learning rate that would take this step), budget = steps allowed.
+
+One clear control: the planned step *holds* either its stride or its pace (`holding`). Holding the
+stride, every step is that long whatever the slope. Holding the pace, every step's stride is
+pace × slope size (capped at the level's longest stride): the player is walking gradient descent.
+Setting a stride holds the stride, setting a pace holds the pace; lengthen/shorten change whichever
+is held. Levels with many weights always hold the pace.
 """
 
 from __future__ import annotations
@@ -20,6 +26,17 @@ from foggymountain.terrain.chain import ChainRule, chain_rule, has_hidden_units
 
 STRIDE_FACTOR = 1.25
 MIN_STRIDE = 1e-9
+STRIDE, PACE = "stride", "pace"  # what the planned step holds
+
+# The rule above in the player's words: the help and the briefing both show this sentence.
+HOLD_RULE = ("Your step holds its stride or its pace (■). Type a stride (s): every step that long. "
+             "Type a pace (p): each stride = pace × slope size. ↑ ↓ change the held one.")
+HOLD_RULE_MANY = ("Your step holds its pace (■): each stride = pace × slope size, always straight "
+                  "downhill. ↑ ↓ change the pace.")
+
+
+def hold_rule(dimensions: int) -> str:
+    return HOLD_RULE_MANY if dimensions > 2 else HOLD_RULE
 
 
 class Hike:
@@ -40,6 +57,7 @@ class Hike:
         n = level.dimensions
         self.stride = min(level.stride, self.max_stride)
         self.pace = self._initial_pace()
+        self.holding = PACE if self.pace_only else STRIDE
         self.heading = np.zeros(n)
         self.point_downhill()
 
@@ -113,14 +131,26 @@ class Hike:
         return self.level.dimensions > 2
 
     @property
+    def holds_pace(self) -> bool:
+        return self.holding == PACE
+
+    @property
     def planned_stride(self) -> float:
-        if self.pace_only:
+        if self.holds_pace:
             return min(self.pace * self.steepness, self.max_stride)
         return self.stride
 
     @property
+    def stride_capped(self) -> bool:
+        """Holding the pace, would pace × slope size pass the longest stride (so the cap is walked)?"""
+        return self.holds_pace and self.pace * self.steepness > self.max_stride
+
+    @property
     def planned_pace(self) -> float | None:
-        """The learning rate that would take the planned step (None on flat ground)."""
+        """The learning rate that would take the planned step (None on flat ground). Holding the
+        pace, it is the pace held (even where the cap shortens the stride: see `stride_capped`)."""
+        if self.holds_pace:
+            return self.pace
         if self.steepness == 0:
             return None
         return self.planned_stride / self.steepness
@@ -194,7 +224,8 @@ class Hike:
             self.heading = down
 
     def lengthen(self, factor: float = STRIDE_FACTOR) -> None:
-        if self.pace_only:
+        """Change whichever is held (the stride or the pace) by `factor`."""
+        if self.holds_pace:
             self.set_pace(self.pace * factor)
         else:
             self.set_stride(self.stride * factor)
@@ -203,28 +234,26 @@ class Hike:
         self.lengthen(1.0 / factor)
 
     def set_stride(self, stride: float) -> None:
-        """Set the stride; raises ValueError (a message for the player) when it is not usable."""
+        """Hold this stride (on levels with many weights: the pace that takes it here). Raises
+        ValueError (a message for the player) when it is not usable."""
         if not math.isfinite(stride) or stride <= 0:
             raise ValueError("a stride must be a positive number")
         if self.pace_only:
             self.set_pace(stride / self.steepness if self.steepness else self.pace)
             return
         self.stride = max(min(stride, self.max_stride), MIN_STRIDE)
+        self.holding = STRIDE
 
     def set_pace(self, pace: float) -> None:
-        """Set the stride from a pace (learning rate): stride = pace * slope size."""
+        """Hold this pace (learning rate): each step's stride is pace × slope size there."""
         if not math.isfinite(pace) or pace <= 0:
             raise ValueError("a pace must be a positive number")
-        if self.pace_only:
-            # A pace whose stride would pass the level's cap takes the capped stride anyway:
-            # keep the pace the player sees equal to the one they walk.
-            if self.steepness > 0:
-                pace = min(pace, self.max_stride / self.steepness)
-            self.pace = max(pace, MIN_STRIDE)
-            return
-        if self.steepness == 0:
-            raise ValueError("the ground is flat here, so a pace gives no stride; set the stride instead")
-        self.set_stride(pace * self.steepness)
+        # A pace whose stride would pass the level's cap here takes the capped stride anyway: hold
+        # the pace that walks it, so the pace shown is the pace walked and one press down is felt.
+        if self.steepness > 0:
+            pace = min(pace, self.max_stride / self.steepness)
+        self.pace = max(pace, MIN_STRIDE)
+        self.holding = PACE
 
     # ---- walking
 

@@ -14,10 +14,16 @@ The rules (change them here and every screen and table follows):
   steps to the goal count for nothing.
 - **Ranking**: walks that reached the goal first, then walks still on the map, then walks that
   fell off or diverged; within each group, fewer steps to the goal, then lower final height.
-- **Winner**: the first of the ranking (`winner`). Every renderer also copes with no winner
-  (`None`), so a rule such as "winning means reaching" is a change to `winner` alone.
-- **Stars**: ★ the player reached the goal, ★★ within par, ★★★ and ranked no lower than every
-  racer (`stars`).
+- **Winner**: winning means reaching. The winner is the first of the ranking if that walk
+  reached the goal; when nobody reached it, nobody wins (`winner` is None) and the verdict and
+  the tables name who came closest (the first of the ranking).
+- **Par** comes from the racers, not from the level file (`race_par`): the steps the fastest
+  racer needed to reach the goal, plus half again (rounded up, at least one more step, at most
+  the budget). The racers are the level's tuned (or pinned) optimizers, so par is what a
+  well-set gradient descent needed on *this* ground. Only when no racer reached the goal does
+  the level's written `par` (default 3/4 of the budget) stand in.
+- **Stars** (`stars`): ★ the player reached the goal, ★★ within par, ★★★ and ranked no lower
+  than every racer (as fast as the fastest, and no higher where it ended).
 """
 
 from __future__ import annotations
@@ -240,14 +246,31 @@ def ranking(walks: Sequence[Walk], goal: float) -> list[Walk]:
 
 
 def winner(ranked: Sequence[Walk]) -> Walk | None:
-    """Who won a race, given its ranking: the first. (None would mean nobody won; the tables,
-    the JSON and the verdict then name who came closest.)"""
-    return ranked[0] if ranked else None
+    """Who won a race, given its ranking: the first, if it reached the goal. Winning means
+    reaching: when nobody reached, nobody won (None), and the tables, the JSON and the verdict
+    name who came closest (the first of the ranking)."""
+    return ranked[0] if ranked and ranked[0].status == Status.REACHED else None
+
+
+PAR_MARGIN = 1.5  # par = the fastest racer's steps to the goal times this, rounded up
+
+
+def race_par(racers: Sequence[Walk], goal: float, written_par: int, budget: int) -> int:
+    """Par for the second star, set by how the racers did on this level: the steps (examples seen,
+    on a batch-size level) the fastest racer that reached the goal needed, times PAR_MARGIN rounded up (at least one more step, at
+    most the budget). When no racer reached, the level's written par stands in."""
+    reached = [w.cost_to_goal for w in racers if w.status == Status.REACHED and w.cost_to_goal is not None]
+    if not reached:
+        return written_par
+    fastest = min(reached)
+    return max(1, min(budget, max(math.ceil(fastest * PAR_MARGIN), fastest + 1)))
 
 
 # The rules above in the player's words, for the screens that explain them.
-RANKING_RULE = "Ranked by who reached the floor (goal height), then in fewer steps, then lower height."
-STARS_RULE = "Stars: ★ reach the floor · ★★ within par · ★★★ and beat every racer."
+RANKING_RULE = ("Winning means reaching the floor (goal height): first who reached it, in fewer steps; "
+                "if nobody reached it, nobody wins and the closest is named.")
+STARS_RULE = ("Stars: ★ reach the floor · ★★ within par (the fastest racer's steps plus half) · "
+              "★★★ and beat every racer.")
 
 
 def stars(player: Walk | None, racers: Sequence[Walk], goal: float, par: int) -> int:
@@ -315,6 +338,12 @@ class Race:
     player: Walk | None = None
     stars: int = 0
     events: list[Event] = field(default_factory=list)
+    par: int | None = None  # set by the racers (`race_par`); None: not raced yet, the level's par
+    forecast: Any = None  # the player's prediction beside the truth (`prediction.Forecast`), if any
+
+    @property
+    def par_steps(self) -> int:
+        return self.par if self.par is not None else self.level.par
 
     @property
     def walkers(self) -> list[Walk]:
@@ -343,7 +372,7 @@ class Race:
             "variables": list(level.variables),
             "start": [float(v) for v in level.start],
             "budget": level.budget,
-            "par": level.par,
+            "par": self.par_steps,
             "goal": level.goal,
             "minimum": {"point": [float(v) for v in minimum.point], "height": float(minimum.height)},
             "winner": self.winner.name if self.winner is not None else None,
@@ -380,23 +409,20 @@ def verdict(result: Race, short: bool = False) -> str:
         on = f" of {walked}" if walked > at else ""
         said = (f"Floor at step {at}{on}." if short else
                 f"You reached the valley floor at step {at}{f', then walked to step {walked}' if on else ''}"
-                f" (par {level.par}).")
+                f" (par {result.par_steps}).")
     else:
         said = (f"You ended at {ended} (goal {goal})." if short
                 else f"You ended at height {ended}; the goal was {goal}.")
     first = result.winner
     if first is None:
         closest = result.ranking[0]
+        if closest is player and player.status.lost:  # a lost walk is never said to have come closest
+            closest = result.best_racer
         who = "you" if closest is player else closest.label
         return said + (f" {who[0].upper() + who[1:]} came closest." if short
                        else f" No one reached the goal; {who} came closest.")
-    if first is player and not player.status.lost:
-        if player.status == Status.REACHED:
-            return said + " You won the race!"
-        return said + (" You came closest." if short else " No one reached the goal; you came closest.")
-    if first is player:  # ranked first on its last height, but a lost walk wins nothing
-        best = result.best_racer.label
-        return said + (f" Best racer: {best}." if short else f" Best of the racers: {best}.")
+    if first is player:
+        return said + " You won the race!"
     return said + (f" {first.label} won." if short else f" Winner: {first.label}.")
 
 

@@ -230,6 +230,7 @@ def hike_summary(race) -> dict:
         "time": now_iso(),
         # A batch-size level: what reaching the goal cost is counted in examples seen.
         **({"examples_to_goal": player.examples_to_goal} if player.examples is not None else {}),
+        **({"prediction": race.forecast.to_json()} if getattr(race, "forecast", None) is not None else {}),
     }
 
 
@@ -284,6 +285,11 @@ def _stars(entry: dict) -> int:
     return stars if isinstance(stars, int) and not isinstance(stars, bool) and 0 <= stars <= 3 else 0
 
 
+def _forecast(entry: dict) -> int | None:
+    score = entry.get("forecast")
+    return score if isinstance(score, int) and not isinstance(score, bool) and 0 <= score <= 100 else None
+
+
 def merge_level(a: dict | None, b: dict | None) -> dict:
     """One level's entry from two copies: best of both bests, most stars, the latest hike."""
     if a is None or b is None:
@@ -292,6 +298,9 @@ def merge_level(a: dict | None, b: dict | None) -> dict:
         "stars": max(_stars(a), _stars(b)),
         "best": copy.deepcopy(better(a.get("best"), b.get("best"))),
     }
+    forecasts = [_forecast(entry) for entry in (a, b) if _forecast(entry) is not None]
+    if forecasts:
+        merged["forecast"] = max(forecasts)  # the best forecast score on this level
     lasts = [entry["last"] for entry in (a, b) if isinstance(entry.get("last"), dict)]
     if lasts:
         # On a tie the second (the newer record, in `record`) wins.
@@ -342,6 +351,10 @@ class Progress:
     def stars(self, level_id: str) -> int:
         return _stars(self.levels.get(level_id, {}))
 
+    def forecast(self, level_id: str) -> int | None:
+        """The best forecast score (0–100) of a prediction made on this level, if any."""
+        return _forecast(self.levels.get(level_id, {}))
+
     def best(self, level_id: str) -> dict | None:
         best = self.levels.get(level_id, {}).get("best")
         return copy.deepcopy(best) if best else None
@@ -362,6 +375,9 @@ class Progress:
             "last": {**trail_of(race), "stars": summary["stars"], "final_height": summary["final_height"],
                      "steps": summary["steps"], "status": summary["status"], "time": summary["time"]},
         }
+        if "prediction" in summary:
+            entry["last"]["prediction"] = summary["prediction"]
+            entry["forecast"] = summary["prediction"]["score"]
         with locked(self.lock_path):
             on_disk = self._read_or_recover()
             for other_id, other in on_disk.items():
@@ -422,6 +438,8 @@ def _read_levels(path: Path) -> dict[str, dict]:
 def _clean_entry(entry: dict) -> dict:
     """Keep what a hand-edited entry has that we understand; drop what would crash the game."""
     clean: dict[str, Any] = {"stars": _stars(entry)}
+    if _forecast(entry) is not None:
+        clean["forecast"] = _forecast(entry)
     if isinstance(entry.get("best"), dict):
         clean["best"] = entry["best"]
     if isinstance(entry.get("last"), dict):

@@ -17,7 +17,7 @@ import numpy as np
 from foggymountain import optimizers
 from foggymountain.feel import felt_slope
 from foggymountain.level import Level
-from foggymountain.outcome import PLAYER, PLAYER_LABEL, Race, Status, Walk, held_out_loss, held_out_trail, judge, stars
+from foggymountain.outcome import PLAYER, PLAYER_LABEL, Race, Status, Walk, held_out_loss, held_out_trail, judge, race_par, stars
 from foggymountain.trail import read_trail
 from foggymountain.tuning import RacerSetting, racer_settings
 
@@ -175,6 +175,7 @@ def race(level: Level, hike=None, settings: list[RacerSetting] | None = None, wa
         entries = [(s.name, s.hyperparameters) for s in settings]
         walks = run_batch_racers(level, entries) if level.examples is not None else run_racers(level, entries)
     result = Race(level=level, racers=walks)
+    result.par = race_par(result.racers, level.goal, level.par, level.budget_amount)
     return score(result, hike) if hike is not None else result
 
 
@@ -182,9 +183,9 @@ def score(racers: Race, hike) -> Race:
     """The player's finished hike scored against a race of the racers run before (the racers do
     not depend on the player, so the game races them while the player reads and walks)."""
     level = racers.level
-    result = Race(level=level, racers=racers.racers)
+    result = Race(level=level, racers=racers.racers, par=racers.par)
     result.player = walk_of_hike(hike)
-    result.stars = stars(result.player, result.racers, level.goal, level.par)
+    result.stars = stars(result.player, result.racers, level.goal, result.par)
     result.events = read_trail(level, result.player)
     return result
 

@@ -36,7 +36,7 @@ def result_document(player: str, race) -> dict:
         "version": VERSION,
         "player": player,
         "level": {"id": board_id(level), "title": level.title, "kind": level.kind,
-                  "budget": level.budget, "par": level.par, "goal": _finite(level.goal)},
+                  "budget": level.budget, "par": race.par_steps, "goal": _finite(level.goal)},
         **summary,
         **trail_of(race),
         "racers": [
@@ -90,6 +90,7 @@ class Row:
     steps_to_goal: int | None
     time: str
     path: str
+    forecast: int | None = None  # the score (0–100) of the prediction made before the reveal
 
     def key(self):
         # Only the fields record_key reads (asdict of every field made a 4,000-hike board slow).
@@ -162,8 +163,16 @@ def read_result_document(path: Path) -> tuple[Row, dict]:
         steps_to_goal=field(document, "steps_to_goal", int, optional=True),
         time=field(document, "time", str, optional=True) or "",
         path=str(path),
+        forecast=_forecast_score(document.get("prediction")),
     )
     return row, document
+
+
+def _forecast_score(prediction) -> int | None:
+    """The score of a result's `prediction` table; None when there is none or it is not sound."""
+    score = prediction.get("score") if isinstance(prediction, dict) else None
+    ok = isinstance(score, (int, float)) and not isinstance(score, bool) and 0 <= score <= 100
+    return round(score) if ok else None
 
 
 # ---- the leaderboard -------------------------------------------------------------------------
@@ -180,6 +189,7 @@ class Standing:
     steps: int  # per level: the best hike's; overall: the sum over the best hikes
     steps_to_goal: int | None
     plays: int  # hikes recorded (per level), or levels played (overall)
+    forecast: float | None = None  # the mean forecast score of the player's predictions there (or overall)
 
 
 @dataclass(frozen=True)
@@ -210,7 +220,8 @@ def leaderboard(rows: list[Row]) -> tuple[list[Board], Board]:
         standings = []
         for row in ordered:
             rank = standings[-1].rank if standings and _same(ordered[len(standings) - 1], row) else len(standings) + 1
-            standings.append(Standing(rank, row.player, row.stars, row.final_height, row.steps, row.steps_to_goal, plays[row.player]))
+            standings.append(Standing(rank, row.player, row.stars, row.final_height, row.steps, row.steps_to_goal,
+                                      plays[row.player], _mean_forecast(level_rows, row.player)))
             bests_by_player.setdefault(row.player, []).append(row)
         title = max(level_rows, key=lambda r: r.time).level_title
         boards.append(Board(level_id, title, standings))
@@ -222,8 +233,13 @@ def leaderboard(rows: list[Row]) -> tuple[list[Board], Board]:
     for i, (stars, levels, steps, player) in enumerate(totals):
         previous = totals[i - 1] if i else None
         rank = overall[-1].rank if previous and previous[:3] == (stars, levels, steps) else i + 1
-        overall.append(Standing(rank, player, stars, None, steps, None, levels))
+        overall.append(Standing(rank, player, stars, None, steps, None, levels, _mean_forecast(rows, player)))
     return boards, Board("", "Overall", overall)
+
+
+def _mean_forecast(rows: list[Row], player: str) -> float | None:
+    scores = [r.forecast for r in rows if r.player == player and r.forecast is not None]
+    return sum(scores) / len(scores) if scores else None
 
 
 def _same(a: Row, b: Row) -> bool:

@@ -60,7 +60,7 @@ HIKE_DESCRIPTIONS = {
     "examples": "A batch-size level: the budget counted in examples seen (a step with a batch of b rows costs b). Needs 'batch_sizes'.",
     "batch_sizes": "A batch-size level: the mini-batch sizes the player chooses from (b) and every racer walks with, small to large. Needs 'examples'.",
     "goal": "The height that counts as reaching the valley floor (default: 5% of the way from the floor to the start height).",
-    "par": "Reaching the goal within this many steps earns the second star (default: 3/4 of the budget).",
+    "par": "Used only when no racer reaches the goal: then reaching it within this many steps earns the second star (default: 3/4 of the budget). Otherwise par is the fastest racer's steps plus half.",
     "max_stride": "The longest stride (step size) the player may take.",
     "stride": "The player's stride at the start (default: a tenth of the map).",
     "show_height": "false hides the altimeter: the player feels the slope only (default true).",

@@ -5,7 +5,8 @@ as well as they can. For each racer this tries every pace of a log grid (1e-4 to
 crossed with a small grid of the one other setting that changes how it walks (momentum for
 Momentum and Nesterov, beta1 for Adam and AdamW, momentum for RMSProp), then a finer pass of paces
 between the grid neighbours of the best one, and keeps the settings with the lowest final height
-(loss) within the level's budget. Final heights within a whisker of the lowest are a tie, broken
+(loss) within the level's budget, never a walk that leapt far above its start on the way (the
+race's own rule, `tuning.LEAP_SHARE`: a lucky jump is no setting). Final heights within a whisker of the lowest are a tie, broken
 by fewer steps to the goal, so a racer that settles on the valley floor in 5 steps beats one that
 settles there in 30. The racer's current settings compete too: tuning never makes it worse.
 
@@ -26,6 +27,7 @@ from foggymountain import optimizers
 from foggymountain.level import Level
 from foggymountain.outcome import Status, Walk, describe
 from foggymountain.race import run_racers
+from foggymountain.tuning import leap_ceiling
 
 PACE_LOW = 1e-4
 PACE_HIGH = 10.0
@@ -82,13 +84,19 @@ def candidates(name: str, base: dict[str, float], paces: tuple[float, ...]) -> l
     return [{**base, **dict(zip(keys, values))} for values in product(*(grid[k] for k in keys))]
 
 
-def failed(walk: Walk) -> bool:
-    return walk.status.lost or not math.isfinite(walk.final_height)
+def failed(walk: Walk, ceiling: float = math.inf) -> bool:
+    """Lost, not measurable, or leapt above `ceiling` on the way (a lucky jump is no setting:
+    see `tuning.LEAP_SHARE`)."""
+    if walk.status.lost or not math.isfinite(walk.final_height):
+        return True
+    heights = walk.heights[np.isfinite(walk.heights)]
+    return bool(len(heights) and heights.max() > ceiling)
 
 
-def choose(walks: list[Walk], start_height: float) -> int:
-    """Index of the best walk: lowest final height, ties broken by fewer steps to the goal."""
-    usable = [i for i, w in enumerate(walks) if not failed(w)]
+def choose(walks: list[Walk], start_height: float, ceiling: float = math.inf) -> int:
+    """Index of the best walk: lowest final height, ties broken by fewer steps to the goal; a walk
+    that leapt above `ceiling` on its way is chosen only if every walk failed."""
+    usable = [i for i, w in enumerate(walks) if not failed(w, ceiling)]
     if not usable:
         # Everything fell off: the one that lasted longest shows the most.
         return max(range(len(walks)), key=lambda i: (walks[i].steps, -i))
@@ -122,18 +130,19 @@ def tune_racer(level: Level, name: str, base: dict[str, float] | None = None,
     settings = dict(optimizers.make_optimizer(name, **(base or {})).hyperparameters)
     grid = [settings] + candidates(name, settings, paces)
     walks = run_racers(level, [(name, c) for c in grid])
-    best = choose(walks, level.start_height)
+    ceiling = leap_ceiling(level)
+    best = choose(walks, level.start_height, ceiling)
     finer = finer_paces(paces, grid[best]["learning_rate"]) if refine else ()
     if finer:
         extra = candidates(name, settings, finer)
         walks += run_racers(level, [(name, c) for c in extra])
         grid += extra
-        best = choose(walks, level.start_height)
+        best = choose(walks, level.start_height, ceiling)
     alternatives: list[tuple[dict[str, float], Walk]] = []
     if keep:
         rest = [i for i in range(len(walks)) if i != best]
         while rest and len(alternatives) < keep:
-            i = rest[choose([walks[j] for j in rest], level.start_height)]
+            i = rest[choose([walks[j] for j in rest], level.start_height, ceiling)]
             alternatives.append((grid[i], walks[i]))
             rest.remove(i)
     searched = ("learning_rate", *SECOND_SETTINGS.get(name, {}))

@@ -75,6 +75,14 @@ REFINE_POINTS = 9  # the finer pass: this many paces from one grid neighbour of 
 # on the three-hump camel 8. Those must never be chosen.
 LEAP_SHARE = 1.0
 
+
+
+def leap_ceiling(level: Level) -> float:
+    """The height a walk must never pass on its way for its setting to be chosen (`LEAP_SHARE`)."""
+    start_height = float(level.start_height)
+    return start_height + LEAP_SHARE * max(start_height - float(level.minimum.height), 0.0)
+
+
 NOISE_SEEDS = 4  # seeds each candidate walks on a noisy level (the level's own seed first)
 SEED_STRIDE = 7919  # the other seeds: the level's seed plus multiples of this prime
 
@@ -328,7 +336,7 @@ def _judge(level: Level, groups: list[_Group], seeds: list[int], budget: int, po
     n = level.dimensions
     start = np.array(level.start, dtype=float)
     start_height = float(level.start_height)
-    ceiling = start_height + LEAP_SHARE * max(start_height - float(level.minimum.height), 0.0)
+    ceiling = leap_ceiling(level)
     judging = _judging_ground(level)
     offsets = np.cumsum([0] + [len(g.paces) for g in groups])
     total, count = int(offsets[-1]), len(seeds)

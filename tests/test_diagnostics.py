@@ -44,9 +44,9 @@ def test_every_fixture_has_its_expected_output():
 def test_strict_makes_warnings_count(monkeypatch, capsys):
     monkeypatch.chdir(FIXTURES)
     assert main(["check", "warning-par.toml"]) == 0
-    assert capsys.readouterr().err == "1 of 1 level sound; 1 warning\n"
+    assert capsys.readouterr().err == "1 of 1 level sound; 2 warnings\n"
     assert main(["check", "--strict", "warning-par.toml"]) == 1
-    assert capsys.readouterr().err == "0 of 1 level sound; 1 warning\n"
+    assert capsys.readouterr().err == "0 of 1 level sound; 2 warnings\n"
 
 
 def test_short_form_is_one_line_and_its_hint(monkeypatch, capsys):

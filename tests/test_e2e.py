@@ -146,6 +146,8 @@ def test_a_whole_level_in_tmux(tmp_path):
         assert "Firstbriefing" not in screen
         walk_a_few_steps(tmux, 12)
         tmux.keys("c")
+        tmux.wait_for("predict, then reveal", timeout=30)  # the prediction: Enter skips it
+        tmux.keys("Enter")
         screen = tmux.wait_for("Retry", timeout=60)  # the reveal (or its plain race table)
         lines = screen.splitlines()
         assert len(lines) <= 24 and all(len(line) <= 80 for line in lines), "the reveal overflows 80x24"
@@ -243,6 +245,8 @@ def test_playing_over_ssh(tmp_path):
         tmux.wait_for("step 0 of 12", timeout=30)
         walk_a_few_steps(tmux, 12, steps=4)
         tmux.keys("c")
+        tmux.wait_for("predict, then reveal", timeout=30)  # the prediction: Enter skips it
+        tmux.keys("Enter")
         screen = tmux.wait_for("Retry", timeout=60)  # the reveal (or its plain race table)
         assert "Ssh Valley" in screen
         tmux.keys("q")

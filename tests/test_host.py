@@ -328,6 +328,8 @@ def _hike(tmux: Tmux) -> None:
         tmux.keys("Enter")
         tmux.wait_for(f"step {number} of 12", timeout=30)
     tmux.keys("c")
+    tmux.wait_for("predict, then reveal", timeout=30)  # the prediction: Enter skips it
+    tmux.keys("Enter")
     tmux.wait_for("Retry", timeout=90)  # the reveal: the result is being written
 
 

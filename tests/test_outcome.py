@@ -20,11 +20,13 @@ from foggymountain.outcome import (
     better,
     ended_at_goal,
     judge,
+    race_par,
     rank_key,
     ranking,
     record_key,
     score_rows,
     stars,
+    winner,
 )
 
 GOAL = 1.0
@@ -54,6 +56,24 @@ def test_ranking_puts_reached_then_on_the_map_then_lost():
     fast = walk("fast", [5, 0.99])
     assert [w.name for w in ranking([lost, high, low, slow, fast], GOAL)] == ["fast", "slow", "low", "high", "lost"]
     assert rank_key(fast, GOAL) < rank_key(slow, GOAL) < rank_key(low, GOAL) < rank_key(lost, GOAL)
+
+
+def test_a_winner_must_have_reached_the_goal():
+    crawler, faster = walk("sgd", [5, 2]), walk("adam", [5, 1.5])
+    assert winner(ranking([crawler, faster], GOAL)) is None
+    arrived = walk("momentum", [5, 0.9])
+    assert winner(ranking([crawler, arrived, faster], GOAL)) is arrived
+
+
+@pytest.mark.parametrize(("racer_heights", "expected"), [
+    ([[5, 2, 0.9]], 3),  # fastest reached at step 2: 2 × 1.5 = 3
+    ([[5, 0.9], [5, 2, 2, 0.5]], 2),  # fastest at step 1: at least one more step
+    ([[5] * 9 + [0.5]], 10),  # 9 × 1.5 = 13.5 → 14, but at most the budget
+    ([[5, 2]], 7),  # nobody reached: the level's written par
+])
+def test_par_comes_from_the_fastest_racer(racer_heights, expected):
+    racers = [walk(f"r{i}", h) for i, h in enumerate(racer_heights)]
+    assert race_par(racers, GOAL, written_par=7, budget=10) == expected
 
 
 @pytest.mark.parametrize("heights, status, par, earned", [
@@ -129,23 +149,24 @@ def test_status_words_are_spelled_in_one_module_only():
     assert spelled == []
 
 
-def test_every_renderer_copes_with_a_race_nobody_won(monkeypatch):
-    """The rule 'who wins' lives in `outcome.winner` alone: with a rule under which nobody won,
-    the tables, the JSON and the verdict name who came closest instead of crashing."""
+def test_winning_means_reaching_every_renderer_names_who_came_closest():
+    """Nobody reached the goal on this level (its racers crawl), so nobody won: the tables, the
+    JSON and the verdict name who came closest instead."""
     from foggymountain import outcome
     from foggymountain.commands.race import format_table
     from foggymountain.hike import Hike
-    from foggymountain.level import load_level
+    from foggymountain.level import load_level_text
     from foggymountain.preview import scoreboard
     from foggymountain.race import race
 
-    level = load_level(Path(__file__).parent / "levels_ui" / "02-bowl.toml")
+    text = (Path(__file__).parent / "levels_ui" / "02-bowl.toml").read_text(encoding="utf-8")
+    text = text.split("[agents")[0] + "[agents.sgd]\nlearning_rate = 0.0001\n[agents.adam]\nlearning_rate = 0.0001\n"
+    level = load_level_text(text, Path("crawlers.toml"))  # pinned racers that crawl: nobody reaches
     hike = Hike(level)
     hike.camp()  # never moved: every racer ranks above the player
     result = race(level, hike)
     closest = result.ranking[0]
-    assert outcome.winner_line(score_rows(result)) == f"winner: {result.winner.label}"
-    monkeypatch.setattr(outcome, "winner", lambda ranked: None)
+    assert not any(w.status == Status.REACHED for w in result.walkers)
     assert result.winner is None and not any(row.won for row in score_rows(result))
     assert result.to_json()["winner"] is None
     assert format_table(result).endswith(f"winner: none (closest: {closest.label})")

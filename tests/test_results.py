@@ -172,7 +172,7 @@ def test_report_text_csv_and_json(tmp_path, hikes, capsys):
     assert set(document) == {"levels", "overall", "warnings"} and len(document["warnings"]) == len(garbage)
     board = document["levels"][0]
     assert board["id"] == key and board["title"] == level.title
-    assert set(board["standings"][0]) == {"rank", "player", "stars", "final_height", "steps", "steps_to_goal", "plays"}
+    assert set(board["standings"][0]) == {"rank", "player", "stars", "final_height", "steps", "steps_to_goal", "plays", "forecast"}
     assert [s["player"] for s in document["overall"]][0] == "ada" and document["overall"][0]["levels"] == 1
 
 

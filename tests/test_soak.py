@@ -157,6 +157,7 @@ async def reveal_cycles(pilot, cycles: int) -> tuple[list, list, list[float]]:
             screen.action_step()
         await pilot.press("c")
         await pilot.pause()
+        await pilot.press("enter")  # skip the prediction
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert type(app.screen).__name__ in ("RevealScreen", "RaceSummaryScreen")

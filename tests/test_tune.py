@@ -203,3 +203,17 @@ def test_tune_says_plainly_when_no_setting_reaches_and_why(tmp_path, capsys):
     assert main(["tune", str(path), "--racers", "sgd"]) == 0
     out, _ = capsys.readouterr()
     assert "#  - the budget: with more steps it would do; SGD at its best settings reaches the goal at step" in out
+
+
+@pytest.mark.parametrize("racer", ["sgd", "momentum", "adam"])
+def test_the_wide_search_never_picks_a_lucky_leap(racer):
+    # On Rosenbrock the lowest final height within the budget belongs to paces that fling the
+    # walker hundreds of units up the walls (SGD 511, Adam 637) before it lands low; the race's
+    # rule (tuning.LEAP_SHARE) rules those out here too.
+    from foggymountain.tune import tune_racer
+    from foggymountain.tuning import leap_ceiling
+
+    level = load_level(Path(__file__).parent / "levels_classic" / "rosenbrock.toml")
+    result = tune_racer(level, racer)
+    heights = result.walk.heights[np.isfinite(result.walk.heights)]
+    assert heights.max() <= leap_ceiling(level)

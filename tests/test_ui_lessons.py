@@ -14,6 +14,7 @@ from foggymountain.hike import Hike
 from foggymountain.level import load_level
 from foggymountain.race import held_out_trail, race
 from foggymountain.ui.screens.reveal import RevealScreen
+from pilot_helpers import settle
 
 LEVELS = Path(__file__).parent / "levels_lessons"
 SIZE = (100, 32)
@@ -173,8 +174,7 @@ async def test_b_changes_the_mini_batch_and_the_reveal_shows_the_trade_off(tmp_p
         await pilot.press("enter", "enter")
         assert hike.batches == [8, 1, 1] and "examples 10 of 24" in str(screen.query_one(Whereabouts).render())
         await pilot.press("c")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)  # skips the prediction
         reveal = pilot.app.screen
         assert isinstance(reveal, RevealScreen)
         reveal.query_one(TabbedContent).active = "tab-board"

@@ -67,3 +67,24 @@ def test_stride_prompt(snap_compare, app_for):
 
 def test_too_small(snap_compare, app_for):
     assert snap_compare(app_for(level_file=LEVELS / "02-bowl.toml"), terminal_size=(40, 10))
+
+
+def test_hike_holding_the_pace(snap_compare, app_for):
+    """Typing a pace holds it: the lock moves beside the pace."""
+    assert snap_compare(app_for(level_file=LEVELS / "02-bowl.toml"), terminal_size=SIZE,
+                        press=["enter", "p", *"0.2", "enter", "d", "enter"])
+
+
+def test_prediction_on_a_map(snap_compare, app_for):
+    assert snap_compare(app_for(level_file=LEVELS / "02-bowl.toml"), terminal_size=SIZE,
+                        press=["enter", "d", "enter", "c", "left", "right", "right", "up", "2"])
+
+
+def test_prediction_of_how_low_with_many_weights(snap_compare, app_for):
+    assert snap_compare(app_for(level_file=LEVELS / "03-words.toml"), terminal_size=SIZE,
+                        press=["enter", "enter", "enter", "c", "left", "left", "left"])
+
+
+def test_leave_confirmation(snap_compare, app_for):
+    assert snap_compare(app_for(level_file=LEVELS / "02-bowl.toml"), terminal_size=SIZE,
+                        press=["enter", "d", "enter", "escape"])

@@ -516,6 +516,7 @@ async def test_heights_at_the_goal_show_in_the_altimeter(tmp_path):
     app = make_app(level_file=level_file(5), player="t", progress_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await start_hike(pilot)
+        await pilot.press("s", "6", "enter")  # the long meadow's default stride crawls: stride out
         for _ in range(9):
             await pilot.press("d", "enter")
         await pilot.pause()

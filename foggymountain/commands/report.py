@@ -14,7 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-CSV_COLUMNS = ["board", "level_title", "rank", "player", "stars", "final_height", "steps", "steps_to_goal", "plays"]
+CSV_COLUMNS = ["board", "level_title", "rank", "player", "stars", "final_height", "steps", "steps_to_goal", "plays",
+               "forecast"]
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
@@ -55,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _forecast(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
 def _height(value: float | None) -> str:
     return "-" if value is None else f"{value:.4g}"
 
@@ -68,6 +73,7 @@ def _standing_row(standing, overall: bool) -> dict:
         "steps": standing.steps,
         "steps_to_goal": None if overall else standing.steps_to_goal,
         "plays": standing.plays,
+        "forecast": None if standing.forecast is None else round(standing.forecast, 1),
     }
 
 
@@ -97,12 +103,15 @@ def to_text(boards, overall, hikes: int) -> str:
     parts = []
     for board in boards:
         rows = [[str(s.rank), _printable(s.player), _stars(s.stars), _height(s.final_height), str(s.steps),
-                 "-" if s.steps_to_goal is None else str(s.steps_to_goal), str(s.plays)] for s in board.standings]
+                 "-" if s.steps_to_goal is None else str(s.steps_to_goal), str(s.plays), _forecast(s.forecast)]
+                for s in board.standings]
         parts.append(_table(_printable(f"{board.title}  ({board.level_id})"),
-                            ["#", "player", "stars", "final height", "steps", "to goal", "hikes"], rows, "rllrrrr"))
-    rows = [[str(s.rank), _printable(s.player), str(s.stars), str(s.plays), str(s.steps)] for s in overall.standings]
+                            ["#", "player", "stars", "final height", "steps", "to goal", "hikes", "forecast"], rows,
+                            "rllrrrrr"))
+    rows = [[str(s.rank), _printable(s.player), str(s.stars), str(s.plays), str(s.steps), _forecast(s.forecast)]
+            for s in overall.standings]
     parts.append(_table(f"Overall  ({hikes} hike{'s' if hikes != 1 else ''}, {len(boards)} level{'s' if len(boards) != 1 else ''})",
-                        ["#", "player", "stars", "levels", "steps"], rows, "rlrrr"))
+                        ["#", "player", "stars", "levels", "steps", "forecast"], rows, "rlrrrr"))
     return "\n".join(parts)
 
 

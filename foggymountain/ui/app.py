@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import gc
 import logging
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from textual import on, work
 from textual.app import App
@@ -21,16 +23,19 @@ from textual.theme import Theme
 from foggymountain.hike import Hike
 from foggymountain.level import Level
 from foggymountain.outcome import Race
+from foggymountain.prediction import Prediction, judge_prediction
 from foggymountain.progress import default_player
 from foggymountain.race import RaceAhead
 from foggymountain.scorebook import ScoreBook
 from foggymountain.shelf import LevelEntry, Shelf
 from foggymountain.ui.messages import (BackToLevels, HikeFinished, LevelChosen, LevelReady, LevelsChanged, NextLevel,
+                                       Predicted,
                                        Retry, StartHike)
 from foggymountain.ui.palette import Command, CommandList
 from foggymountain.ui.screens.briefing import BriefingScreen
 from foggymountain.ui.screens.hike import HikeScreen
 from foggymountain.ui.screens.level_select import LevelSelectScreen
+from foggymountain.ui.screens.prediction import PredictionScreen
 from foggymountain.ui.screens.too_small import TooSmallScreen
 from foggymountain.watch import same_ground
 
@@ -69,6 +74,19 @@ FOGGY_LIGHT = Theme(
 )
 
 
+@dataclass
+class _Finishing:
+    """A finished hike on its way to the reveal: raced in a worker, predicted by the player."""
+
+    hike: Hike
+    raced: bool = False
+    result: Race | None = None
+    error: Exception | None = None
+    predicted: bool = False
+    prediction: Prediction | None = None
+    terrain: Any = None  # the reveal map's TerrainMap, built in the worker (None: a curve, or built by the screen)
+
+
 class GameCommands(CommandList):
     """The game's own commands in the palette (ctrl+p), on every screen."""
 
@@ -90,6 +108,7 @@ class FoggyApp(App[None]):
         self.shelf = shelf
         self.scores = scores
         self.watching = watch
+        self._finishing: _Finishing | None = None  # the hike being raced and predicted
         self.register_theme(FOGGY_DARK)
         self.register_theme(FOGGY_LIGHT)
         self.theme = "foggy-dark"
@@ -166,34 +185,69 @@ class FoggyApp(App[None]):
 
     @on(HikeFinished)
     def finish_hike(self, finished: HikeFinished) -> None:
-        """The hike is over: score it (in a worker, the racers were raced ahead), show what was in the fog."""
-        self._score(self._work_ahead(finished.hike.level), finished.hike)
+        """The hike is over: race in a worker while the player predicts, then reveal."""
+        hike = finished.hike
+        self._finishing = _Finishing(hike)
+        self._race_in_background(self._work_ahead(hike.level), hike)
+        if isinstance(self.screen, HikeScreen):
+            self.switch_screen(PredictionScreen(hike))
+        else:
+            self.push_screen(PredictionScreen(hike))
 
-    @work(thread=True, group="score", exit_on_error=False)
-    def _score(self, ahead: RaceAhead, hike: Hike) -> None:
+    @work(thread=True, group="race", exit_on_error=False)
+    def _race_in_background(self, ahead: RaceAhead, hike: Hike) -> None:
+        """Score the walk against the racers raced ahead (waiting for them if they are still
+        running; the valley floor came with them, so judging the prediction costs nothing), and
+        build the map's terrain: off the UI thread."""
         from foggymountain.ui.screens.reveal import reveal_terrain
 
         try:
-            result = ahead.scored(hike)  # waits for the race ahead if it is still running
+            result = ahead.scored(hike)
         except Exception as err:  # noqa: BLE001 - a boundary: a broken race must not lose the player's game
             log.exception("the race of %s failed", hike.level.path)
-            self.call_from_thread(self._race_failed, err)
+            self.call_from_thread(self._raced, hike, None, err)
             return
         try:
-            terrain = reveal_terrain(result)
+            result_terrain = reveal_terrain(result)
         except Exception:  # noqa: BLE001 - the reveal says so itself (and falls back to the race table)
             log.exception("the map of %s failed", hike.level.path)
-            terrain = None
-        self.call_from_thread(self._scored, hike, result, terrain)
+            result_terrain = None
+        self.call_from_thread(self._raced, hike, result, None, result_terrain)
 
-    def _race_failed(self, err: Exception) -> None:
-        self.notify(f"The race could not be run ({type(err).__name__}: {err}).",
-                    title="Race", severity="error", timeout=10)
-        self._unwind_then()
+    def _raced(self, hike: Hike, result: Race | None, error: Exception | None, terrain=None) -> None:
+        finishing = self._finishing
+        if finishing is None or finishing.hike is not hike:
+            return  # the player left meanwhile
+        finishing.raced, finishing.result, finishing.error, finishing.terrain = True, result, error, terrain
+        self._reveal_when_ready()
 
-    def _scored(self, hike: Hike, result: Race, terrain=None) -> None:
+    @on(Predicted)
+    def predicted(self, made: Predicted) -> None:
+        finishing = self._finishing
+        if finishing is None:
+            return
+        finishing.predicted, finishing.prediction = True, made.prediction
+        self._reveal_when_ready()
+
+    def _reveal_when_ready(self) -> None:
+        finishing = self._finishing
+        if finishing is None or not (finishing.raced and finishing.predicted):
+            return
+        self._finishing = None
+        hike, result = finishing.hike, finishing.result
+        if result is None:
+            err = finishing.error
+            self.notify(f"The race could not be run ({type(err).__name__}: {err}).",
+                        title="Race", severity="error", timeout=10)
+            self._unwind_then()
+            return
+        if finishing.prediction is not None:
+            try:
+                result.forecast = judge_prediction(finishing.prediction, result)
+            except Exception:  # noqa: BLE001 - a boundary: a guess that cannot be judged is only skipped
+                log.exception("the prediction on %s could not be judged", hike.level.path)
         self._record(result)
-        self.show_reveal(hike, result, terrain)
+        self.show_reveal(hike, result, finishing.terrain)
 
     def show_reveal(self, hike: Hike, result: Race, terrain=None) -> None:
         # Imported here: the reveal's charts are not needed to start the game.
@@ -207,7 +261,7 @@ class FoggyApp(App[None]):
             self.notify(f"The reveal failed ({type(err).__name__}: {err}); here is the race table.",
                         title="Reveal", severity="error", timeout=10)
             reveal = RaceSummaryScreen(hike, result)
-        if isinstance(self.screen, HikeScreen):
+        if isinstance(self.screen, (HikeScreen, PredictionScreen)):
             self.switch_screen(reveal)
         else:
             self.push_screen(reveal)

@@ -5,7 +5,7 @@ the app, which owns the screen flow, handles it with `@on(...)`. Screens get wha
 level entry, the shelf, the score book, a hike, a race) as constructor arguments.
 
     level select ──LevelChosen──▶ app ──▶ briefing ──StartHike──▶ app ──▶ hike
-    hike ──HikeFinished──▶ app (scores the walk and saves in workers) ──▶ reveal
+    hike ──HikeFinished──▶ app (scores the walk in a worker) ──▶ prediction ──Predicted──▶ app (saves in a worker) ──▶ reveal
     reveal / race summary ──Retry / NextLevel / BackToLevels──▶ app
     app ──LevelsChanged──▶ every screen on the stack (stars or level files changed)
     app ──LevelReady──▶ every screen on the stack (the goal and the racers' race, worked out ahead)
@@ -19,6 +19,7 @@ from textual.message import Message
 
 from foggymountain.hike import Hike
 from foggymountain.level import Level
+from foggymountain.prediction import Prediction
 from foggymountain.shelf import LevelEntry
 
 
@@ -41,6 +42,13 @@ class HikeFinished(Message):
     """The hike is over (camped, budget spent, fell off, diverged): race it and reveal the ground."""
 
     hike: Hike
+
+
+@dataclass
+class Predicted(Message):
+    """The player's guess before the reveal (None: skipped). The app reveals once the race is run."""
+
+    prediction: Prediction | None
 
 
 @dataclass

@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
+from foggymountain.hike import hold_rule
 from foggymountain.numbers import digits_apart, number
 from foggymountain.scorebook import ScoreBook
 from foggymountain.shelf import LevelEntry, Shelf
@@ -119,7 +120,7 @@ class BriefingScreen(Screen):
             ("budget", f"{level.budget_amount} {level.budget_unit}"
                        + (f" (batch of {', '.join(map(str, level.batch_sizes))}: b)" if level.batch_sizes else ""), ""),
             ("goal", goal, ""),
-            ("par", f"{level.par} {level.budget_unit} for ★★", ""),
+            ("par", f"the fastest racer's {level.budget_unit} plus half, for ★★", ""),
         ]
         if level.concepts:
             rows.append(("lessons", ", ".join(level.concepts), ""))
@@ -129,16 +130,17 @@ class BriefingScreen(Screen):
     def controls(self) -> Content:
         n = self.entry.level.dimensions
         if n == 1:
-            pairs = [("Enter", "step"), ("← →", "face left / right"), ("↑ ↓", "longer / shorter stride")]
+            pairs = [("Enter", "step"), ("← →", "face left / right"), ("↑ ↓", "the held stride or pace")]
         elif n == 2:
-            pairs = [("Enter", "step"), ("← →", "turn"), ("↑ ↓", "longer / shorter stride"),
+            pairs = [("Enter", "step"), ("← →", "turn"), ("↑ ↓", "the held stride or pace"),
                      ("d", "face straight downhill")]
         else:
             pairs = [("Enter", "step (always downhill)"), ("↑ ↓", "faster / slower pace")]
         if self.entry.level.batch_sizes:
             pairs.append(("b", "the next mini-batch size"))
         pairs += [("c", "make camp: end the hike"), ("?", "all keys and words")]
-        return Content("\n").join(Content.assemble((f"{key:<7}", "bold $accent"), what) for key, what in pairs)
+        keys = Content("\n").join(Content.assemble((f"{key:<7}", "bold $accent"), what) for key, what in pairs)
+        return keys + Content("\n") + Content.styled(hold_rule(n), "$text-muted")
 
     def problems(self) -> Content:
         return problems_content(self.entry.path, self.entry.problems, watched=self.shelf.watched)

@@ -12,6 +12,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from foggymountain.hike import hold_rule
+from foggymountain.outcome import RANKING_RULE, STARS_RULE
+
 STORY = (
     "You stand on a mountain in thick fog. You cannot see the valley, only [b]feel the slope[/b] "
     "under your boots. Plan a step (which way, how far), take it, feel again. Reach the valley "
@@ -32,9 +35,9 @@ WORDS = [
 ]
 
 HIKE_KEYS = {
-    1: [("Enter", "take the planned step"), ("← →", "face left / right"), ("↑ ↓", "stride ×1.25 / ÷1.25"),
+    1: [("Enter", "take the planned step"), ("← →", "face left / right"), ("↑ ↓", "held stride/pace ×1.25"),
         ("d", "face downhill"), ("s p h", "type stride/pace/heading")],
-    2: [("Enter", "take the planned step"), ("← →", "turn 15° (shift: 5°)"), ("↑ ↓", "stride ×1.25 / ÷1.25"),
+    2: [("Enter", "take the planned step"), ("← →", "turn 15° (shift: 5°)"), ("↑ ↓", "held stride/pace ×1.25"),
         ("d", "point straight downhill"), ("s p h", "type stride/pace/heading")],
     3: [("Enter", "step straight downhill"), ("↑ ↓", "pace ×1.25 / ÷1.25"), ("p s", "type a pace / a stride")],
 }
@@ -76,8 +79,11 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(self.keys(), id="help-keys")
                 yield Static(self.words(), id="help-words")
             yield Static(Content.from_markup(
-                "Walking [b]straight downhill at a fixed pace[/b] is gradient descent:\n"
+                "Walking [b]straight downhill at a held pace[/b] is gradient descent:\n"
                 "    [$accent]position ← position − pace × slope[/]"), id="help-formula")
+            yield Static(Content(hold_rule(self.dimensions or 1) if self.dimensions else
+                                 hold_rule(1) + " " + hold_rule(3)), id="help-hold")
+            yield Static(Content(RANKING_RULE + "\n" + STARS_RULE), id="help-rules")
 
     def keys(self) -> Content:
         if self.key_list is not None:

@@ -95,7 +95,7 @@ class HikeScreen(Screen):
                 altimeter.border_title = "altimeter: height (loss)"
                 yield altimeter
                 plan = StepPlan(id="plan-panel")
-                plan.border_title = "your next step"
+                plan.border_title = "your next step · ■ held"
                 yield plan
             if has_hidden_units(level.landscape):
                 with Vertical(id="hike-right"):
@@ -146,10 +146,10 @@ class HikeScreen(Screen):
         applies = {
             "turn": hike.level.dimensions == 2,
             "face": hike.level.dimensions == 1,
-            "lengthen": not hike.pace_only,
-            "shorten": not hike.pace_only,
-            "quicken": hike.pace_only,
-            "slow": hike.pace_only,
+            "lengthen": not hike.holds_pace,
+            "shorten": not hike.holds_pace,
+            "quicken": hike.holds_pace,
+            "slow": hike.holds_pace,
             "type_heading": not hike.pace_only,
             "downhill": not hike.pace_only,
             "batch": bool(hike.level.batch_sizes),
@@ -195,6 +195,11 @@ class HikeScreen(Screen):
         self.hike.shorten()
         self.query_one(StepPlan).show(self.hike)
 
+    def _show_held(self) -> None:
+        """The plan after typing a stride or a pace: the lock moved, and Up/Down follow it."""
+        self.query_one(StepPlan).show(self.hike)
+        self.refresh_bindings()
+
     def action_quicken(self) -> None:
         self.action_lengthen()
 
@@ -233,9 +238,18 @@ class HikeScreen(Screen):
         self.app.push_screen(HelpScreen(self.hike.level.dimensions))
 
     def action_back(self) -> None:
-        if self.hike.steps_used:
+        """Leave the hike; one in progress asks first (a stray Escape must not lose it)."""
+        if not self.hike.steps_used or self.hike.over:
+            self.dismiss()
+            return
+        from foggymountain.ui.screens.leave_hike import LeaveHikeScreen
+
+        self.app.push_screen(LeaveHikeScreen(self.hike.steps_used), self._leave_if_asked)
+
+    def _leave_if_asked(self, leave: bool | None) -> None:
+        if leave:
             self.notify("Hike abandoned; nothing was scored.", title="Back to the briefing")
-        self.dismiss()
+            self.dismiss()
 
     # ---- typed values
 
@@ -243,7 +257,7 @@ class HikeScreen(Screen):
         hike = self.hike
         self.app.push_screen(NumberPrompt(
             "Stride (step size)",
-            f"How far to walk with the next step. Longest allowed here: {number(hike.max_stride)}.",
+            f"Holds the stride: every step this long, whatever the slope. Longest here: {number(hike.max_stride)}.",
             number(hike.planned_stride).replace("−", "-"),
             lambda text: parse_positive(text, "a stride"),
         ), self._set_stride)
@@ -253,7 +267,7 @@ class HikeScreen(Screen):
         current = hike.planned_pace
         self.app.push_screen(NumberPrompt(
             "Pace (learning rate)",
-            "Stride = pace × slope size: a steep slope makes a long step at the same pace.",
+            "Holds the pace: each step's stride = pace × slope size (a steep slope, a long step).",
             number(current).replace("−", "-") if current is not None else "",
             lambda text: parse_positive(text, "a pace"),
         ), self._set_pace)
@@ -278,7 +292,7 @@ class HikeScreen(Screen):
             return
         if value > self.hike.max_stride and not self.hike.pace_only:
             self.notify(f"The longest stride allowed here is {number(self.hike.max_stride)}.", title="Stride")
-        self.query_one(StepPlan).show(self.hike)
+        self._show_held()
 
     def _set_pace(self, value: float | None) -> None:
         if value is None:
@@ -291,7 +305,7 @@ class HikeScreen(Screen):
         if value * self.hike.steepness > self.hike.max_stride:
             self.notify(f"At that pace the step would pass the longest stride ({number(self.hike.max_stride)}).",
                         title="Pace")
-        self.query_one(StepPlan).show(self.hike)
+        self._show_held()
 
     def _set_heading(self, value: float | None) -> None:
         if value is None:

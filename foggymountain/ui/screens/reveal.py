@@ -25,6 +25,7 @@ from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
 from foggymountain.level import CONCEPTS
 from foggymountain.hike import Hike
 from foggymountain.outcome import RANKING_RULE, STARS_RULE, Race, height_digits, verdict
+from foggymountain.prediction import forecast_sentence
 from foggymountain.terrain.grid import TerrainMap, mountain
 from foggymountain.ui.messages import BackToLevels, NextLevel, Retry
 from foggymountain.ui.palette import ScreenCommands
@@ -237,6 +238,8 @@ class RevealScreen(Screen):
                             yield FitChart(level, self._compared(), id="fit-chart-beside").data_bind(RevealScreen.step)
                             yield self._fit_key()
                     with VerticalScroll(id="map-side"):
+                        if result.forecast is not None:
+                            yield Static(Text(self._forecast_text(), style="bold"), id="reveal-forecast")
                         yield self._legend()
                         yield Lazy(ReplayPanel(self.race.walkers, id="map-insides").data_bind(RevealScreen.step))
             # Only the map is needed for the first paint: the other views mount right after it.
@@ -390,9 +393,17 @@ class RevealScreen(Screen):
         result = self.race
         unit = self.level.budget_unit
         digits = height_digits(result)
-        return Text.assemble(stars_text(result.stars, is_dark(self)), "  ", verdict(result), "\n",
-                             (f"Goal: height (loss) at most {number(self.level.goal, digits=digits)} · par {self.level.par} {unit} · "
-                              f"budget {self.level.budget_amount} {unit}", "dim"))
+        summary = Text.assemble(stars_text(result.stars, is_dark(self)), "  ", verdict(result), "\n",
+                                (f"Goal: height (loss) at most {number(self.level.goal, digits=digits)} · par {result.par_steps} {unit} · "
+                                 f"budget {self.level.budget_amount} {unit}", "dim"))
+        if result.forecast is not None:
+            summary.append("\n" + self._forecast_text(), style="bold")
+        return summary
+
+    def _forecast_text(self) -> str:
+        """The player's prediction beside the truth."""
+        labels = {walk.name: walk.label for walk in self.race.racers}
+        return forecast_sentence(self.race.forecast, self.level.variables, labels)
 
     # ---- the replay
 

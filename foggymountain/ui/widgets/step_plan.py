@@ -1,7 +1,8 @@
 """The step the player plans: heading, stride (step size) and the pace (learning rate) it makes.
 
-Showing `pace = stride ÷ slope size` next to the stride is the game's link to gradient descent:
-walking straight downhill at a fixed pace *is* `x ← x − learning_rate · gradient`.
+The step holds either its stride or its pace (`Hike.holding`); a lock mark sits beside the held
+one. Holding the pace, `stride = pace × slope size` is the game's link to gradient descent:
+walking straight downhill at a held pace *is* `x ← x − learning_rate · gradient`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from foggymountain.ui.widgets.lines import Lines
 from foggymountain.ui.widgets.words import arrow, compass_name, number
 
 ACROSS = 0.5  # degrees either side of 90° that count as straight across the slope, not uphill
+
+
+LOCK = "[$accent]■[/]"  # beside what the step holds: the stride or the pace
 
 
 def off_downhill(hike) -> float | None:
@@ -63,12 +67,15 @@ class StepPlan(Lines):
             lines.append("heading [b]always straight downhill[/b]")
         pace = hike.planned_pace
         pace_text = f"[b]{number(pace)}[/b]" if pace is not None else "[$text-muted]— (flat)[/]"
-        if hike.pace_only:
-            lines.append(f"[$accent]pace[/] (learning rate)  {pace_text}")
-            lines.append(f"stride (step size)    [b]{number(hike.planned_stride)}[/b]")
+        stride_text = f"[b]{number(hike.planned_stride)}[/b]"
+        if hike.stride_capped:
+            stride_text += " [$warning](longest)[/]"
+        if hike.holds_pace:
+            lines.append(f"{LOCK} [$accent]pace[/] (learning rate)  {pace_text}")
+            lines.append(f"   stride (step size)    {stride_text}")
             lines.append("[$text-muted]stride = pace × slope size[/]")
         else:
-            lines.append(f"[$accent]stride[/] (step size)    [b]{number(hike.planned_stride)}[/b]")
-            lines.append(f"pace (learning rate)  {pace_text}")
+            lines.append(f"{LOCK} [$accent]stride[/] (step size)    {stride_text}")
+            lines.append(f"   pace (learning rate)  {pace_text}")
             lines.append("[$text-muted]pace = stride ÷ slope size[/]")
         self.show_lines(Content.from_markup(line) for line in lines)
