@@ -127,17 +127,16 @@ async def test_the_prediction_screen_never_waits_for_the_race(tmp_path, monkeypa
     """The race runs in a worker: the prediction screen is up and takes keys while it runs."""
     import threading
 
-    from foggymountain.ui import app as app_module
+    from foggymountain.race import RaceAhead
 
     release = threading.Event()
-    real_race = app_module.race
+    real_scored = RaceAhead.scored
 
-    def slow_race(level, hike=None, **kwargs):
-        if hike is not None:  # the race at the end of the hike (not the racers walked meanwhile)
-            release.wait(10)
-        return real_race(level, hike, **kwargs)
+    def slow_scored(self, hike):  # the scoring at the end of the hike (not the race run ahead)
+        release.wait(10)
+        return real_scored(self, hike)
 
-    monkeypatch.setattr(app_module, "race", slow_race)
+    monkeypatch.setattr(RaceAhead, "scored", slow_scored)
     app = app_for(tmp_path, level_file=LEVELS / "01-valley.toml")
     async with app.run_test(size=SIZE) as pilot:
         await start_hike(pilot)
