@@ -212,3 +212,4 @@ async def test_a_briefing_longer_than_the_screen_scrolls_with_the_keys(tmp_path)
         await pilot.press("up")
         await pilot.pause()
         assert text.scroll_y == text.max_scroll_y - 1
+
