@@ -134,6 +134,23 @@ def _stack(infos: list) -> dict[str, np.ndarray]:
     return {key: np.array([info[key] for info in infos]) for key in infos[0]}
 
 
+def batch_racer(name: str, label: str, index: int, size: int) -> tuple[str, str]:
+    """Name and label of a racer walking with the `index`-th batch size of a batch-size level."""
+    return f"{name}@{index}", f"{label}, batch {size}"
+
+
+def racer_entries(level: Level) -> list[tuple[str, str]]:
+    """(name, label) of every racer the race will walk on `level`, in the race's order, before
+    it is run (a batch-size level races each racer once per batch size)."""
+    from foggymountain.optimizers import LABELS
+
+    plain = [(racer.name, LABELS.get(racer.name, racer.name)) for racer in level.racers]
+    if level.examples is None:
+        return plain
+    return [batch_racer(name, label, index, size)
+            for index, size in enumerate(level.batch_sizes, start=1) for name, label in plain]
+
+
 def run_batch_racers(level: Level, names_and_settings=None) -> list[Walk]:
     """A batch-size level: every racer walks once with each batch size, on the same budget of
     examples (so a batch of 1 takes many steps, the full data few). Named `sgd@2` for the racer
@@ -141,7 +158,7 @@ def run_batch_racers(level: Level, names_and_settings=None) -> list[Walk]:
     walks = []
     for index, size in enumerate(level.batch_sizes, start=1):
         for walk in run_racers(level, names_and_settings, budget=level.examples // size, batch_size=size):
-            walk.name, walk.label = f"{walk.name}@{index}", f"{walk.label}, batch {size}"
+            walk.name, walk.label = batch_racer(walk.name, walk.label, index, size)
             walk.examples, walk.batch_size = size * np.arange(len(walk.path)), size
             walks.append(walk)
     return walks

@@ -137,3 +137,14 @@ def test_racers_raced_without_a_batch_size_walk_the_examples_at_the_middle_batch
     assert level.batch_size == 2 and walk.steps == 10, "20 examples in batches of 2"
     (walk,) = run_racers(level, batch_size=8)
     assert walk.steps == 2
+
+
+@pytest.mark.parametrize("stem", ["25-batch-size", "10-ravine"])
+def test_the_racers_named_before_the_race_are_the_race_s(stem):
+    # The prediction screen asks "which racer will win?" before the race has run.
+    from foggymountain.campaign import builtin_levels_dir
+    from foggymountain.level import load_level
+    from foggymountain.race import racer_entries
+
+    lv = load_level(builtin_levels_dir() / f"{stem}.toml")
+    assert racer_entries(lv) == [(w.name, w.label) for w in race(lv).racers]

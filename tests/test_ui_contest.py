@@ -192,3 +192,23 @@ async def test_escape_in_a_prompt_only_closes_the_prompt(tmp_path):
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is screen and screen.hike.status == Status.WALKING
+
+
+async def test_a_briefing_longer_than_the_screen_scrolls_with_the_keys(tmp_path):
+    # Level 14's briefing ends below an 80x24 screen ("Find the line that fits...").
+    from foggymountain.campaign import builtin_levels_dir
+    from foggymountain.ui.app import make_app
+
+    app = make_app(level_file=builtin_levels_dir() / "14-house-prices.toml", progress_dir=tmp_path, player="t")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        text = app.screen.query_one("#briefing-text")
+        assert text.max_scroll_y > 0 and text.scroll_y == 0
+        assert app.screen.check_action("scroll_text", (0, 1))
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert text.scroll_y == text.max_scroll_y
+        await pilot.press("up")
+        await pilot.pause()
+        assert text.scroll_y == text.max_scroll_y - 1
+

@@ -513,3 +513,18 @@ async def test_the_header_of_a_diverged_walk_names_the_best_racer(tmp_path):
         header = str(screen.query_one("#reveal-verdict").render())
         assert "Your walk diverged at step 2." in header and "You won" not in header
         assert screen.best_racer.label in header
+
+
+def test_the_replay_panel_says_when_a_walker_first_reached_the_goal():
+    # "on the valley floor after 8 steps" read as if it took 8 steps; the scoreboard said 5.
+    from foggymountain.campaign import builtin_levels_dir
+    from foggymountain.level import load_level
+    from foggymountain.outcome import Status
+    from foggymountain.race import race as race_of
+    from foggymountain.ui.widgets.replay_panel import ReplayPanel
+
+    result = race_of(load_level(builtin_levels_dir() / "01-downhill.toml"))
+    walk = next(w for w in result.racers if w.status == Status.REACHED and w.steps_to_goal < w.steps)
+    panel = ReplayPanel(result.racers)
+    said = panel._block(walk, walk.steps).plain
+    assert f"reached the goal at step {walk.steps_to_goal}" in said and f"after {walk.steps} steps" in said

@@ -36,6 +36,11 @@ class BriefingScreen(Screen):
         Binding("f1", "help", "Help", show=False, id="help-f1"),
         Binding("q", "back", "Back", id="back"),
         Binding("escape", "back", "Back", show=False, id="back-escape"),
+        # The briefing's text can be longer than an 80x24 screen: these scroll it.
+        Binding("down", "scroll_text(1)", "Scroll", show=False, id="briefing-down"),
+        Binding("up", "scroll_text(-1)", "Scroll", show=False, id="briefing-up"),
+        Binding("pagedown", "scroll_text(0, 1)", "More", id="briefing-page-down", key_display="PgDn"),
+        Binding("pageup", "scroll_text(0, -1)", "Back up", show=False, id="briefing-page-up"),
     ]
 
     # With room to spare (from 120x36) the right column widens and says what the level teaches.
@@ -78,6 +83,7 @@ class BriefingScreen(Screen):
         self.title = self.entry.title
         level = self.entry.level
         self.sub_title = f"briefing · {level.chapter}" if level and level.chapter else "briefing"
+        self.call_after_refresh(self.refresh_bindings)  # "PgDn More" once the text's length is known
 
     def lessons(self) -> Content:
         """Each concept of the level in a sentence: shown when the screen has room (140x45)."""
@@ -148,6 +154,8 @@ class BriefingScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "start" and not self.entry.ok:
             return None  # shown, greyed out: fix the file first
+        if action == "scroll_text":  # only offered when the text is longer than its panel
+            return any(text.max_scroll_y > 0 for text in self.query("#briefing-text"))
         return True
 
     def palette_commands(self) -> list[tuple[str, str, object]]:
@@ -155,6 +163,16 @@ class BriefingScreen(Screen):
         if self.entry.ok:
             found.insert(0, ("Start the hike", "into the fog (Enter)", self.action_start))
         return found
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.refresh_bindings)
+
+    def action_scroll_text(self, lines: int, pages: int = 0) -> None:
+        for text in self.query("#briefing-text"):
+            if pages:
+                (text.scroll_page_down if pages > 0 else text.scroll_page_up)(animate=False)
+            else:
+                text.scroll_relative(y=lines, animate=False)
 
     def action_start(self) -> None:
         if self.entry.ok:

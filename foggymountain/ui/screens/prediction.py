@@ -16,8 +16,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from foggymountain.hike import Hike
-from foggymountain.optimizers import LABELS
 from foggymountain.prediction import NOBODY, GuessCursor, Prediction
+from foggymountain.race import racer_entries
 from foggymountain.ui.messages import Predicted
 from foggymountain.ui.widgets.floor_guess import FloorGuess
 
@@ -44,7 +44,7 @@ class PredictionScreen(Screen):
         self.hike = hike
         level = hike.level
         self.cursor = GuessCursor(level, COLUMNS, ROWS)
-        self.racers = [(racer.name, racer_label(racer.name)) for racer in level.racers]
+        self.racers = racer_entries(level)
         self.winner: str | None = None
         self.sent = False
 
@@ -110,6 +110,3 @@ class PredictionScreen(Screen):
         self.query_one("#predict-keys", Static).update(Text("The fog is lifting…", style="bold"))
         self.post_message(Predicted(self.prediction()))
 
-
-def racer_label(name: str) -> str:
-    return LABELS.get(name, name)

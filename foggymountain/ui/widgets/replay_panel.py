@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from foggymountain.outcome import Walk
+from foggymountain.outcome import Status, Walk
 from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark
 
 # What a racer's memory is called on screen, in the order shown.
@@ -94,6 +94,10 @@ class ReplayPanel(VerticalScroll):
 
     def _block(self, walk: Walk, step: int):
         if step >= walk.steps:
+            if walk.status == Status.REACHED and walk.steps_to_goal is not None:
+                # When it first got there, not when the walk stopped (the scoreboard's count).
+                return Text(f"  reached the goal at step {walk.steps_to_goal}; after {walk.steps} steps "
+                            f"height {walk.final_height:.3g}", style="dim")
             return Text(f"  {walk.status.ending} after {walk.steps} steps, height {walk.final_height:.3g}", style="dim")
         table = Table.grid(padding=(0, 1))
         table.add_column(style="dim", no_wrap=True)

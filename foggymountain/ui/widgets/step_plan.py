@@ -69,7 +69,7 @@ class StepPlan(Lines):
         pace_text = f"[b]{number(pace)}[/b]" if pace is not None else "[$text-muted]— (flat)[/]"
         stride_text = f"[b]{number(hike.planned_stride)}[/b]"
         if hike.stride_capped:
-            stride_text += " [$warning](longest)[/]"
+            stride_text += " [$warning](max)[/]"
         if hike.holds_pace:
             lines.append(f"{LOCK} [$accent]pace[/] (learning rate)  {pace_text}")
             lines.append(f"   stride (step size)    {stride_text}")
