@@ -12,6 +12,8 @@ import difflib
 import io
 import keyword
 import math
+import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,9 +31,14 @@ from foggymountain.terrain.landscapes import (
     Landscape,
     NextTokenLandscape,
 )
+from foggymountain.safe_read import UnsafeFile, is_hidden, read_bytes
+from foggymountain.safe_text import one_line, visible, visible_lines
 from foggymountain.toml_places import Places
 
 MAX_FILE_BYTES = 1_000_000
+MAX_DATA_BYTES = 20_000_000
+MAX_DATA_COLUMNS = 64
+MAX_DATA_ROWS = 100_000  # see MAX_WORK: the rows are walked every step of every racer
 MAX_BUDGET = 10_000
 MAX_VARIABLES = 64
 MAX_COORDINATE = 1e9
@@ -77,8 +84,9 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}:{self.col}: {self.message}"
-        return text + (f"\n    hint: {self.hint}" if self.hint else "")
+        # File names and quoted values come from strangers: never a control character on a terminal.
+        text = f"{visible(self.path)}:{self.line}:{self.col}: {visible(self.message)}"
+        return text + (f"\n    hint: {visible(self.hint)}" if self.hint else "")
 
 
 class LevelError(Exception):
@@ -176,15 +184,11 @@ def load_level(path: str | Path) -> Level:
     if path.is_dir():
         raise LevelError([Problem(shown, 1, 1, "this is a folder, not a level file", "name a .toml level file (check and play also take folders)")])
     try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise LevelError([Problem(shown, 1, 1, f"cannot read the file: {err.strerror}", "check the path")]) from None
-    if size > MAX_FILE_BYTES:
-        raise LevelError([Problem(shown, 1, 1, f"the file is {size:,} bytes; levels are at most {MAX_FILE_BYTES:,}", "a level is a short text file; put data in a CSV next to it")])
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise LevelError([Problem(shown, 1, 1, f"cannot read the file: {err.strerror}", "check the permissions")]) from None
+        raw = read_bytes(path, MAX_FILE_BYTES)
+    except UnsafeFile as err:
+        hint = ("a level is a short text file; put data in a CSV next to it" if err.too_large
+                else "name an ordinary .toml file (not a pipe, device, folder or link loop)")
+        raise LevelError([Problem(shown, 1, 1, f"the file {err.reason}", hint)]) from None
     return load_level_bytes(raw, path)
 
 
@@ -206,6 +210,9 @@ def load_level_text(text: str, path: Path) -> Level:
     shown = str(path)
     try:
         document = tomllib.loads(text)
+    except RecursionError:
+        raise LevelError([Problem(shown, 1, 1, "the TOML is nested too deeply to read",
+                                  "a level nests tables and arrays only a few levels deep")]) from None
     except (tomllib.TOMLDecodeError, ValueError) as err:  # ValueError: an integer of over 4300 digits
         line, col = _toml_error_place(str(err), text)
         message = str(err).split(" (at ")[0]
@@ -239,6 +246,7 @@ class _Reader:
         self.places = places
         self.path = path
         self.problems: list[Problem] = []
+        self.variables: tuple[str, ...] = ()
 
     # -- reporting
 
@@ -303,11 +311,14 @@ class _Reader:
     def read(self) -> Level:
         doc = self.doc
         self.check_keys(doc, TOP_KEYS, (), {"title", "briefing", "landscape", "hike"})
+        # Text shown on screens and printed: control characters made visible here, once (safe_text).
         title = self.string(doc, "title", ())
-        chapter = self.string(doc, "chapter", (), "") or ""
+        title = None if title is None else one_line(title)
+        chapter = one_line(self.string(doc, "chapter", (), "") or "")
         briefing = self.string(doc, "briefing", ())
-        debrief = self.string(doc, "debrief", (), "") or ""
-        author = self.string(doc, "author", (), "") or ""
+        briefing = None if briefing is None else visible_lines(briefing)
+        debrief = visible_lines(self.string(doc, "debrief", (), "") or "")
+        author = one_line(self.string(doc, "author", (), "") or "")
         concepts = self.read_concepts()
         landscape_table = self.table(doc, "landscape", (), required="landscape" in doc)
         hike_table = self.table(doc, "hike", (), required="hike" in doc)
@@ -412,11 +423,12 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.problem(("landscape", "prompts"), "'prompts' must be a list of strings", 'write prompts = ["the"]')
             return ()
-        return tuple(value)
+        return tuple(one_line(v) for v in value)
 
     def read_next_token(self, table: dict):
         where = ("landscape",)
         corpus = self.string(table, "corpus", where)
+        corpus = None if corpus is None else visible_lines(corpus)  # its words are shown in the reveal
         bound = self.number(table, "bound", where, default=8.0, low=0, low_open=True, high=100)
         if corpus is None or bound is None:
             return None, None, None
@@ -523,6 +535,7 @@ class _Reader:
 
     def read_data(self, table: dict, variables: tuple[str, ...]) -> dict[str, np.ndarray] | None:
         where = ("landscape",)
+        self.variables = variables
         if "data" in table and "data_file" in table:
             self.problem(where + ("data_file",), "give either 'data' or 'data_file', not both", "remove one of them", value=False)
             return None
@@ -533,6 +546,9 @@ class _Reader:
             self.problem(where, "a fit level needs 'data' or 'data_file'", 'add data = { size = [1, 2], price = [3, 4] }', value=False)
             return None
         columns: dict[str, np.ndarray] = {}
+        if len(data) > MAX_DATA_COLUMNS:
+            self.problem(where + ("data",), f"the data has {len(data)} columns; the limit is {MAX_DATA_COLUMNS}", "keep the columns the model uses", value=False)
+            return None
         for name, column in data.items():
             key = where + ("data", name)
             if not self.valid_name(name, key):
@@ -542,6 +558,9 @@ class _Reader:
                 return None
             if not isinstance(column, list) or not column or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and not (isinstance(v, int) and abs(v) > 1e308) for v in column):
                 self.problem(key, f"data column '{name}' must be a non-empty list of numbers", f"write {name} = [1.0, 2.0, 3.0]")
+                return None
+            if len(column) > MAX_DATA_ROWS:
+                self.problem(key, f"data column '{name}' has {len(column):,} rows; the limit is {MAX_DATA_ROWS:,}", "use a sample of the data")
                 return None
             array = np.array(column, dtype=float)
             if not np.all(np.isfinite(array)):
@@ -559,64 +578,103 @@ class _Reader:
         return columns
 
     def read_data_file(self, table: dict) -> dict[str, np.ndarray] | None:
+        """A CSV next to the level (or in a visible folder below it): header row, then numbers.
+        Only what is needed to name a problem is ever quoted: the offending cell, cut short."""
         key = ("landscape", "data_file")
         name = self.string(table, "data_file", ("landscape",))
         if name is None:
             return None
+        shown_name = one_line(name, 60)
         if "\x00" in name:  # pathlib raises ValueError on it
             self.problem(key, "data_file has a NUL character in its name", "name a CSV file next to the level")
             return None
-        folder = self.path.parent.resolve()
-        target = (folder / name).resolve()
-        if not target.is_relative_to(folder) or Path(name).is_absolute():
-            self.problem(key, f"data_file '{name}' is outside the level's folder", "put the CSV next to the level file and name it without '..' or '/'")
+        relative = Path(name)
+        folder = Path(os.path.realpath(self.path.parent))
+        target = Path(os.path.realpath(self.path.parent / relative))  # never raises on a loop of links
+        if relative.is_absolute() or ".." in relative.parts or not target.is_relative_to(folder):
+            self.problem(key, f"data_file '{shown_name}' is outside the level's folder", "put the CSV next to the level file and name it without '..' or '/'")
+            return None
+        if is_hidden(relative) or is_hidden(target.relative_to(folder)):
+            self.problem(key, f"data_file '{shown_name}' is a hidden file or lies in a hidden folder", "data files are visible CSV files in the level's folder (no name part starting with '.')")
             return None
         try:
-            size = target.stat().st_size
-        except OSError:
-            self.problem(key, f"data_file '{name}' does not exist", f"put {name} in {folder}")
+            raw = read_bytes(self.path.parent / relative, MAX_DATA_BYTES)
+        except UnsafeFile as err:
+            hint = "use a sample of the data" if err.too_large else "name an ordinary CSV file next to the level"
+            self.problem(key, f"data_file '{shown_name}' {err.reason}", hint)
             return None
-        if not target.is_file():
-            self.problem(key, f"data_file '{name}' is not a file", "name a CSV file next to the level")
-            return None
-        if size > 20 * MAX_FILE_BYTES:
-            self.problem(key, f"data_file '{name}' is {size:,} bytes; the limit is {20 * MAX_FILE_BYTES:,}", "use a sample of the data")
-            return None
-        raw = target.read_bytes()
         shown = str(self.path.parent / name)
         if b"\x00" in raw:
             self.problems.append(Problem(shown, 1, 1, "the data file is binary, not CSV", "save it as a UTF-8 CSV"))
             return None
         try:
-            rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-        except (UnicodeDecodeError, csv.Error) as err:
-            self.problems.append(Problem(shown, 1, 1, f"cannot read the CSV: {err}", "save it as a UTF-8 CSV with a header row"))
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            line = raw[: err.start].count(b"\n") + 1
+            self.problems.append(Problem(shown, line, 1, "the data file is not UTF-8 text", "save it as a UTF-8 CSV with a header row"))
             return None
-        rows = [r for r in rows if any(cell.strip() for cell in r)]
-        if len(rows) < 2:
+        return self.read_csv(text, shown)
+
+    def read_csv(self, text: str, shown: str) -> dict[str, np.ndarray] | None:
+        """The columns of a CSV's text; problems at `shown`:LINE:COL. Rows are read one by one and
+        counted against the limits, so a huge CSV is refused before it fills memory."""
+        reader = csv.reader(io.StringIO(text))
+        header: list[str] | None = None
+        values: list[list[float]] = []
+        try:
+            for row in reader:
+                number = reader.line_num
+                if not any(cell.strip() for cell in row):
+                    continue
+                if header is None:
+                    header = [h.strip() for h in row]
+                    if not self.check_header(header, shown, number):
+                        return None
+                    values = [[] for _ in header]
+                    continue
+                if len(row) != len(header):
+                    self.problems.append(Problem(shown, number, 1, f"row has {len(row)} values; the header has {len(header)}", "one value per column"))
+                    return None
+                if len(values[0]) >= MAX_DATA_ROWS:
+                    self.problems.append(Problem(shown, number, 1, f"the data has more than {MAX_DATA_ROWS:,} rows (the limit)", "use a sample of the data: a few hundred rows teach as well"))
+                    return None
+                col = 1
+                for i, cell in enumerate(row):
+                    value = _csv_number(cell)
+                    if value is None:
+                        self.problems.append(Problem(shown, number, col, f"'{one_line(cell.strip(), 40)}' in column '{header[i]}' is not a finite number", "every cell must be an ordinary number, like 3.5 or -2e-3"))
+                        return None
+                    values[i].append(value)
+                    col += len(cell) + 1
+        except csv.Error as err:
+            self.problems.append(Problem(shown, reader.line_num or 1, 1, f"cannot read the CSV: {one_line(err, 80)}", "save it as a UTF-8 CSV with a header row"))
+            return None
+        if header is None or not values or not values[0]:
             self.problems.append(Problem(shown, 1, 1, "the CSV needs a header row and at least one data row", "first line: column names"))
             return None
-        header = [h.strip() for h in rows[0]]
-        for name_ in header:
-            if not self.valid_name(name_, key):
-                return None
-        values: list[list[float]] = [[] for _ in header]
-        for number, row in enumerate(rows[1:], start=2):
-            if len(row) != len(header):
-                self.problems.append(Problem(shown, number, 1, f"row has {len(row)} values; the header has {len(header)}", "one value per column"))
-                return None
-            col = 1
-            for i, cell in enumerate(row):
-                try:
-                    value = float(cell)
-                except ValueError:
-                    value = math.nan
-                if not math.isfinite(value):
-                    self.problems.append(Problem(shown, number, col, f"'{cell.strip()}' in column '{header[i]}' is not a finite number", "every cell must be an ordinary number"))
-                    return None
-                values[i].append(value)
-                col += len(cell) + 1
         return {name_: np.array(column) for name_, column in zip(header, values)}
+
+    def check_header(self, header: list[str], shown: str, line: int) -> bool:
+        if len(header) > MAX_DATA_COLUMNS:
+            self.problems.append(Problem(shown, line, 1, f"the CSV has {len(header):,} columns; the limit is {MAX_DATA_COLUMNS}", "keep the columns the model uses"))
+            return False
+        col = 1
+        for name_ in header:
+            cell = one_line(name_, 40)
+            if not name_.isidentifier() or keyword.iskeyword(name_) or not name_.isascii():
+                self.problems.append(Problem(shown, line, col, f"column name '{cell}' is not a valid name", "names are letters, digits and _, starting with a letter"))
+                return False
+            if name_ in FUNCTIONS or name_ in CONSTANTS:
+                self.problems.append(Problem(shown, line, col, f"column name '{cell}' is the name of a {'function' if name_ in FUNCTIONS else 'constant'}", "rename the column"))
+                return False
+            if name_ in self.variables:
+                self.problems.append(Problem(shown, line, col, f"data column '{cell}' has the name of a variable", "rename the column or the variable"))
+                return False
+            if header.count(name_) > 1:
+                self.problems.append(Problem(shown, line, col, f"column '{cell}' appears twice in the header", "each column once"))
+                return False
+            col += len(name_) + 1
+        return True
 
     def read_hike(self, table: dict, landscape: Landscape | None) -> dict | None:
         where = ("hike",)
@@ -672,6 +730,19 @@ class _Reader:
         height, slope = landscape.height_and_slope(start)
         if not (np.isfinite(height) and np.all(np.isfinite(slope))):
             self.problem(("landscape", "start"), "the height or slope at the start is not finite", "move the start away from walls (division by zero, log of a negative...)")
+
+
+_CSV_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _csv_number(cell: str) -> float | None:
+    """A CSV cell as a finite number, or None. Only ASCII digits: float() would also take '١٢',
+    '４', '1_000', 'nan' and 'infinity', none of which a spreadsheet writes as a number."""
+    text = cell.strip(" ")
+    if len(text) > 100 or not _CSV_NUMBER.fullmatch(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
 def _type_name(value: Any) -> str:
