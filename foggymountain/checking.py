@@ -30,7 +30,7 @@ def verify(level: Level) -> list[Problem]:
     from foggymountain.toml_places import Places
 
     problems: list[Problem] = []
-    places = Places(level.path.read_text(encoding="utf-8")) if level.path else None
+    places = _places(level.path)
 
     def at(key: tuple[str, ...], message: str, hint: str) -> None:
         place = places.find(key) if places else None
@@ -51,3 +51,17 @@ def verify(level: Level) -> list[Problem]:
         at(("hike", "goal"), f"the goal {level.stated_goal:.6g} is below the valley floor ({found.height:.6g}): nobody can reach it",
            f"set goal above {found.height:.6g}")
     return problems
+
+
+def _places(path: Path | None):
+    """Where keys are written in the level file (read again, as safely as the first time)."""
+    from foggymountain.level import MAX_FILE_BYTES
+    from foggymountain.safe_read import UnsafeFile, read_bytes
+    from foggymountain.toml_places import Places
+
+    if path is None:
+        return None
+    try:
+        return Places(read_bytes(path, MAX_FILE_BYTES).decode("utf-8-sig", errors="replace"))
+    except UnsafeFile:
+        return None

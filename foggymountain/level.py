@@ -374,8 +374,9 @@ class _Reader:
         where = ("landscape",)
         kind = table.get("kind", "function")
         if kind not in KINDS:
-            close = difflib.get_close_matches(str(kind), KINDS, n=1)
-            self.problem(where + ("kind",), f"unknown landscape kind {kind!r}", f"did you mean '{close[0]}'?" if close else "kinds: " + ", ".join(KINDS))
+            shown_kind = repr(one_line(kind, 40)) if isinstance(kind, str) else type(kind).__name__
+            close = difflib.get_close_matches(kind if isinstance(kind, str) else "", KINDS, n=1)
+            self.problem(where + ("kind",), f"unknown landscape kind {shown_kind}", f"did you mean '{close[0]}'?" if close else "kinds: " + ", ".join(KINDS))
             return None, None, None, ()
         required = {"function": {"variables", "height", "bounds", "start"}, "fit": {"variables", "model", "target", "bounds", "start"}, "next-token": {"corpus"}}[kind]
         self.check_keys(table, LANDSCAPE_KEYS[kind], where, required)
