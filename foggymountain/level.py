@@ -327,6 +327,8 @@ class _Reader:
         racers = self.read_agents()
         if landscape is not None and start is not None:
             self.check_start(landscape, start)
+        if landscape is not None and hike is not None and not self.problems:
+            self.check_work(landscape, hike, len(racers) + 1)
         if self.problems or landscape is None or hike is None or title is None or briefing is None:
             if not self.problems:
                 self.problems.append(Problem(str(self.path), 1, 1, "the level is incomplete", "see docs/levels.md for a full example"))
@@ -722,6 +724,22 @@ class _Reader:
         if not racers and not self.problems:
             self.problem(("agents",), "[agents] names no racer", "add [agents.sgd] with a learning_rate", value=False)
         return tuple(racers)
+
+    def check_work(self, landscape: Landscape, hike: dict, walkers: int) -> None:
+        """Refuse a level whose valley-floor search or race would take minutes (see work.py)."""
+        from foggymountain import work
+
+        cost = work.of_landscape(landscape, hike["budget"], walkers, hike["batch_size"])
+        if cost.evaluation > work.MAX_EVALUATION_WORK:
+            key = ("landscape", "data_file") if self.places.has(("landscape", "data_file")) else ("landscape", "data") if landscape.n_rows else ("landscape",)
+            self.problem(key, f"one slope of this level costs {cost.evaluation:,} operations ({cost.rows:,} rows x {cost.parts} formula parts x "
+                              f"{cost.variables + 1} for the height and each variable); the limit is {work.MAX_EVALUATION_WORK:,}",
+                         "use fewer data rows, fewer variables or a shorter formula")
+            return
+        if cost.race > work.MAX_RACE_WORK:
+            self.problem(("hike", "budget"), f"a race of {cost.budget:,} steps with {walkers} walkers costs {cost.race:,} operations here; "
+                                             f"the limit is {work.MAX_RACE_WORK:,}",
+                         f"lower the budget to {cost.budget_within(work.MAX_RACE_WORK):,} steps, or use fewer rows, variables or racers")
 
     def check_start(self, landscape: Landscape, start: np.ndarray) -> None:
         if not landscape.inside(start):

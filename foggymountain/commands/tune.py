@@ -44,5 +44,36 @@ def run(args: argparse.Namespace) -> int:
     if args.runners_up < 0:
         print("--runners-up: must be 0 or more", file=sys.stderr)
         return 2
+    refused = too_much_work(level, names, paces, refine=not args.no_refine)
+    if refused:
+        print(refused, file=sys.stderr)
+        return 1
     print(to_toml(level, tune(level, names, paces, keep=args.runners_up, refine=not args.no_refine), paces))
     return 0
+
+
+def too_much_work(level, names, paces, refine: bool) -> str | None:
+    """Why tuning this level would take too long or too much memory (see work.py), or None.
+    Each racer's candidates walk the whole budget in lockstep and every trail is kept."""
+    from foggymountain import optimizers, work
+    from foggymountain.safe_text import visible
+    from foggymountain.tune import REFINE_POINTS, candidates
+
+    own = {r.name: dict(r.hyperparameters) for r in level.racers}
+    cost = work.of_landscape(level.landscape, level.budget, 1, level.batch_size)
+    chosen = names if names is not None else list(own)
+    total_operations, total_tried, most_numbers = 0, 0, 0
+    for name in chosen:
+        settings = dict(optimizers.make_optimizer(name, **own.get(name, {})).hyperparameters)
+        count = 1 + len(candidates(name, settings, paces)) + (REFINE_POINTS if refine else 0)
+        operations, numbers = work.tune_work(cost, count)
+        total_operations += operations
+        total_tried += count
+        most_numbers = max(most_numbers, numbers)  # racers are tuned one after the other
+    if total_operations > work.MAX_TUNE_WORK or most_numbers > work.MAX_TUNE_NUMBERS:
+        return (f"{visible(level.path)}:1:1: tuning tries {total_tried} settings over {level.budget:,} steps: "
+                f"{total_operations:,} operations, and up to {most_numbers:,} numbers kept at once; the limits are "
+                f"{work.MAX_TUNE_WORK:,} and {work.MAX_TUNE_NUMBERS:,}\n"
+                "    hint: fewer paces (--points 8), --no-refine, fewer racers (--racers sgd), "
+                "or tune a copy of the level with a smaller budget")
+    return None

@@ -1,0 +1,87 @@
+"""How much work a level asks for, estimated when it is loaded, and the limits that keep every
+command and the game within seconds and well under a gigabyte on a small machine.
+
+The unit is about one floating-point operation on a numpy array (about a nanosecond here).
+A slope is computed by forward-mode dual numbers: every part of the formula (a number, a name,
+an operation, a call) is worked out once per data row, for the height and for each variable. So:
+
+- one slope at one point costs `parts x rows x (variables + 1)`: the valley-floor search of
+  `check` asks for a few thousand of them, so this is held under MAX_EVALUATION_WORK;
+- one step of a race costs `parts x (OVERHEAD + walkers x rows x (variables + 1))`, every walker
+  at once (OVERHEAD is numpy's fixed cost per operation); a mini-batch level also reads each
+  walker's true height over all rows. The whole race, `budget` steps, is held under
+  MAX_RACE_WORK. `tune` races many candidate paces at once: see `tune_work`.
+
+A next-token level costs `vocabulary**2` per point whatever the corpus length (the loss depends
+on the corpus only through its pair counts). The limits are documented in docs/levels.md; they
+are consistent: each limit of the level format (variables, rows, budget) can be reached alone.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+OVERHEAD = 5_000
+MAX_EVALUATION_WORK = 20_000_000
+MAX_RACE_WORK = 4_000_000_000
+MAX_TUNE_WORK = 5_000_000_000  # all racers' candidates together (measured: ~2 ns each)
+# tune keeps every candidate's trail (points, slopes, optimizer state): about 40 bytes per number
+MAX_TUNE_NUMBERS = 12_000_000
+
+
+@dataclass(frozen=True)
+class Work:
+    parts: int  # formula parts (1 for next-token: see `per_row`)
+    rows: int  # data rows walked per slope (1 without data)
+    variables: int
+    budget: int
+    walkers: int  # the racers and the player
+    batch: int | None = None  # mini-batch rows, when smaller than `rows`
+
+    @property
+    def evaluation(self) -> int:
+        """One slope at one point."""
+        return self.parts * self.rows * (self.variables + 1)
+
+    def step(self, walkers: int | None = None) -> int:
+        walkers = self.walkers if walkers is None else walkers
+        if self.batch is not None:
+            per_walker = self.batch * (self.variables + 1) + self.rows
+        else:
+            per_walker = self.rows * (self.variables + 1)
+        return self.parts * (OVERHEAD + walkers * per_walker)
+
+    @property
+    def race(self) -> int:
+        return self.budget * self.step()
+
+    def budget_within(self, limit: int, walkers: int | None = None) -> int:
+        """The largest budget whose race stays within `limit`."""
+        return max(0, limit // max(self.step(walkers), 1))
+
+
+def formula_parts(text: str) -> int:
+    """Parts of a checked formula, counted as `terrain.expression` counts them."""
+    from foggymountain.terrain.expression import _NOT_COUNTED
+
+    tree = ast.parse("(" + text.strip("\n") + "\n)", mode="eval")
+    return sum(1 for node in ast.walk(tree.body) if not isinstance(node, _NOT_COUNTED))
+
+
+def of_landscape(landscape, budget: int, walkers: int, batch_size: int | None = None) -> Work:
+    kind = landscape.kind
+    variables = len(landscape.variables)
+    rows = landscape.n_rows or 1
+    if kind == "next-token":
+        vocabulary = len(landscape.vocabulary)
+        # softmax, log and the slope over a V x V table: about ten operations per weight
+        return Work(parts=10, rows=1, variables=vocabulary * vocabulary, budget=budget, walkers=walkers)
+    text = landscape.expression.text if kind == "function" else landscape.model.text
+    batch = batch_size if batch_size is not None and batch_size < rows else None
+    return Work(parts=formula_parts(text), rows=rows, variables=variables, budget=budget, walkers=walkers, batch=batch)
+
+
+def tune_work(work: Work, candidates: int) -> tuple[int, int]:
+    """(operations, numbers kept) of tuning one racer over `candidates` settings in lockstep."""
+    return work.budget * work.step(candidates), candidates * (work.budget + 1) * work.variables
