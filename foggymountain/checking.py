@@ -36,7 +36,13 @@ def verify(level: Level) -> list[Problem]:
         place = places.find(key) if places else None
         problems.append(Problem(str(level.path), place.line if place else 1, place.col if place else 1, message, hint))
 
-    found = find_minimum(level.landscape, seed=level.seed)
+    try:
+        found = find_minimum(level.landscape, seed=level.seed)
+    except ValueError:
+        at(("landscape", "height") if level.kind == "function" else ("landscape", "model") if level.kind == "fit" else ("landscape",),
+           "the ground has no finite height anywhere the valley-floor search looked (only at the start?)",
+           "the height must be an ordinary number over most of the map: check logs and square roots of negatives")
+        return problems
     if level.stated_minimum is not None:
         stated = float(level.landscape.height(level.stated_minimum))
         tolerance = 1e-3 * max(1.0, abs(found.height))

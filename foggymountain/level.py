@@ -158,7 +158,10 @@ class Level:
         """The valley floor within the bounds (searched once, on first use)."""
         from foggymountain.terrain.minimum import Minimum, find_minimum
 
-        found = find_minimum(self.landscape, seed=self.seed)
+        try:
+            found = find_minimum(self.landscape, seed=self.seed)
+        except ValueError:  # no finite height anywhere the search looked: the start is all we know
+            found = Minimum(point=np.array(self.start, float), height=self.start_height)
         if self.stated_minimum is not None:
             stated = float(self.landscape.height(self.stated_minimum))
             if stated <= found.height + 1e-9:
@@ -171,7 +174,10 @@ class Level:
         if self.stated_goal is not None:
             return self.stated_goal
         floor = self.minimum.height
-        return floor + 0.05 * max(self.start_height - floor, 1e-12)
+        goal = floor + 0.05 * max(self.start_height - floor, 1e-12)
+        if not math.isfinite(goal):  # start - floor overflowed (heights near ±1.8e308)
+            goal = 0.95 * floor + 0.05 * max(self.start_height, floor)
+        return goal
 
 
 # ---- loading -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import numpy as np
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
+from foggymountain.ui.widgets.chart_guard import CHART_ERRORS, cannot_chart
 from foggymountain.race import Walk
 from foggymountain.terrain.grid import profile
 from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, is_dark, look_of, theme_rgb
@@ -28,8 +29,11 @@ class CurveChart(PlotextPlot):
         self.painted_at: float | None = None  # perf_counter() of the first paint (benchmarks)
 
     def render(self):
-        self._draw()
-        drawn = super().render()
+        try:
+            self._draw()
+            drawn = super().render()
+        except CHART_ERRORS:
+            return cannot_chart()
         if self.painted_at is None:
             self.painted_at = time.perf_counter()
         return drawn

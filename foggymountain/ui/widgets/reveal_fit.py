@@ -13,6 +13,7 @@ import numpy as np
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
+from foggymountain.ui.widgets.chart_guard import CHART_ERRORS, cannot_chart
 from foggymountain.race import Walk
 from foggymountain.ui.widgets.reveal_walkers import is_dark, look_of, theme_rgb
 
@@ -51,8 +52,11 @@ class FitChart(PlotextPlot):
         return predicted
 
     def render(self):
-        self._draw()
-        return super().render()
+        try:
+            self._draw()
+            return super().render()
+        except CHART_ERRORS:
+            return cannot_chart()
 
     def _draw(self) -> None:
         plt = self.plt

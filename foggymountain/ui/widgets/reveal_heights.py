@@ -6,6 +6,7 @@ import numpy as np
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
+from foggymountain.ui.widgets.chart_guard import CHART_ERRORS, cannot_chart
 from foggymountain.race import Walk
 from foggymountain.terrain.grid import HeightAxis
 from foggymountain.ui.widgets.reveal_walkers import is_dark, look_of, theme_rgb
@@ -25,8 +26,11 @@ class HeightsChart(PlotextPlot):
         self.axis = HeightAxis.for_heights(np.concatenate([w.heights for w in walkers] + [[goal]]))
 
     def render(self):
-        self._draw()
-        return super().render()
+        try:
+            self._draw()
+            return super().render()
+        except CHART_ERRORS:
+            return cannot_chart()
 
     def _draw(self) -> None:
         plt = self.plt
