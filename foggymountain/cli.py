@@ -12,6 +12,7 @@ import importlib
 import sys
 
 from foggymountain import __version__
+from foggymountain.safe_text import VisibleStream
 
 # name -> one-line help. Order is the order in --help.
 COMMANDS = {
@@ -52,9 +53,17 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv = ["play", *argv]
     args = build_parser().parse_args(argv)
+    guarded = args.command not in ("play", "serve")  # the game draws its own screen
+    if guarded:
+        # Whatever a command prints, a file's control characters reach the terminal as escapes.
+        streams = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = VisibleStream(sys.stdout), VisibleStream(sys.stderr)
     try:
         return int(_module(args.command).run(args) or 0)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        if guarded:
+            sys.stdout, sys.stderr = streams

@@ -12,6 +12,7 @@ never parse it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Bidirectional embeddings, overrides and isolates, and the marks: they reorder what follows.
@@ -63,6 +64,36 @@ def first_unsafe(text: str, keep: str = "") -> int | None:
         if is_unsafe(char, keep):
             return index
     return None
+
+
+# The colours `preview` draws with: SGR sequences only, ESC [ digits and semicolons m.
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class VisibleStream:
+    """A text stream that shows control characters as escapes (keeping newlines and tabs): the
+    last guard of every command's stdout and stderr. With `colours`, the SGR colour sequences
+    `preview` writes itself pass (titles and words were made visible when loaded)."""
+
+    def __init__(self, stream, colours: bool = False) -> None:
+        self._stream = stream
+        self.colours = colours
+
+    def write(self, text: str) -> int:
+        if self.colours:
+            pieces, last = [], 0
+            for match in _SGR.finditer(text):
+                pieces.append(visible(text[last : match.start()], keep="\n\t"))
+                pieces.append(match.group())
+                last = match.end()
+            pieces.append(visible(text[last:], keep="\n\t"))
+            self._stream.write("".join(pieces))
+        else:
+            self._stream.write(visible(text, keep="\n\t"))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 # Cells a spreadsheet reads as a formula (OWASP's list): = + - @, and tab or CR in front of them.
