@@ -39,6 +39,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+from foggymountain.safe_read import UnsafeFile, read_bytes
+from foggymountain.safe_text import one_line
+
 VERSION = 1
 FALLBACK_PLAYER = "player"
 
@@ -428,22 +431,33 @@ class Progress:
         return levels
 
 
+MAX_PROGRESS_BYTES = 10_000_000  # a campaign of long hikes is well under 1 MB
+MAX_TEXT = 100
+MAX_COUNT = 10**9
+MAX_TRAIL = 200_000  # numbers kept of a last hike's trail
+
+
 def _read_levels(path: Path) -> dict[str, dict]:
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise UnreadableProgress(f"cannot read it: {err.strerror}") from None
+        raw = read_bytes(path, MAX_PROGRESS_BYTES)
+    except UnsafeFile as err:
+        raise UnreadableProgress(f"it {err.reason}", "too-large" if err.too_large else "not-a-file") from None
     try:
         document = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise UnreadableProgress(f"not valid JSON: {err}") from None
+        raise UnreadableProgress(f"not valid JSON: {one_line(err, 120)}") from None
+    except RecursionError:
+        raise UnreadableProgress("it is nested too deeply") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise UnreadableProgress("it holds a number too long to read") from None
     if not isinstance(document, dict):
         raise UnreadableProgress("not a progress file")
     version = document.get("version")
     if version != VERSION:
-        if isinstance(version, int) and version > VERSION:
+        if isinstance(version, int) and not isinstance(version, bool) and VERSION < version < MAX_COUNT:
             raise UnreadableProgress(f"it was written by a newer Foggy Mountain (format {version}, this one reads {VERSION})", "newer")
-        raise UnreadableProgress(f"unknown format version {version!r}")
+        shown = repr(version) if isinstance(version, (int, float, str)) and len(str(version)) < 20 else type(version).__name__
+        raise UnreadableProgress(f"unknown format version {one_line(shown)}")
     levels = document.get("levels")
     if not isinstance(levels, dict) or not all(isinstance(k, str) and isinstance(v, dict) for k, v in levels.items()):
         raise UnreadableProgress("its 'levels' are not a table of levels")
@@ -451,10 +465,62 @@ def _read_levels(path: Path) -> dict[str, dict]:
 
 
 def _clean_entry(entry: dict) -> dict:
-    """Keep what a hand-edited entry has that we understand; drop what would crash the game."""
+    """Keep what a hand-edited entry has that we understand; drop what would crash the game:
+    numbers past a float, text with markup or control characters shown as is, deep nesting."""
     clean: dict[str, Any] = {"stars": _stars(entry)}
     if isinstance(entry.get("best"), dict):
-        clean["best"] = entry["best"]
+        clean["best"] = _clean_result(entry["best"])
     if isinstance(entry.get("last"), dict):
-        clean["last"] = entry["last"]
+        last = _clean_result(entry["last"])
+        trail, heights = entry["last"].get("trail"), entry["last"].get("heights")
+        if _flat_numbers(heights) and _is_trail(trail):
+            last["trail"], last["heights"] = trail, heights
+        clean["last"] = last
     return clean
+
+
+_RESULT_NUMBERS = ("final_height", "best_height", "distance")
+_RESULT_COUNTS = ("stars", "steps", "steps_to_goal")
+_RESULT_TEXTS = ("status", "time")
+
+
+def _clean_result(result: dict) -> dict:
+    """A saved hike's fields, each of the type the game reads (others are dropped)."""
+    clean: dict[str, Any] = {}
+    for key in _RESULT_NUMBERS:
+        value = result.get(key)
+        if value is None and key in result:
+            clean[key] = None
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            try:
+                number = float(value)
+            except OverflowError:
+                continue
+            if math.isfinite(number):
+                clean[key] = number
+    for key in _RESULT_COUNTS:
+        value = result.get(key)
+        if value is None and key in result:
+            clean[key] = None
+        elif isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT:
+            clean[key] = value
+    for key in _RESULT_TEXTS:
+        value = result.get(key)
+        if isinstance(value, str):
+            clean[key] = one_line(value, MAX_TEXT)
+    return clean
+
+
+def _finite(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isfinite(value)) or (
+        isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**300)
+
+
+def _flat_numbers(values: Any) -> bool:
+    return isinstance(values, list) and len(values) <= MAX_TRAIL and all(_finite(v) for v in values)
+
+
+def _is_trail(trail: Any) -> bool:
+    if not isinstance(trail, list) or not all(isinstance(point, list) and len(point) <= 64 for point in trail):
+        return False
+    return sum(len(point) for point in trail) <= MAX_TRAIL and all(_finite(v) for point in trail for v in point)

@@ -13,7 +13,7 @@ from typing import Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -23,6 +23,7 @@ from foggymountain.level import Level, LevelError, load_level
 from foggymountain.progress import Progress, default_player, progress_key
 from foggymountain.race import Race, race
 from foggymountain.results import write_result
+from foggymountain.safe_text import one_line, visible_lines
 from foggymountain.ui.screens.briefing import BriefingScreen
 from foggymountain.ui.screens.hike import HikeScreen
 from foggymountain.ui.screens.level_select import LevelSelectScreen
@@ -166,6 +167,12 @@ class FoggyApp(App[None]):
             self.entries = self._load_campaign()
         else:
             self.entries = [load_entry(self.level_file)]
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification is plain text: they quote file names, error messages and progress
+        warnings, which must never be read as markup (screens' `self.notify` lands here too)."""
+        super().notify(visible_lines(message), title=one_line(title), severity=severity, timeout=timeout, markup=False)
 
     # ---- start up
 
@@ -388,6 +395,13 @@ class FoggyApp(App[None]):
             self._scores_changed()
 
     # ---- the command palette's own commands
+
+    def action_command_palette(self) -> None:
+        """Open the palette, unless one is open already: under the too-small notice, Textual's own
+        check (is the palette on top?) misses it and a second one crashes with DuplicateIds."""
+        if isinstance(self.screen, TooSmallScreen) or any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            return
+        super().action_command_palette()
 
     def action_light_theme(self) -> None:
         self.theme = "foggy-light"

@@ -41,7 +41,7 @@ class LevelSelectScreen(Screen):
         yield Header()
         with Horizontal(id="select-body"):
             levels = OptionList(id="levels")
-            levels.border_title = self.app.pack_title
+            levels.border_title = Content(self.app.pack_title)  # a pack's title is data, never markup
             yield levels
             with VerticalScroll(id="level-card-panel", can_focus=False):
                 yield Static(id="level-card")
