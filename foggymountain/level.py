@@ -382,7 +382,7 @@ class _Reader:
         where = ("landscape",)
         kind = table.get("kind", "function")
         if kind not in KINDS:
-            shown_kind = repr(one_line(kind, 40)) if isinstance(kind, str) else type(kind).__name__
+            shown_kind = repr(one_line(kind, 40)) if isinstance(kind, str) else f"({_type_name(kind)}, not a name in quotes)"
             close = difflib.get_close_matches(kind if isinstance(kind, str) else "", KINDS, n=1)
             self.problem(where + ("kind",), f"unknown landscape kind {shown_kind}", f"did you mean '{close[0]}'?" if close else "kinds: " + ", ".join(KINDS))
             return None, None, None, ()
@@ -668,6 +668,7 @@ class _Reader:
             self.problems.append(Problem(shown, line, 1, f"the CSV has {len(header):,} columns; the limit is {MAX_DATA_COLUMNS}", "keep the columns the model uses"))
             return False
         col = 1
+        seen: set[str] = set()
         for name_ in header:
             cell = one_line(name_, 40)
             if not name_.isidentifier() or keyword.iskeyword(name_) or not name_.isascii():
@@ -679,9 +680,10 @@ class _Reader:
             if name_ in self.variables:
                 self.problems.append(Problem(shown, line, col, f"data column '{cell}' has the name of a variable", "rename the column or the variable"))
                 return False
-            if header.count(name_) > 1:
+            if name_ in seen:
                 self.problems.append(Problem(shown, line, col, f"column '{cell}' appears twice in the header", "each column once"))
                 return False
+            seen.add(name_)
             col += len(name_) + 1
         return True
 
