@@ -23,7 +23,7 @@ from foggymountain.level import Level, LevelError, load_level
 from foggymountain.progress import Progress, default_player, progress_key
 from foggymountain.race import Race, race
 from foggymountain.results import write_result
-from foggymountain.safe_text import one_line, visible_lines
+from foggymountain.safe_text import one_line, visible, visible_lines
 from foggymountain.ui.screens.briefing import BriefingScreen
 from foggymountain.ui.screens.hike import HikeScreen
 from foggymountain.ui.screens.level_select import LevelSelectScreen
@@ -82,7 +82,7 @@ class LevelEntry:
 
     @property
     def title(self) -> str:
-        return self.level.title if self.level else self.path.stem
+        return self.level.title if self.level else one_line(self.path.stem)  # a file name is data too
 
 
 def load_entry(path: Path) -> LevelEntry:
@@ -200,7 +200,7 @@ class FoggyApp(App[None]):
             self.campaign_problem = str(err)
             return []
         if not folder.is_dir():
-            self.campaign_problem = f"{folder}: no such folder"
+            self.campaign_problem = f"{visible(folder)}: no such folder"
             return []
         self.levels_dir = folder
         try:
@@ -210,7 +210,7 @@ class FoggyApp(App[None]):
             self.campaign_problem = str(err)
         files = level_files(folder)
         if not files:
-            self.campaign_problem = f"{folder}: no .toml level files in this folder"
+            self.campaign_problem = f"{visible(folder)}: no .toml level files in this folder"
         return [load_entry(path) for path in files]
 
     def _load_progress(self) -> None:
