@@ -44,6 +44,8 @@ from foggymountain.safe_text import one_line
 
 VERSION = 1
 FALLBACK_PLAYER = "player"
+MAX_PROGRESS_BYTES = 20_000_000  # a campaign of long hikes is well under 1 MB, written as _write does
+MAX_TRAIL = 20_000  # numbers kept of a hike's trail (a 64-variable walk of 300 steps)
 
 
 # ---- files that survive crashes ---------------------------------------------------------------
@@ -233,10 +235,18 @@ def hike_summary(race) -> dict:
 
 
 def trail_of(race) -> dict:
+    """The player's trail and heights; a long walk in many directions is thinned to at most
+    MAX_TRAIL numbers (every k-th step and the last), so progress and result files stay small."""
     player = race.player
+    path, heights = list(player.path), list(player.heights)
+    numbers = len(path) * (len(path[0]) if path else 0)
+    if numbers > MAX_TRAIL:
+        every = -(-numbers // MAX_TRAIL)
+        keep = sorted(set(range(0, len(path), every)) | {len(path) - 1})
+        path, heights = [path[i] for i in keep], [heights[i] for i in keep if i < len(heights)]
     return {
-        "trail": [[_number(v) for v in point] for point in player.path],
-        "heights": [_number(h) for h in player.heights],
+        "trail": [[_number(v) for v in point] for point in path],
+        "heights": [_number(h) for h in heights],
     }
 
 
@@ -405,7 +415,12 @@ class Progress:
 
     def _write(self) -> None:
         document = {"version": VERSION, "player": self.player, "levels": self.levels}
-        write_atomically(self.path, json.dumps(document, indent=1, sort_keys=True) + "\n", backup=True)
+        # One line per level, trails on it: written with indent=1 a trail of 20,000 numbers took
+        # 20,000 lines, and a file that loaded within MAX_PROGRESS_BYTES was saved beyond it.
+        levels = ",\n".join(f" {json.dumps(level_id)}: {json.dumps(entry, sort_keys=True, separators=(',', ':'))}"
+                             for level_id, entry in sorted(document.pop("levels").items()))
+        head = json.dumps(document, sort_keys=True)[:-1]
+        write_atomically(self.path, f'{head}, "levels": {{\n{levels}\n}}}}\n', backup=True)
 
     # -- reading, and recovering from bad files (call with the lock held)
 
@@ -431,10 +446,8 @@ class Progress:
         return levels
 
 
-MAX_PROGRESS_BYTES = 10_000_000  # a campaign of long hikes is well under 1 MB
 MAX_TEXT = 100
 MAX_COUNT = 10**9
-MAX_TRAIL = 200_000  # numbers kept of a last hike's trail
 
 
 def _read_levels(path: Path) -> dict[str, dict]:

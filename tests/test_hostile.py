@@ -370,7 +370,7 @@ def test_a_fifo_or_huge_progress_file_is_moved_aside_without_a_hang(tmp_path):
         handle.truncate(112_000_000)  # sparse: 112 MB that cost nothing to make
     start = time.perf_counter()
     progress = Progress.load("bob", folder)
-    assert "the limit is 10,000,000" in progress.warnings[0] and time.perf_counter() - start < 2
+    assert "the limit is 20,000,000" in progress.warnings[0] and time.perf_counter() - start < 2
 
 
 def _one_result(results: Path, tmp_path: Path, player: str = "ada") -> Path:
