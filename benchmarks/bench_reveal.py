@@ -43,20 +43,14 @@ def camped_hike(path: Path, steps: int = 10) -> Hike:
     return hike
 
 
-class BenchApp(App[None]):
-    def retry(self, level) -> None: ...
-    def next_level(self, level) -> None: ...
-    def back_to_select(self) -> None: ...
-
-
 async def reveal_seconds(hike: Hike, size: tuple[int, int], redraws: list | None = None) -> float:
     """Seconds from making camp (building the screen) to the map's first painted line; the time
     to redraw the map for one replay step is appended to `redraws`."""
-    app = BenchApp()
+    app = App()
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         start = time.perf_counter()
-        screen = RevealScreen(hike)
+        screen = RevealScreen(hike, race(hike.level, hike))
         app.push_screen(screen)
         for _ in range(50):
             await pilot.pause()

@@ -1,9 +1,9 @@
 """The player's walk in the fog: where they are, what they feel, and the step they plan.
 
 All game state of a hike lives here; the hike screen only shows it and calls these methods. A hike
-can be replayed without any UI from its list of displacements (`Hike.replay`).
+is replayed without any UI by walking its list of displacements again (`Hike.walk`).
 
-Vocabulary: height = loss, slope = gradient, heading = direction, stride = step length,
+Vocabulary: height = loss, slope = gradient, heading = direction, stride = step size,
 pace = stride / slope size (the learning rate that would take this step), budget = steps allowed.
 """
 
@@ -15,8 +15,8 @@ import numpy as np
 
 from foggymountain.feel import felt_slope
 from foggymountain.level import Level
+from foggymountain.outcome import Status
 
-WALKING, SPENT, CAMPED, FELL_OFF, DIVERGED = "walking", "spent", "camped", "fell-off", "diverged"
 STRIDE_FACTOR = 1.25
 MIN_STRIDE = 1e-9
 
@@ -24,7 +24,7 @@ MIN_STRIDE = 1e-9
 class Hike:
     def __init__(self, level: Level) -> None:
         self.level = level
-        self.status = WALKING
+        self.status = Status.WALKING
         # The logbook: positions[i] is where the player stood before step i + 1, heights[i] and
         # slopes[i] what they felt there (a fall leaves the last position without either).
         self.positions: list[np.ndarray] = [np.array(level.start, dtype=float)]
@@ -67,7 +67,7 @@ class Hike:
 
     @property
     def over(self) -> bool:
-        return self.status != WALKING
+        return self.status != Status.WALKING
 
     @property
     def max_stride(self) -> float:
@@ -187,11 +187,11 @@ class Hike:
 
     # ---- walking
 
-    def step(self) -> str:
+    def step(self) -> Status:
         """Take the planned step. Returns the hike's status afterwards."""
         return self.walk(self.planned_displacement)
 
-    def walk(self, displacement: np.ndarray) -> str:
+    def walk(self, displacement: np.ndarray) -> Status:
         if self.over:
             return self.status
         displacement = np.asarray(displacement, dtype=float)
@@ -199,27 +199,20 @@ class Hike:
         self.displacements.append(displacement)
         self.positions.append(target)
         if not np.all(np.isfinite(target)):
-            self.status = DIVERGED
+            self.status = Status.DIVERGED
         elif not self.level.landscape.inside(target):
-            self.status = FELL_OFF
+            self.status = Status.FELL_OFF
         else:
             self._feel_here()
             if not (np.isfinite(self.height) and np.all(np.isfinite(self.slope))):
-                self.status = DIVERGED
+                self.status = Status.DIVERGED
             elif self.steps_left == 0:
-                self.status = SPENT
+                self.status = Status.SPENT
         return self.status
 
     def camp(self) -> None:
         if not self.over:
-            self.status = CAMPED
-
-    @classmethod
-    def replay(cls, level: Level, displacements) -> Hike:
-        hike = cls(level)
-        for displacement in displacements:
-            hike.walk(displacement)
-        return hike
+            self.status = Status.CAMPED
 
     # ---- internals
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from foggymountain.race import Race, Walk
+from foggymountain.outcome import Race, Walk, score_rows, winner_line
 from foggymountain.terrain.grid import WALL, HeightAxis, TerrainMap, mountain, profile
 
 SHADES = " .:-=+#%@"  # low to high; no letters, 'o' or '*', which mark walkers, the start, the floor
@@ -323,11 +323,12 @@ def scoreboard(result: Race, marks: list[Marker] | None = None) -> list[str]:
     """The race's ranking as an aligned table."""
     glyphs = {id(m.walk): m.glyph for m in (marks or markers(result))}
     rows = []
-    for walk in result.ranking:
-        to_goal = "-" if walk.steps_to_goal is None else str(walk.steps_to_goal)
-        final = walk.final_height
-        rows.append([glyphs.get(id(walk), " "), walk.label, walk.status,
-                     f"{final:.5g}" if math.isfinite(final) else "-", to_goal, f"{walk.distance:.3g}"])
+    scored = score_rows(result)
+    for row in scored:
+        to_goal = "-" if row.steps_to_goal is None else str(row.steps_to_goal)
+        final = row.final_height
+        rows.append([glyphs.get(id(row.walk), " "), row.label, row.status.value,
+                     f"{final:.5g}" if math.isfinite(final) else "-", to_goal, f"{row.distance:.3g}"])
     header = [" ", "racer", "status", "final height", "steps to goal", "distance"]
     align = "llLrrr"
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -335,4 +336,4 @@ def scoreboard(result: Race, marks: list[Marker] | None = None) -> list[str]:
     def line(cells):
         return "  ".join(c.ljust(w) if a in "lL" else c.rjust(w) for c, w, a in zip(cells, widths, align)).rstrip()
 
-    return [line(header), *[line(r) for r in rows], "", f"winner: {result.winner.label}"]
+    return [line(header), *[line(r) for r in rows], "", winner_line(scored)]

@@ -39,6 +39,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+from foggymountain.outcome import better
 from foggymountain.safe_read import UnsafeFile, read_bytes
 from foggymountain.safe_text import one_line
 
@@ -195,7 +196,7 @@ def safe_name(name: str, fallback: str = FALLBACK_PLAYER, limit: int = 40) -> st
 def default_player() -> str:
     try:
         name = getpass.getuser()
-    except Exception:  # no login name (containers, some CI): any player name will do
+    except (OSError, KeyError, ImportError):  # no login name (containers, some CI): any player name will do
         return FALLBACK_PLAYER
     return name or FALLBACK_PLAYER
 
@@ -224,7 +225,7 @@ def hike_summary(race) -> dict:
         raise ValueError("the race has no player: record only races that scored a hike")
     return {
         "stars": int(race.stars),
-        "status": player.status,
+        "status": player.status.value,
         "final_height": _number(player.final_height),
         "best_height": _number(player.best_height),
         "steps": int(player.steps),
@@ -248,37 +249,6 @@ def trail_of(race) -> dict:
         "trail": [[_number(v) for v in point] for point in path],
         "heights": [_number(h) for h in heights],
     }
-
-
-def better(a: dict | None, b: dict | None) -> dict | None:
-    """The better of two results: more stars, then reached sooner, then lower final height."""
-    if a is None or b is None:
-        return a or b
-    return a if result_key(a) <= result_key(b) else b
-
-
-def result_key(result: dict):
-    """Sort key of a result, smallest best. Tolerates hand-edited values of the wrong type.
-
-    As in `race._rank_key`: the steps to the goal count only for a hike that ended at the goal
-    (a star, or status "reached"). A hike that touched the goal and climbed out again has no
-    steps to the goal; like any hike that ended above it, the lower final height wins.
-    """
-
-    def number(key: str, missing: float) -> float:
-        value = result.get(key)
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-        return value if ok else missing
-
-    steps_to_goal = number("steps_to_goal", math.inf) if ended_at_goal(result) else math.inf
-    return (-number("stars", 0), steps_to_goal, number("final_height", math.inf), number("steps", 0))
-
-
-def ended_at_goal(result: dict) -> bool:
-    """Did this saved hike end at (or below) the goal: a star, or the status "reached"?"""
-    stars = result.get("stars")
-    earned = isinstance(stars, (int, float)) and not isinstance(stars, bool) and stars >= 1
-    return earned or result.get("status") == "reached"
 
 
 # ---- which level a result belongs to ----------------------------------------------------------
@@ -389,10 +359,6 @@ class Progress:
     def last(self, level_id: str) -> dict | None:
         last = self.levels.get(level_id, {}).get("last")
         return copy.deepcopy(last) if last else None
-
-    @property
-    def total_stars(self) -> int:
-        return sum(self.stars(level_id) for level_id in self.levels)
 
     # -- recording
 

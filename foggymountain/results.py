@@ -16,9 +16,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from foggymountain.outcome import record_key
+from foggymountain.progress import hike_summary, progress_key, safe_name, trail_of, write_atomically
 from foggymountain.safe_read import UnsafeFile, read_bytes
 from foggymountain.safe_text import one_line, visible
-from foggymountain.progress import hike_summary, progress_key, result_key, safe_name, trail_of, write_atomically
 
 FORMAT = "foggymountain-result"
 VERSION = 1
@@ -40,7 +41,7 @@ def result_document(player: str, race) -> dict:
         **summary,
         **trail_of(race),
         "racers": [
-            {"name": walk.name, "label": walk.label, "status": walk.status,
+            {"name": walk.name, "label": walk.label, "status": walk.status.value,
              "final_height": _finite(walk.final_height), "steps": walk.steps,
              "steps_to_goal": walk.steps_to_goal, "distance": _finite(walk.distance)}
             for walk in race.racers
@@ -92,7 +93,7 @@ class Row:
     path: str
 
     def key(self):
-        return result_key(asdict(self))
+        return record_key(asdict(self))
 
 
 MAX_FOLDER_DEPTH = 16  # a results folder holds files, maybe a folder per group: never 1,400 deep

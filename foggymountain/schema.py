@@ -55,7 +55,7 @@ HIKE_DESCRIPTIONS = {
     "budget": f"The number of steps allowed (1 to {level_module.MAX_BUDGET}).",
     "goal": "The height that counts as reaching the valley floor (default: 5% of the way from the floor to the start height).",
     "par": "Reaching the goal within this many steps earns the second star (default: 3/4 of the budget).",
-    "max_stride": "The longest stride (step length) the player may take.",
+    "max_stride": "The longest stride (step size) the player may take.",
     "stride": "The player's stride at the start (default: a tenth of the map).",
     "show_height": "false hides the altimeter: the player feels the slope only (default true).",
     "noise": "Standard deviation of noise added to the felt slope: a noisy gradient estimate (default 0).",

@@ -35,8 +35,8 @@ Walk down to the valley floor before your steps run out.
 """
 # What the player reads on the reveal screen, after the hike.
 debrief = """
-The height was the loss, the slope its gradient, and your stride times the slope
-was the learning rate at work. The valley is a ravine: steep across, gentle along.
+The height was the loss and the slope its gradient. Your stride divided by the size of
+the slope was your pace: the learning rate. The valley is a ravine: steep across, gentle along.
 """
 
 [landscape]

@@ -24,7 +24,8 @@ import numpy as np
 
 from foggymountain import optimizers
 from foggymountain.level import Level
-from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Walk, run_racers
+from foggymountain.outcome import Walk, describe
+from foggymountain.race import run_racers
 
 PACE_LOW = 1e-4
 PACE_HIGH = 10.0
@@ -82,7 +83,7 @@ def candidates(name: str, base: dict[str, float], paces: tuple[float, ...]) -> l
 
 
 def failed(walk: Walk) -> bool:
-    return walk.status in (FELL_OFF, DIVERGED) or not math.isfinite(walk.final_height)
+    return walk.status.lost or not math.isfinite(walk.final_height)
 
 
 def choose(walks: list[Walk], start_height: float) -> int:
@@ -153,17 +154,6 @@ def tune(level: Level, names: list[str] | None = None, paces: tuple[float, ...] 
 def number(value: float) -> str:
     """A float as TOML writes it: `0.3`, `1e-05`, `10.0` (never an integer, never `nan`)."""
     return repr(float(value))
-
-
-def describe(walk: Walk) -> str:
-    """A walk's result in a few words: status, final height, steps to the goal."""
-    if walk.status in (FELL_OFF, DIVERGED):
-        where = "fell off the map" if walk.status == FELL_OFF else "diverged"
-        return f"{walk.status}: {where} at step {walk.steps}"
-    height = f"final height {walk.final_height:.4g}"
-    if walk.status == REACHED and walk.steps_to_goal is not None:
-        return f"reached: goal at step {walk.steps_to_goal}, {height}"
-    return f"{walk.status}: {height}"
 
 
 def to_toml(level: Level, results: list[Tuned], paces: tuple[float, ...]) -> str:

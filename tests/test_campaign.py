@@ -19,7 +19,8 @@ import pytest
 from foggymountain import checking
 from foggymountain.campaign import builtin_levels_dir, level_files
 from foggymountain.level import CONCEPTS, Level, load_level
-from foggymountain.race import DIVERGED, FELL_OFF, REACHED, WANDERING, Walk, race, run_racers
+from foggymountain.outcome import Status, Walk
+from foggymountain.race import race, run_racers
 
 LEVELS_DIR = Path(__file__).resolve().parent.parent / "levels"
 FILES = level_files(LEVELS_DIR)
@@ -88,7 +89,7 @@ def test_level_is_complete(path):
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_some_racer_reaches_the_goal(path):
     statuses = {name: walk.status for name, walk in walks(path.stem).items()}
-    assert REACHED in statuses.values(), statuses
+    assert Status.REACHED in statuses.values(), statuses
 
 
 def test_concepts_cover_the_whole_vocabulary():
@@ -147,7 +148,7 @@ def test_walks_get_longer_through_the_campaign():
 
 def test_01_downhill_every_racer_walks_against_the_slope():
     lv, ws = level("01-downhill"), walks("01-downhill")
-    assert all(w.status == REACHED for w in ws.values())
+    assert all(w.status == Status.REACHED for w in ws.values())
     sgd = ws["sgd"]
     assert np.all(np.sign(np.diff(sgd.path[:, 0])) == -np.sign(sgd.slopes[:, 0]))
     assert sgd.steps_to_goal == 5 and winner("01-downhill").name == "sgd"  # the debrief: "at step 5"
@@ -156,10 +157,10 @@ def test_01_downhill_every_racer_walks_against_the_slope():
 
 def test_02_pace_too_timid_too_bold_just_right():
     ws = walks("02-pace")
-    assert ws["sgd"].status == REACHED and ws["sgd"].steps_to_goal == 3
+    assert ws["sgd"].status == Status.REACHED and ws["sgd"].steps_to_goal == 3
     assert strides(ws["sgd"])[0] == pytest.approx(22.5)  # 2.5 x slope 9
-    assert ws["adagrad"].status == WANDERING and ws["adagrad"].path[-1, 0] < -10
-    assert ws["adam"].status == REACHED and ws["adam"].steps_to_goal > ws["sgd"].steps_to_goal
+    assert ws["adagrad"].status == Status.WANDERING and ws["adagrad"].path[-1, 0] < -10
+    assert ws["adam"].status == Status.REACHED and ws["adam"].steps_to_goal > ws["sgd"].steps_to_goal
     adam = ws["adam"]
     assert np.all(np.abs(strides(adam)[:4] - 5.0) < 0.2), "Adam strides about its pace..."
     assert abs(adam.slopes[3, 0]) < 0.7 * abs(adam.slopes[0, 0]), "...while the slope eases"
@@ -170,26 +171,26 @@ def test_03_overshoot_sgd_jumps_across_the_floor_every_step():
     sgd = ws["sgd"]
     side = np.sign(sgd.path[:, 0] - 1.0)
     assert np.all(side[1:] == -side[:-1]), "every stride lands on the other side of the floor"
-    assert sgd.status == WANDERING
-    assert ws["momentum"].status == REACHED and winner("03-overshoot").name == "momentum"
+    assert sgd.status == Status.WANDERING
+    assert ws["momentum"].status == Status.REACHED and winner("03-overshoot").name == "momentum"
 
 
 def test_04_divergence_sgd_climbs_off_the_map_adam_does_not():
     ws = walks("04-runaway")
     sgd = ws["sgd"]
-    assert sgd.status in (FELL_OFF, DIVERGED)
+    assert sgd.status in (Status.FELL_OFF, Status.DIVERGED)
     assert np.all(np.diff(sgd.heights) > 0), "every step climbed"
     assert sgd.steps == 7  # the debrief: "at step 7"
-    assert ws["adam"].status == REACHED
+    assert ws["adam"].status == Status.REACHED
 
 
 def test_05_crawl_sgd_runs_out_of_budget_momentum_at_the_same_pace_arrives():
     ws = walks("05-long-meadow")
     sgd, momentum = ws["sgd"], ws["momentum"]
-    assert sgd.status == WANDERING and sgd.distance == pytest.approx(15.0, abs=0.1)
+    assert sgd.status == Status.WANDERING and sgd.distance == pytest.approx(15.0, abs=0.1)
     assert momentum.hyperparameters["learning_rate"] == sgd.hyperparameters["learning_rate"]
-    assert momentum.status == REACHED
-    assert ws["adam"].status == REACHED
+    assert momentum.status == Status.REACHED
+    assert ws["adam"].status == Status.REACHED
 
 
 def test_06_local_minimum_sgd_is_trapped_in_the_side_valley():
@@ -198,33 +199,33 @@ def test_06_local_minimum_sgd_is_trapped_in_the_side_valley():
     assert floor.point[0] < 0
     for name in ("sgd", "adam"):
         walk = ws[name]
-        assert walk.status == WANDERING and abs(walk.path[-1, 0] - 2.95) < 0.1, name
+        assert walk.status == Status.WANDERING and abs(walk.path[-1, 0] - 2.95) < 0.1, name
         assert walk.final_height > floor.height + 4
-    assert ws["momentum"].status == REACHED and ws["momentum"].path[-1, 0] < 0
+    assert ws["momentum"].status == Status.REACHED and ws["momentum"].path[-1, 0] < 0
 
 
 def test_07_plateau_adam_crosses_the_flat():
     ws = walks("07-plateau")
-    assert winner("07-plateau").name == "adam" and ws["adam"].status == REACHED
-    assert ws["sgd"].status == WANDERING and ws["sgd"].distance < 1
-    assert ws["momentum"].status == WANDERING
+    assert winner("07-plateau").name == "adam" and ws["adam"].status == Status.REACHED
+    assert ws["sgd"].status == Status.WANDERING and ws["sgd"].distance < 1
+    assert ws["momentum"].status == Status.WANDERING
 
 
 def test_08_cliff_flings_the_fixed_pace_walker():
     ws = walks("08-cliff")
     sgd = ws["sgd"]
-    assert sgd.status == FELL_OFF
+    assert sgd.status == Status.FELL_OFF
     assert strides(sgd)[-1] > 5 * strides(sgd)[:-1].max(), "one stride on the cliff face flung it"
-    assert ws["adam"].status == REACHED and strides(ws["adam"]).max() < 2
+    assert ws["adam"].status == Status.REACHED and strides(ws["adam"]).max() < 2
 
 
 def test_09_saddle_sgd_sits_in_the_pass():
     ws = walks("09-saddle")
     sgd = ws["sgd"]
-    assert sgd.status == WANDERING
+    assert sgd.status == Status.WANDERING
     assert np.linalg.norm(sgd.path[-1]) < 0.1 and abs(sgd.final_height) < 0.01
     adam = ws["adam"]
-    assert adam.status == REACHED and abs(adam.path[-1, 1]) > 1
+    assert adam.status == Status.REACHED and abs(adam.path[-1, 1]) > 1
     assert winner("09-saddle").name == "adam"
 
 
@@ -233,29 +234,29 @@ def test_10_ravine_momentum_beats_sgd():
     sgd, momentum = ws["sgd"], ws["momentum"]
     across = sgd.path[:, 0] - sgd.path[:, 1]
     assert np.count_nonzero(np.sign(across[1:]) != np.sign(across[:-1])) >= 10, "SGD zig-zags across"
-    assert sgd.status == WANDERING and momentum.status == REACHED
+    assert sgd.status == Status.WANDERING and momentum.status == Status.REACHED
     assert winner("10-ravine").name == "momentum"
 
 
 def test_11_egg_crate_momentum_rolls_through_the_dimples():
     ws = walks("11-egg-crate")
-    assert ws["sgd"].status == WANDERING and ws["sgd"].final_height > 2
+    assert ws["sgd"].status == Status.WANDERING and ws["sgd"].final_height > 2
     assert np.linalg.norm(ws["sgd"].path[-1]) > 4, "trapped in a dimple far from the bottom"
-    assert ws["momentum"].status == REACHED and winner("11-egg-crate").name == "momentum"
+    assert ws["momentum"].status == Status.REACHED and winner("11-egg-crate").name == "momentum"
 
 
 def test_12_badly_scaled_ground_adam_wins():
     ws = walks("12-stretched")
-    assert winner("12-stretched").name == "adam" and ws["adam"].status == REACHED
-    assert ws["sgd"].status == WANDERING and ws["momentum"].status == WANDERING
+    assert winner("12-stretched").name == "adam" and ws["adam"].status == Status.REACHED
+    assert ws["sgd"].status == Status.WANDERING and ws["momentum"].status == Status.WANDERING
     assert ws["sgd"].path[-1, 1] - ws["sgd"].path[0, 1] < 2, "SGD crawled north"
 
 
 def test_13_noise_kicks_a_big_pace_out_of_the_valley():
     lv, ws = level("13-shaky-ground"), walks("13-shaky-ground")
     sgd = ws["sgd"]
-    assert sgd.steps_to_goal is not None and sgd.status == WANDERING, "it got there and was kicked out"
-    assert ws["adagrad"].status == REACHED and ws["adagrad"].final_height < 0.1 * sgd.final_height
+    assert sgd.steps_to_goal is not None and sgd.status == Status.WANDERING, "it got there and was kicked out"
+    assert ws["adagrad"].status == Status.REACHED and ws["adagrad"].final_height < 0.1 * sgd.final_height
     assert winner("13-shaky-ground").name == "adagrad"
 
 
@@ -267,7 +268,7 @@ def test_14_regression_finds_the_line():
     assert best_line == pytest.approx([1.56, 0.28], abs=0.01)  # quoted in the debrief
     top = winner("14-house-prices")
     assert top.name == "momentum" and top.path[-1] == pytest.approx(best_line, abs=0.1)
-    assert ws["sgd"].status == WANDERING
+    assert ws["sgd"].status == Status.WANDERING
 
 
 def test_15_mae_shrugs_off_the_outlier():
@@ -277,9 +278,9 @@ def test_15_mae_shrugs_off_the_outlier():
     assert squared_line == pytest.approx([0.91, 1.84], abs=0.01)  # quoted in the debrief
     assert lv.minimum.point == pytest.approx([1.57, 0.28], abs=0.01)
     top = winner("15-outlier")
-    assert top.status == REACHED and top.path[-1] == pytest.approx(lv.minimum.point, abs=0.1)
+    assert top.status == Status.REACHED and top.path[-1] == pytest.approx(lv.minimum.point, abs=0.1)
     assert np.linalg.norm(top.path[-1] - squared_line) > 1
-    assert ws["sgd"].status == WANDERING
+    assert ws["sgd"].status == Status.WANDERING
 
 
 def test_16_cross_entropy_punishes_confident_mistakes_most():
@@ -290,7 +291,7 @@ def test_16_cross_entropy_punishes_confident_mistakes_most():
     assert confident > 2 * max(slope[names.index("w_fed")], slope[names.index("w_saw")])
     for walk in ws.values():
         w = dict(zip(names, walk.path[-1]))
-        assert walk.status == REACHED
+        assert walk.status == Status.REACHED
         assert w["w_pet"] < 0 and w["w_fed"] < 0 and w["w_flew"] > 0, walk.name
     top = winner("16-cat-or-plane")
     assert abs(top.path[-1][names.index("w_saw")]) < 0.5, "50/50 after 'I saw the'"
@@ -301,16 +302,16 @@ def test_17_mini_batches_shake_a_big_pace_momentum_settles():
     assert lv.batch_size < lv.landscape.n_rows
     sgd = ws["sgd"]
     assert not np.allclose(sgd.slopes[0], lv.landscape.height_and_slope(lv.start)[1])
-    assert sgd.status == WANDERING and sgd.best_height <= lv.goal
+    assert sgd.status == Status.WANDERING and sgd.best_height <= lv.goal
     assert np.nanmax(sgd.heights[-10:]) > 10, "a bad batch threw it high"
-    assert ws["momentum"].status == REACHED and ws["momentum"].final_height < 0.06
+    assert ws["momentum"].status == Status.REACHED and ws["momentum"].final_height < 0.06
     assert winner("17-the-whole-town").name == "momentum"
 
 
 def test_18_next_token_the_model_learns_what_follows():
     lv, ws = level("18-next-word"), walks("18-next-word")
     top = winner("18-next-word")
-    assert top.name == "adam" and ws["sgd"].status == WANDERING
+    assert top.name == "adam" and ws["sgd"].status == Status.WANDERING
     after_sat = lv.landscape.predict(top.path[-1], "sat", 1)[0]
     assert after_sat[0] == "on" and after_sat[1] > 0.9
     assert lv.landscape.predict(top.path[-1], "the", 1)[0][0] in ("cat", "dog")
@@ -329,8 +330,8 @@ def test_19_many_weights_one_pace_for_seven_is_slow():
 def test_20_night_adaptive_racers_learn_the_sentences_in_the_dark():
     lv, ws = level("20-summit"), walks("20-summit")
     assert not lv.show_height and lv.dimensions > 100 and lv.batch_size
-    assert ws["sgd"].status == WANDERING
-    assert ws["rmsprop"].status == REACHED and ws["adam"].status == REACHED
+    assert ws["sgd"].status == Status.WANDERING
+    assert ws["rmsprop"].status == Status.REACHED and ws["adam"].status == Status.REACHED
     top = winner("20-summit")
     assert lv.landscape.predict(top.path[-1], "i", 1)[0][0] == "saw"
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from foggymountain.hike import CAMPED, DIVERGED, FELL_OFF, SPENT, WALKING, Hike
+from foggymountain.hike import Hike
+from foggymountain.outcome import Status
 from foggymountain.level import load_level, load_level_text
 
 LEVELS = Path(__file__).parent / "levels_core"
@@ -20,7 +21,7 @@ def test_the_player_feels_the_exact_slope_and_height(bowl):
     hike = Hike(bowl)
     np.testing.assert_allclose(hike.slope, [2 * (-3 - 1), 2 * (2 + 2)])
     assert hike.height == pytest.approx(16 + 16)
-    assert hike.status == WALKING and hike.steps_left == 20
+    assert hike.status == Status.WALKING and hike.steps_left == 20
 
 
 def test_point_downhill_and_step_with_a_pace(bowl):
@@ -71,8 +72,8 @@ def test_walking_off_every_edge_ends_the_hike(bowl, heading):
     hike = Hike(bowl)
     hike.set_heading(heading)
     hike.set_stride(20)
-    assert hike.step() == FELL_OFF
-    assert hike.over and hike.step() == FELL_OFF  # no more steps
+    assert hike.step() == Status.FELL_OFF
+    assert hike.over and hike.step() == Status.FELL_OFF  # no more steps
     assert len(hike.positions) == 2
 
 
@@ -81,7 +82,7 @@ def test_a_wall_is_a_divergence_not_a_crash(tmp_path):
     hike = Hike(load_level_text(text, tmp_path / "l.toml"))
     hike.face(+1)
     hike.set_stride(2.0)
-    assert hike.step() == DIVERGED
+    assert hike.step() == Status.DIVERGED
 
 
 def test_spending_the_budget_and_camping(bowl):
@@ -89,10 +90,10 @@ def test_spending_the_budget_and_camping(bowl):
     hike.set_stride(0.01)
     for _ in range(20):
         hike.step()
-    assert hike.status == SPENT and hike.steps_left == 0
+    assert hike.status == Status.SPENT and hike.steps_left == 0
     other = Hike(bowl)
     other.camp()
-    assert other.status == CAMPED and other.steps_used == 0
+    assert other.status == Status.CAMPED and other.steps_used == 0
 
 
 def test_one_dimensional_facing():
@@ -130,7 +131,9 @@ def test_replay_gives_the_same_trail(bowl):
     for degrees in (10, -30, 45):
         hike.turn(degrees)
         hike.step()
-    again = Hike.replay(bowl, hike.displacements)
+    again = Hike(bowl)
+    for displacement in hike.displacements:
+        again.walk(displacement)
     np.testing.assert_array_equal(again.trail, hike.trail)
     assert again.heights == hike.heights
 

@@ -121,9 +121,9 @@ async def _walk_the_hostile_pack(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         levels = app.screen.query_one("#levels", OptionList)
-        assert levels._border_title.plain == app.pack_title  # "[/] [@click=app.quit]...", as text
-        assert "[/]" in app.pack_title and controls(app.pack_title) == []
-        for index, entry in enumerate(app.entries):
+        assert levels._border_title.plain == app.shelf.title  # "[/] [@click=app.quit]...", as text
+        assert "[/]" in app.shelf.title and controls(app.shelf.title) == []
+        for index, entry in enumerate(app.shelf.entries):
             prompt = levels.get_option(str(index)).prompt
             assert entry.title[:10] in prompt.plain and controls(prompt.plain) == []
         chapters = [levels.get_option_at_index(i).prompt for i in range(levels.option_count)]
@@ -181,8 +181,8 @@ def test_check_pack_and_play_levels_carry_on_past_them(tmp_path):
         assert result.returncode == 1 and "Traceback" not in text
         assert "good.toml" in text and "FIFO" in text and "loop of symbolic links" in text
     app = make_app(levels_dir=tmp_path, progress_dir=tmp_path / "progress")
-    assert [e.ok for e in app.entries if e.path.name == "good.toml"] == [True]
-    assert all(not e.ok for e in app.entries if e.path.name != "good.toml")
+    assert [e.ok for e in app.shelf.entries if e.path.name == "good.toml"] == [True]
+    assert all(not e.ok for e in app.shelf.entries if e.path.name != "good.toml")
 
 
 def test_a_data_file_that_is_not_a_file_is_refused(tmp_path):

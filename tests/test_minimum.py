@@ -9,7 +9,7 @@ import pytest
 
 from foggymountain.terrain.expression import parse
 from foggymountain.terrain.landscapes import FitLandscape, FunctionLandscape, NextTokenLandscape
-from foggymountain.terrain.minimum import Minimum, find_minimum, verify_minimum
+from foggymountain.terrain.minimum import Minimum, find_minimum
 
 
 def function_landscape(text: str, bounds, variables=("x", "y")) -> FunctionLandscape:
@@ -245,29 +245,3 @@ def test_found_point_is_read_only():
     found = find_minimum(classic("booth"))
     with pytest.raises(ValueError):
         found.point[0] = 5.0
-
-
-def test_verify_minimum():
-    landscape = classic("goldstein-price")
-    ok, found = verify_minimum(landscape, [0.0, -1.0])
-    assert ok and found.height == pytest.approx(3.0, abs=1e-9)
-    # A local floor (height 30 at (-0.6, -0.4)) is not the valley floor.
-    ok, _ = verify_minimum(landscape, [-0.6, -0.4])
-    assert not ok
-    # 0.68 above the floor: too high when the floor is at 3, close enough (relatively) at 1003.
-    assert not verify_minimum(landscape, [0.05, -1.0])[0]
-    raised = function_landscape(GOLDSTEIN_PRICE + " + 1000", [[-2, 2], [-2, 2]])
-    assert verify_minimum(raised, [0.05, -1.0])[0]
-    assert not verify_minimum(raised, [0.05, -1.0], tolerance=1e-4)[0]
-    # Outside the bounds is never the valley floor.
-    ok, _ = verify_minimum(classic("booth"), [1.0, 3.0 + 20])
-    assert not ok
-    with pytest.raises(ValueError):
-        verify_minimum(classic("booth"), [1.0, 2.0, 3.0])
-
-
-def test_verify_minimum_trusts_a_lower_claim():
-    # A needle too narrow for the grid: the claim is lower, so it is right and becomes the floor.
-    landscape = function_landscape("x**2 - 5*exp(-((x - 0.7)/1e-5)**2)", [[-1, 1]], ("x",))
-    ok, found = verify_minimum(landscape, [0.7])
-    assert ok and found.height < -4.5 and abs(found.point[0] - 0.7) < 1e-5

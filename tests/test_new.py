@@ -114,3 +114,13 @@ def test_the_builtin_campaign_is_a_sound_pack(capsys):
     folder = builtin_levels_dir()
     assert level_files(folder)
     assert main(["pack", str(folder), "--quiet"]) == 0, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", templates.KINDS)
+def test_templates_say_pace_is_stride_over_slope(kind):
+    """The learning rate is the stride divided by the slope's size (stride = pace × slope), never
+    the stride times the slope."""
+    text = " ".join(templates.render(kind, "T", "t.toml").split())
+    assert "stride times the slope" not in text
+    if kind == "function":
+        assert "stride divided by the size of the slope was your pace: the learning rate" in text

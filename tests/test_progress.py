@@ -269,8 +269,8 @@ def overshoot_races(folder: Path):
 
 
 def test_a_hike_that_climbed_out_of_the_goal_is_not_better_than_one_that_ended_lower(tmp_path):
-    from foggymountain.progress import better, hike_summary, result_key
-    from foggymountain.race import _rank_key
+    from foggymountain.outcome import better, rank_key, record_key
+    from foggymountain.progress import hike_summary
 
     level, out, near = overshoot_races(tmp_path)
     touched, above = hike_summary(out), hike_summary(near)
@@ -278,14 +278,14 @@ def test_a_hike_that_climbed_out_of_the_goal_is_not_better_than_one_that_ended_l
     assert above["steps_to_goal"] is None and above["stars"] == 0 and above["final_height"] < touched["final_height"]
     assert better(touched, above) is above and better(above, touched) is above
     # the same order as the race's scoreboard
-    assert (result_key(above) < result_key(touched)) == (_rank_key(near.player, level.goal) < _rank_key(out.player, level.goal))
+    assert (record_key(above) < record_key(touched)) == (rank_key(near.player, level.goal) < rank_key(out.player, level.goal))
     # a hike that ended at the goal still counts its steps: sooner is better, whatever the height
     fast = {"stars": 1, "status": "reached", "steps_to_goal": 2, "final_height": 0.4, "steps": 3}
     slow = {"stars": 1, "status": "reached", "steps_to_goal": 5, "final_height": 0.1, "steps": 5}
     assert better(slow, fast) is fast
     # a hand-edited file without a status: a star says it ended at the goal
-    assert result_key({"stars": 2, "steps_to_goal": 3})[1] == 3
-    assert result_key({"stars": 0, "steps_to_goal": 3})[1] == float("inf")
+    assert record_key({"stars": 2, "steps_to_goal": 3})[1] == 3
+    assert record_key({"stars": 0, "steps_to_goal": 3})[1] == float("inf")
 
 
 def test_a_saved_best_is_not_replaced_by_a_hike_that_climbed_out(tmp_path):

@@ -11,7 +11,9 @@ import pytest
 from foggymountain.feel import felt_slope
 from foggymountain.hike import Hike
 from foggymountain.level import load_level, load_level_text
-from foggymountain.race import DIVERGED, FELL_OFF, REACHED, WANDERING, race, read_trail, run_racers, walk_of_hike
+from foggymountain.outcome import Status
+from foggymountain.race import race, run_racers, walk_of_hike
+from foggymountain.trail import read_trail
 
 LEVELS = Path(__file__).parent / "levels_core"
 
@@ -21,14 +23,14 @@ def test_sgd_racer_is_plain_gradient_descent():
     sgd = next(w for w in run_racers(level) if w.name == "sgd")
     # lr 0.5 on (x-2)^2: x <- x - 0.5 * 2 (x - 2) = 2 in one step
     np.testing.assert_allclose(sgd.path[:, 0], [-3, 2, 2, 2, 2, 2, 2])
-    assert sgd.status == REACHED and sgd.steps_to_goal == 1 and len(sgd.heights) == level.budget + 1
+    assert sgd.status == Status.REACHED and sgd.steps_to_goal == 1 and len(sgd.heights) == level.budget + 1
     assert sgd.distance == pytest.approx(5)
 
 
 def test_a_racer_that_leaves_the_map_stops_there():
     level = load_level(LEVELS / "line1d.toml")
     momentum = next(w for w in run_racers(level) if w.name == "momentum")
-    assert momentum.status == FELL_OFF
+    assert momentum.status == Status.FELL_OFF
     assert not level.landscape.inside(momentum.path[-1])
     assert all(level.landscape.inside(p) for p in momentum.path[:-1])
     assert len(momentum.path) < level.budget + 1
@@ -40,7 +42,7 @@ def test_a_diverging_racer_is_marked_and_nothing_crashes(tmp_path):
     text = text.replace("x = -3 }", "x = 3 }").replace("learning_rate = 0.5", "learning_rate = 3")
     level = load_level_text(text, tmp_path / "l.toml")
     sgd = next(w for w in run_racers(level) if w.name == "sgd")
-    assert sgd.status == DIVERGED and sgd.steps == 1
+    assert sgd.status == Status.DIVERGED and sgd.steps == 1
     np.testing.assert_allclose(sgd.path[-1], [3 - 3 * 2.2])
     assert not np.isfinite(sgd.heights[-1]) and sgd.final_height == pytest.approx(1 + np.log(5))
 
@@ -73,7 +75,7 @@ def test_stars_for_a_player_who_beats_everyone():
     hike.step()
     hike.camp()
     result = race(level, hike)
-    assert result.player.steps_to_goal == 1 and result.player.status == REACHED
+    assert result.player.steps_to_goal == 1 and result.player.status == Status.REACHED
     assert result.stars == 3 and result.winner.name == "player"
 
 
@@ -84,7 +86,7 @@ def test_no_star_for_falling_off():
     hike.set_stride(10)
     hike.step()
     result = race(level, hike)
-    assert result.player.status == FELL_OFF and result.stars == 0
+    assert result.player.status == Status.FELL_OFF and result.stars == 0
     assert [e.kind for e in result.events] == ["fell-off"]
 
 
@@ -132,7 +134,7 @@ bounds = { x = [-2, 2] }\nstart = { x = 1.8 }\n[hike]\nbudget = 30\n"""
         hike.set_pace(0.05)
         hike.step()
     walk = walk_of_hike(hike)
-    assert walk.status == WANDERING
+    assert walk.status == Status.WANDERING
     assert "side-valley" in [e.kind for e in read_trail(level, walk)]
 
 
@@ -146,7 +148,7 @@ def test_race_json_from_the_command_line():
     names = [r["name"] for r in data["racers"]]
     assert names == ["sgd", "momentum", "adam"]
     for racer in data["racers"]:
-        assert racer["status"] in (REACHED, WANDERING, FELL_OFF, DIVERGED)
+        assert racer["status"] in (Status.REACHED, Status.WANDERING, Status.FELL_OFF, Status.DIVERGED)
         assert len(racer["path"]) == len(racer["heights"]) == data["budget"] + 1
         assert {"label", "steps_to_goal", "final_height"} <= racer.keys()
 
@@ -228,7 +230,7 @@ def test_a_player_stopped_by_a_wall_has_one_height_per_point(tmp_path):
     hike.set_stride(4)
     hike.step()  # to x = -1: height 0, slope infinite
     walk = walk_of_hike(hike)
-    assert walk.status == DIVERGED
+    assert walk.status == Status.DIVERGED
     assert len(walk.heights) == len(walk.path) == 2
 
 
@@ -236,7 +238,7 @@ def test_a_walk_that_fell_off_ranks_below_every_walk_on_the_map():
     level = load_level(LEVELS / "line1d.toml")
     result = race(level)
     momentum = next(w for w in result.racers if w.name == "momentum")
-    assert momentum.status == FELL_OFF
+    assert momentum.status == Status.FELL_OFF
     assert result.ranking[-1] is momentum
     # even when the height it had before falling was the lowest of all
     momentum.heights[:-1] = -1.0

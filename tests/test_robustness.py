@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from foggymountain.hike import FELL_OFF
+from foggymountain.outcome import Status
 from foggymountain.ui.app import make_app
 from foggymountain.ui.screens.briefing import BriefingScreen
 from foggymountain.ui.screens.hike import HikeScreen
@@ -290,7 +290,7 @@ async def test_walking_off_every_edge_of_a_map(tmp_path, heading, axis, sign):
         hike = screen.hike
         await walk_off(pilot, screen, heading, None)
         alive(app)
-        assert hike.status == FELL_OFF
+        assert hike.status == Status.FELL_OFF
         low, high = hike.level.landscape.bounds[axis]
         edge = high if sign > 0 else low
         assert (hike.position[axis] - edge) * sign > 0, "fell off the wrong edge"
@@ -309,7 +309,7 @@ async def test_walking_off_both_ends_of_a_path(tmp_path, face, sign):
         hike = screen.hike
         await walk_off(pilot, screen, None, face)
         alive(app)
-        assert hike.status == FELL_OFF
+        assert hike.status == Status.FELL_OFF
         low, high = hike.level.landscape.bounds[0]
         assert (hike.position[0] - (high if sign > 0 else low)) * sign > 0
         assert type(app.screen).__name__ in ("RevealScreen", "RaceSummaryScreen")

@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from foggymountain.hike import SPENT, WALKING, Hike
+from foggymountain.hike import Hike
+from foggymountain.outcome import Status
 from foggymountain.level import load_level_text
 from foggymountain.race import race
 from foggymountain.ui.app import make_app
@@ -91,7 +92,7 @@ def core_soak(tmp_path: Path, steps: int, reveals: int) -> None:
         hike = Hike(walk_level)
         for _ in range(steps):
             hike.step()
-        assert hike.steps_used == steps and hike.status in (WALKING, SPENT)
+        assert hike.steps_used == steps and hike.status in (Status.WALKING, Status.SPENT)
         per_step = (tracemalloc.get_traced_memory()[0] - before) / steps
         # positions, heights, slopes and displacements: a few small arrays per step, no more.
         assert per_step < 2500, f"{per_step:.0f} bytes per step"

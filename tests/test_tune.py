@@ -12,7 +12,8 @@ import pytest
 from foggymountain import optimizers
 from foggymountain.cli import main
 from foggymountain.level import load_level
-from foggymountain.race import DIVERGED, FELL_OFF, REACHED, WANDERING, Walk, run_racers
+from foggymountain.outcome import Status, Walk
+from foggymountain.race import run_racers
 from foggymountain.tune import (
     PACE_POINTS,
     candidates,
@@ -81,31 +82,31 @@ def test_candidates_cross_the_pace_with_the_setting_that_matters():
 
 
 def test_choose_prefers_the_lowest_final_height():
-    walks = [fake_walk(WANDERING, 3.0, None), fake_walk(REACHED, 0.5, 9), fake_walk(REACHED, 0.1, 9)]
+    walks = [fake_walk(Status.WANDERING, 3.0, None), fake_walk(Status.REACHED, 0.5, 9), fake_walk(Status.REACHED, 0.1, 9)]
     assert choose(walks, start_height=10.0) == 2
 
 
 def test_choose_breaks_near_ties_by_fewer_steps_to_the_goal():
-    walks = [fake_walk(REACHED, 0.001, 30), fake_walk(REACHED, 0.0015, 6), fake_walk(REACHED, 2.0, 2)]
+    walks = [fake_walk(Status.REACHED, 0.001, 30), fake_walk(Status.REACHED, 0.0015, 6), fake_walk(Status.REACHED, 2.0, 2)]
     assert choose(walks, start_height=10.0) == 1
 
 
 def test_choose_never_picks_a_fall_unless_everyone_fell():
-    walks = [fake_walk(FELL_OFF, -50.0, None), fake_walk(WANDERING, 4.0, None)]
+    walks = [fake_walk(Status.FELL_OFF, -50.0, None), fake_walk(Status.WANDERING, 4.0, None)]
     assert choose(walks, start_height=10.0) == 1
-    fell = [fake_walk(FELL_OFF, 1.0, None, steps=3), fake_walk(DIVERGED, 1.0, None, steps=7)]
+    fell = [fake_walk(Status.FELL_OFF, 1.0, None, steps=3), fake_walk(Status.DIVERGED, 1.0, None, steps=7)]
     assert choose(fell, start_height=10.0) == 1, "the walk that lasted longest"
 
 
 def test_tuning_makes_racers_reach_where_the_defaults_do_not(untuned):
     level = load_level(untuned)
     before = {w.name: w for w in run_racers(level)}
-    assert all(w.status == WANDERING for w in before.values()), "the defaults crawl on this level"
+    assert all(w.status == Status.WANDERING for w in before.values()), "the defaults crawl on this level"
     results = tune(level)
     assert [r.name for r in results] == list(optimizers.DEFAULT_RACERS)
     for result in results:
-        assert result.walk.status == REACHED, result.name
-        assert result.before.status == WANDERING
+        assert result.walk.status == Status.REACHED, result.name
+        assert result.before.status == Status.WANDERING
         # the walk reported is the walk those settings give in a real race
         again = run_racers(level, [(result.name, result.settings)])[0]
         assert again.final_height == result.walk.final_height
@@ -121,7 +122,7 @@ def test_the_printed_toml_pasted_into_the_level_reaches_the_goal(untuned, capsys
     level = load_level(untuned)
     walks = run_racers(level)
     assert len(walks) == len(agents)
-    assert all(w.status == REACHED for w in walks), [(w.name, w.status) for w in walks]
+    assert all(w.status == Status.REACHED for w in walks), [(w.name, w.status) for w in walks]
 
 
 def test_tune_keeps_the_levels_other_settings_and_tunes_named_racers(untuned, capsys):

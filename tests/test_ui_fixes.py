@@ -181,10 +181,10 @@ async def test_the_briefing_and_the_reveal_say_the_goal_apart_from_a_height_abov
         assert "at most 10.12" in str(screen.query_one("#board-summary").render())
         board = screen.query_one("#scoreboard")
         assert str(board.get_row("player")[3]).strip() == "10.14"
-        best = app.progress.best(progress_key(screen.level))
+        best = app.scores.progress.best(progress_key(screen.level))
         assert best["final_height"] == pytest.approx(10.139876) and best["stars"] == 0
         # the briefing, next time: the best so far and the goal, apart
-        app.push_screen(BriefingScreen(app.entries[0]))
+        app.push_screen(BriefingScreen(app.shelf.entries[0], app.shelf, app.scores))
         await pilot.pause()
         facts = str(app.screen.query_one("#facts").render())
         assert "height ≤ 10.12" in facts and "height 10.14" in facts
@@ -194,7 +194,7 @@ async def test_the_briefing_and_the_reveal_say_the_goal_apart_from_a_height_abov
 
 
 def level_line(app, index: int = 0) -> str:
-    return str(app.screen.line(index, app.entries[index]))
+    return str(app.screen.line(index, app.shelf.entries[index]))
 
 
 async def test_two_folders_with_a_same_named_level_do_not_share_stars(tmp_path):
@@ -218,14 +218,14 @@ async def test_two_folders_with_a_same_named_level_do_not_share_stars(tmp_path):
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.stars(app.entries[0]) >= 1
-        assert set(app.progress.levels) == {"spring-workshop/01-downhill"}
+        assert app.scores.stars(app.shelf.entries[0]) >= 1
+        assert set(app.scores.progress.levels) == {"spring-workshop/01-downhill"}
 
     app = app_for(tmp_path, levels_dir=tmp_path / "autumn-workshop")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LevelSelectScreen)
-        assert app.stars(app.entries[0]) == 0 and app.best(app.entries[0]) is None
+        assert app.scores.stars(app.shelf.entries[0]) == 0 and app.scores.best(app.shelf.entries[0]) is None
         assert "☆☆☆" in level_line(app) and "★" not in level_line(app)
         await pilot.press("enter")
         await pilot.pause()
@@ -261,10 +261,10 @@ async def test_the_campaign_keeps_its_progress_and_a_copy_elsewhere_does_not_sho
     app = app_for(tmp_path)  # the built-in campaign
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.entries[0].path.name == "01-downhill.toml"
-        assert app.stars(app.entries[0]) == 3 and "★★★" in level_line(app)
+        assert app.shelf.entries[0].path.name == "01-downhill.toml"
+        assert app.scores.stars(app.shelf.entries[0]) == 3 and "★★★" in level_line(app)
 
     app = app_for(tmp_path, levels_dir=workshop)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.stars(app.entries[0]) == 0 and "☆☆☆" in level_line(app)
+        assert app.scores.stars(app.shelf.entries[0]) == 0 and "☆☆☆" in level_line(app)

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 from textual.command import CommandPalette
 
-from foggymountain.hike import CAMPED, FELL_OFF, SPENT
+from foggymountain.outcome import Status
 from foggymountain.progress import progress_key
 from foggymountain.ui.app import make_app
+from foggymountain.ui.messages import BackToLevels, NextLevel, Retry
 from foggymountain.ui.screens.briefing import BriefingScreen
 from foggymountain.ui.screens.help import HelpScreen
 from foggymountain.ui.screens.hike import HikeScreen
@@ -57,10 +58,10 @@ async def test_one_dimension_whole_hike_spends_the_budget(tmp_path):
         for _ in range(hike.level.budget):
             await pilot.press("d", "enter")
         await settle(pilot)
-        assert hike.status == SPENT
+        assert hike.status == Status.SPENT
         assert hike.steps_used == hike.level.budget
         assert on_reveal(app)
-        assert app.progress.stars(progress_key(hike.level)) >= 1
+        assert app.scores.progress.stars(progress_key(hike.level)) >= 1
 
 
 async def test_two_dimensions_turning_and_camping(tmp_path):
@@ -83,7 +84,7 @@ async def test_two_dimensions_turning_and_camping(tmp_path):
         assert logbook.row_count == 4  # the start and three steps
         await pilot.press("c")
         await settle(pilot)
-        assert hike.status == CAMPED
+        assert hike.status == Status.CAMPED
         assert on_reveal(app)
 
 
@@ -105,7 +106,7 @@ async def test_many_variables_pace_only(tmp_path):
         for _ in range(hike.level.budget):
             await pilot.press("enter")
         await settle(pilot)
-        assert hike.status == SPENT
+        assert hike.status == Status.SPENT
         assert on_reveal(app)
 
 
@@ -118,7 +119,7 @@ async def test_falling_off_the_map_ends_the_hike(tmp_path):
         assert hike.stride == pytest.approx(hike.max_stride)
         await pilot.press("enter")
         await settle(pilot)
-        assert hike.status == FELL_OFF
+        assert hike.status == Status.FELL_OFF
         assert on_reveal(app)
 
 
@@ -223,14 +224,14 @@ async def test_finishing_then_next_retry_and_back(tmp_path):
         await pilot.press("c")
         await settle(pilot)
         assert on_reveal(app)
-        app.retry(hike.level)
+        app.post_message(Retry(hike.level))
         await pilot.pause()
         assert isinstance(app.screen, HikeScreen) and app.screen.hike is not hike
         assert [type(s).__name__ for s in app.screen_stack] == ["LevelSelectScreen", "BriefingScreen", "HikeScreen"]
-        app.next_level(hike.level)
+        app.post_message(NextLevel(hike.level))
         await pilot.pause()
         assert isinstance(app.screen, BriefingScreen) and app.screen.entry.path.name == "02-bowl.toml"
-        app.back_to_select()
+        app.post_message(BackToLevels())
         await pilot.pause()
         assert isinstance(app.screen, LevelSelectScreen)
 
@@ -289,7 +290,7 @@ async def test_watch_reloads_a_changed_level(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await start_hike(pilot)
         level.write_text(good.replace("budget = 12", 'budget = "oops"'))
-        app.entries[0].mtime -= 1  # a changed mtime, without waiting for the clock
+        app.shelf.entries[0].mtime -= 1  # a changed mtime, without waiting for the clock
         app._check_files()
         await pilot.pause()
         await pilot.pause()
@@ -297,7 +298,7 @@ async def test_watch_reloads_a_changed_level(tmp_path):
         assert isinstance(briefing, BriefingScreen) and not briefing.entry.ok
         assert "budget" in str(briefing.query_one("#problems").render())
         level.write_text(good.replace("budget = 12", "budget = 5"))
-        app.entries[0].mtime -= 1
+        app.shelf.entries[0].mtime -= 1
         app._check_files()
         await pilot.pause()
         await pilot.pause()
@@ -339,8 +340,13 @@ def test_play_command_refuses_a_missing_path(capsys):
     assert play.run(args) == 2
 
 
-async def test_without_the_reveal_a_race_table_ends_the_hike(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "foggymountain.ui.screens.reveal", None)  # import fails
+async def test_when_the_reveal_fails_a_race_table_ends_the_hike(tmp_path, monkeypatch, caplog):
+    from foggymountain.ui.screens import reveal
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the reveal")
+
+    monkeypatch.setattr(reveal.RevealScreen, "__init__", broken)
     app = app_for(tmp_path, levels_dir=LEVELS)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "enter")
@@ -348,6 +354,7 @@ async def test_without_the_reveal_a_race_table_ends_the_hike(tmp_path, monkeypat
         await pilot.press("enter", "c")
         await settle(pilot)
         assert type(app.screen).__name__ == "RaceSummaryScreen"
+        assert any("reveal" in r.getMessage() and r.exc_info for r in caplog.records)  # logged, with its traceback
         table = app.screen.query_one("#summary-table")
         assert table.row_count == 1 + len(app.screen.hike.level.racers)
         await pilot.press("r")

@@ -46,6 +46,13 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
 
+    log_file = os.environ.get("FOGGYMOUNTAIN_LOG")
+    if log_file:  # what the game's boundaries caught (tracebacks included), for a bug report
+        import logging
+
+        logging.basicConfig(filename=log_file, level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
     from foggymountain.ui.app import make_app
 
     app = make_app(levels_dir=levels_dir, level_file=level_file, player=args.player,

@@ -47,8 +47,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def format_table(result) -> str:
+    from foggymountain.outcome import LEFT_GOAL_NOTE, score_rows, winner_line
+
     level = result.level
     minimum = level.minimum
+    rows = score_rows(result)
     lines = [
         f"{level.title}  ({level.kind}, {level.dimensions} variable{'s' if level.dimensions != 1 else ''}, "
         f"budget {level.budget} steps)",
@@ -56,13 +59,13 @@ def format_table(result) -> str:
         "",
         f"{'racer':<10} {'status':<10} {'final height':>13} {'steps to goal':>14} {'distance':>9}",
     ]
-    for walk in result.ranking:
-        to_goal = "-" if walk.steps_to_goal is None else str(walk.steps_to_goal)
-        if walk.steps_to_goal is not None and walk.status != "reached":
-            to_goal += ", left"  # touched the goal, then climbed out again
-        lines.append(f"{walk.label:<10} {walk.status:<10} {walk.final_height:>13.5g} {to_goal:>14} {walk.distance:>9.3g}")
+    for row in rows:
+        to_goal = "-" if row.steps_to_goal is None else str(row.steps_to_goal)
+        if row.left_goal:
+            to_goal += ", left"
+        lines.append(f"{row.label:<10} {row.status.value:<10} {row.final_height:>13.5g} {to_goal:>14} {row.distance:>9.3g}")
     lines.append("")
-    if any(w.steps_to_goal is not None and w.status != "reached" for w in result.ranking):
-        lines.append('"N, left": reached the goal at step N, then climbed out of it again')
-    lines.append(f"winner: {result.winner.label}")
+    if any(row.left_goal for row in rows):
+        lines.append(LEFT_GOAL_NOTE)
+    lines.append(winner_line(rows))
     return "\n".join(lines)

@@ -69,31 +69,6 @@ def find_minimum(landscape: Landscape, *, seed: int = 0) -> Minimum:
         return _search(landscape, seed, np.empty((0, len(landscape.variables))))
 
 
-def verify_minimum(
-    landscape: Landscape, claimed_point, *, tolerance: float = 1e-3, seed: int = 0
-) -> tuple[bool, Minimum]:
-    """Is `claimed_point` a valley floor? Returns `(ok, found)`.
-
-    `ok` when the claimed point is inside the bounds and its height is within `tolerance` of the
-    lowest height found (absolute, or relative once heights are larger than 1 in size). The search
-    also starts from the claimed point, so `found` is never higher than it.
-    """
-    bounds = np.asarray(landscape.bounds, dtype=float)
-    claimed = np.asarray(claimed_point, dtype=float).reshape(-1)
-    if claimed.shape != (len(bounds),):
-        raise ValueError(
-            f"the claimed point has {claimed.size} coordinates; the landscape has {len(bounds)}"
-        )
-    inside = bool(np.all(claimed >= bounds[:, 0]) and np.all(claimed <= bounds[:, 1]))
-    with np.errstate(all="ignore"):
-        found = _search(landscape, seed, claimed[None] if inside else np.empty((0, len(bounds))))
-    if not inside:
-        return False, found
-    claimed_height = float(_heights(landscape, claimed[None])[0])
-    slack = tolerance * max(1.0, abs(found.height))
-    return bool(claimed_height <= found.height + slack), found
-
-
 # ---- the search --------------------------------------------------------------------------------
 
 

@@ -6,8 +6,7 @@ A level that does not load shows its problems here (file:line:col and a hint) in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -15,12 +14,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
+from foggymountain.numbers import digits_apart, number
+from foggymountain.scorebook import ScoreBook
+from foggymountain.shelf import LevelEntry, Shelf
+from foggymountain.ui.messages import LevelsChanged, StartHike
+from foggymountain.ui.palette import ScreenCommands
 from foggymountain.ui.widgets.fact_rows import fact_rows
 from foggymountain.ui.widgets.problem_list import problems_content
-from foggymountain.ui.widgets.words import best_height, best_text, digits_apart, number, stars_text
-
-if TYPE_CHECKING:
-    from foggymountain.ui.app import LevelEntry
+from foggymountain.ui.widgets.words import best_height, best_text, stars_text
 
 
 FACTS_WIDTH = 36
@@ -36,14 +37,13 @@ class BriefingScreen(Screen):
         Binding("escape", "back", "Back", show=False, id="back-escape"),
     ]
 
-    def __init__(self, entry: LevelEntry, single: bool = False) -> None:
+    COMMANDS = {ScreenCommands}
+
+    def __init__(self, entry: LevelEntry, shelf: Shelf, scores: ScoreBook) -> None:
         super().__init__()
         self.entry = entry
-        self.single = single
-
-    @property
-    def level_path(self):
-        return self.entry.path
+        self.shelf = shelf
+        self.scores = scores
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,7 +68,6 @@ class BriefingScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.app.last_opened = self.entry.path
         self.title = self.entry.title
         level = self.entry.level
         self.sub_title = f"briefing · {level.chapter}" if level and level.chapter else "briefing"
@@ -87,16 +86,14 @@ class BriefingScreen(Screen):
             ("you feel", "the slope (gradient)", ""),
             ("", "≈ a mini-batch estimate: noisy" if level.noisy else "exact", "$warning" if level.noisy else ""),
         ]
-        app = self.app
-        stars = app.stars(self.entry) if hasattr(app, "stars") else 0
-        best = app.best(self.entry) if hasattr(app, "best") else None
+        stars, best = self.scores.stars(self.entry), self.scores.best(self.entry)
         digits = 3
         if level.show_height:
             rows.append(("altimeter", "yes: your height (loss)", ""))
             try:
                 digits = digits_apart(level.goal, [best_height(best)])  # a best above the goal never reads as at it
                 goal = f"height ≤ {number(level.goal, digits=digits)}"
-            except Exception:  # noqa: BLE001 - a goal we cannot compute is not worth a crash
+            except ValueError:  # no finite height to measure a goal from: not worth a crash
                 goal = "the valley floor"
         else:
             rows.append(("altimeter", "none: you feel only the slope", "$warning"))
@@ -139,10 +136,10 @@ class BriefingScreen(Screen):
 
     def action_start(self) -> None:
         if self.entry.ok:
-            self.app.start_hike(self.entry.level)
+            self.post_message(StartHike(self.entry.level))
 
     def action_reload(self) -> None:
-        self.show_entry(self.app.reload_entry(self.entry))
+        self.show_entry(self.shelf.reload_entry(self.entry))
         if self.entry.ok:
             self.notify(f"{self.entry.path.name} reloaded", title="Level")
         else:
@@ -155,6 +152,7 @@ class BriefingScreen(Screen):
         self.on_mount()
         self.call_later(self.recompose)
 
+    @on(LevelsChanged)
     def refresh_entries(self) -> None:
         if self.entry.ok and self.is_mounted:
             self.query_one("#facts", Static).update(self.facts())
@@ -165,7 +163,7 @@ class BriefingScreen(Screen):
         self.app.push_screen(HelpScreen(self.entry.level.dimensions if self.entry.ok else None))
 
     def action_back(self) -> None:
-        if self.single or len(self.app.screen_stack) <= 1:
+        if self.shelf.single or len(self.app.screen_stack) <= 1:
             self.app.exit()
         else:
             self.dismiss()

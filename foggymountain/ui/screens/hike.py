@@ -12,7 +12,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from foggymountain.hike import DIVERGED, FELL_OFF, SPENT, Hike
+from foggymountain.hike import Hike
+from foggymountain.outcome import Status
+from foggymountain.ui.messages import HikeFinished
+from foggymountain.ui.palette import ScreenCommands
 from foggymountain.ui.screens.number_prompt import NumberPrompt, parse_heading, parse_positive
 from foggymountain.ui.widgets.altimeter import Altimeter
 from foggymountain.ui.widgets.logbook import Logbook
@@ -28,9 +31,9 @@ STRIDE = Binding.Group("Stride", compact=True)
 PACE = Binding.Group("Pace", compact=True)
 
 ENDINGS = {
-    SPENT: ("The budget is spent", "information"),
-    FELL_OFF: ("You fell off the edge of the map!", "error"),
-    DIVERGED: ("The ground gave way: the walk diverged", "error"),
+    Status.SPENT: ("The budget is spent", "information"),
+    Status.FELL_OFF: ("You fell off the edge of the map!", "error"),
+    Status.DIVERGED: ("The ground gave way: the walk diverged", "error"),
 }
 
 
@@ -58,10 +61,11 @@ class HikeScreen(Screen):
         Binding("escape", "back", "Back", show=False, id="back-escape"),
     ]
 
+    COMMANDS = {ScreenCommands}
+
     def __init__(self, hike: Hike) -> None:
         super().__init__()
         self.hike = hike
-        self.level_path = hike.level.path
         self._ended = False
 
     # ---- layout
@@ -257,11 +261,11 @@ class HikeScreen(Screen):
 
     # ---- the end
 
-    def end_hike(self, status: str) -> None:
+    def end_hike(self, status: Status) -> None:
         if self._ended:
             return
         self._ended = True
         if status in ENDINGS:
             message, severity = ENDINGS[status]
             self.notify(message, title="The hike is over", severity=severity)
-        self.app.finish_hike(self.hike)
+        self.post_message(HikeFinished(self.hike))

@@ -6,7 +6,7 @@ never a crash. Keyboard first: arrows to choose, Enter to open the briefing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,15 +15,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from foggymountain.level import CONCEPTS
+from foggymountain.scorebook import ScoreBook
+from foggymountain.shelf import LevelEntry, Shelf
+from foggymountain.ui.messages import LevelChosen, LevelsChanged
+from foggymountain.ui.palette import ScreenCommands
 from foggymountain.ui.widgets.fact_rows import fact_rows
 from foggymountain.ui.widgets.problem_list import problems_content
 from foggymountain.ui.widgets.words import best_short, best_text, stars_text
-
-if TYPE_CHECKING:
-    from foggymountain.ui.app import LevelEntry
 
 TITLE_ROOM = 22
 CARD_WIDTH = 34
@@ -36,12 +37,19 @@ class LevelSelectScreen(Screen):
         Binding("f1", "help", "Help", show=False, id="help-f1"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
+    COMMANDS = {ScreenCommands}
+
+    def __init__(self, shelf: Shelf, scores: ScoreBook) -> None:
+        super().__init__()
+        self.shelf = shelf
+        self.scores = scores
+        self.opened: Path | None = None  # the level whose briefing was opened last: highlighted on return
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="select-body"):
             levels = OptionList(id="levels")
-            levels.border_title = Content(self.app.pack_title)  # a pack's title is data, never markup
+            levels.border_title = Content(self.shelf.title)  # a pack's title is data, never markup
             yield levels
             with VerticalScroll(id="level-card-panel", can_focus=False):
                 yield Static(id="level-card")
@@ -58,12 +66,12 @@ class LevelSelectScreen(Screen):
 
     # ---- the list
 
+    @on(LevelsChanged)
     def refresh_entries(self) -> None:
         levels = self.query_one("#levels", OptionList)
-        entries: list[LevelEntry] = self.app.entries
+        entries = self.shelf.entries
         keep = levels.highlighted_option.id if levels.highlighted_option else None
-        opened = getattr(self.app, "last_opened", None)
-        keep = next((str(i) for i, e in enumerate(entries) if e.path == opened), keep)
+        keep = next((str(i) for i, e in enumerate(entries) if e.path == self.opened), keep)
         options: list[Option] = []
         chapter = None
         for index, entry in enumerate(entries):
@@ -76,10 +84,10 @@ class LevelSelectScreen(Screen):
             self.query_one("#level-card", Static).update(self.nothing_to_play())
             return
         if keep is None:
-            keep = next((str(i) for i, e in enumerate(entries) if e.ok and not self.app.stars(e)), "0")
+            keep = next((str(i) for i, e in enumerate(entries) if e.ok and not self.scores.stars(e)), "0")
         try:
             levels.highlighted = levels.get_option_index(keep)
-        except Exception:  # noqa: BLE001 - the file list changed under us
+        except OptionDoesNotExist:  # the file list changed under us
             levels.highlighted = levels.get_option_index("0")
         self.show_card(self.entry_at(levels.highlighted))
 
@@ -88,16 +96,16 @@ class LevelSelectScreen(Screen):
         number = Content.styled(f"{index + 1:>2} ", "$text-muted")
         if not entry.ok:
             return Content.assemble(number, f"{title:<{TITLE_ROOM}} ", ("✗ broken", "$error bold"))
-        stars = self.app.stars(entry)
+        stars = self.scores.stars(entry)
         return Content.assemble(number, f"{title:<{TITLE_ROOM}} ",
                                 (stars_text(stars), "$accent" if stars else "$text-muted"),
-                                (f" {best_short(self.app.best(entry))}", "$text-muted"))
+                                (f" {best_short(self.scores.best(entry))}", "$text-muted"))
 
     def entry_at(self, option_index: int | None) -> LevelEntry | None:
         if option_index is None:
             return None
         option = self.query_one("#levels", OptionList).get_option_at_index(option_index)
-        return self.app.entries[int(option.id)] if option.id is not None else None
+        return self.shelf.entries[int(option.id)] if option.id is not None else None
 
     # ---- the card on the right
 
@@ -117,7 +125,7 @@ class LevelSelectScreen(Screen):
 
     def card(self, entry: LevelEntry) -> Content:
         level = entry.level
-        index = self.app.entries.index(entry) + 1
+        index = self.shelf.entries.index(entry) + 1
         n = level.dimensions
         width = max(24, self.query_one("#level-card", Static).size.width or CARD_WIDTH)
         ground = {1: "a line, 1 direction", 2: "a map, 2 directions"}.get(n, f"{n} weights: you choose the pace")
@@ -126,11 +134,11 @@ class LevelSelectScreen(Screen):
             ("feel", "a noisy slope (mini-batch)" if level.noisy else "the exact slope", ""),
             ("", "and an altimeter" if level.show_height else "no altimeter", ""),
             ("budget", f"{level.budget} steps, par {level.par}", ""),
-            ("best", f"{stars_text(self.app.stars(entry))} {best_text(self.app.best(entry))}", "$accent"),
+            ("best", f"{stars_text(self.scores.stars(entry))} {best_text(self.scores.best(entry))}", "$accent"),
         ]
         parts = [
             Content.styled(level.title, "bold $accent"),
-            Content.styled(f"\n{level.chapter + ' · ' if level.chapter else ''}level {index} of {len(self.app.entries)}\n\n",
+            Content.styled(f"\n{level.chapter + ' · ' if level.chapter else ''}level {index} of {len(self.shelf.entries)}\n\n",
                            "$text-muted"),
         ]
         if level.concepts:
@@ -139,13 +147,13 @@ class LevelSelectScreen(Screen):
             parts.append(fact_rows(lessons, width, label_width=2) + Content("\n\n"))
         parts.append(fact_rows(rows, width, label_width=8))
         parts.append(Content.from_markup("\n\n[$text-muted]Enter: read the briefing[/]"))
-        introduction = self.app.pack_introduction.strip()
+        introduction = self.shelf.introduction.strip()
         if index == 1 and introduction:  # the pack's welcome, where a newcomer starts
             parts.append(Content.styled("\n\n" + " ".join(introduction.split()), "italic $text-muted"))
         return Content("").join(parts)
 
     def nothing_to_play(self) -> Content:
-        problem = getattr(self.app, "campaign_problem", "") or "no levels found"
+        problem = self.shelf.problem or "no levels found"
         return Content.assemble(("No levels to play\n\n", "bold $error"), problem, "\n\n",
                                 ("Try: foggymountain play --levels FOLDER", "$text-muted"))
 
@@ -157,13 +165,13 @@ class LevelSelectScreen(Screen):
         if entry is None:
             return
         if entry.ok:
-            self.app.open_level(entry)
+            self.post_message(LevelChosen(entry))
         else:
-            fresh = self.app.reload_entry(entry)
+            fresh = self.shelf.reload_entry(entry)
             self.refresh_entries()
             if fresh.ok:
                 self.notify(f"{fresh.path.name} loads now", title="Fixed")
-                self.app.open_level(fresh)
+                self.post_message(LevelChosen(fresh))
             else:
                 self.notify(f"{fresh.path.name} does not load yet: its problems are on the right.",
                             title="Broken level", severity="error")
@@ -172,10 +180,10 @@ class LevelSelectScreen(Screen):
         return [("Reload levels", "read every level file again (r)", self.action_reload)]
 
     def action_reload(self) -> None:
-        self.app.reload_campaign()
+        self.shelf.reload()
         self.refresh_entries()
-        broken = sum(not e.ok for e in self.app.entries)
-        self.notify(f"{len(self.app.entries)} levels read" + (f", {broken} broken" if broken else ""),
+        broken = sum(not e.ok for e in self.shelf.entries)
+        self.notify(f"{len(self.shelf.entries)} levels read" + (f", {broken} broken" if broken else ""),
                     title="Levels")
 
     def action_help(self) -> None:

@@ -1,4 +1,4 @@
-"""A plain race table shown when the full reveal screen is not installed.
+"""A plain race table, shown when the full reveal screen fails.
 
 The reveal screen (`screens/reveal.py`) is the real end of a hike; this stand-in only lists how
 the player and the racers did, so a hike always ends somewhere sensible.
@@ -12,7 +12,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from foggymountain.race import race
+from foggymountain.hike import Hike
+from foggymountain.outcome import Race, score_rows
+from foggymountain.ui.messages import BackToLevels, NextLevel, Retry
 from foggymountain.ui.widgets.words import number, stars_text
 
 
@@ -24,11 +26,10 @@ class RaceSummaryScreen(Screen):
         Binding("escape", "back", "Level select", show=False, id="back-escape"),
     ]
 
-    def __init__(self, hike, result=None) -> None:
+    def __init__(self, hike: Hike, result: Race) -> None:
         super().__init__()
         self.hike = hike
-        self.level_path = hike.level.path
-        self.result = result if result is not None else race(hike.level, hike)
+        self.result = result
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -48,16 +49,16 @@ class RaceSummaryScreen(Screen):
         )
         table = self.query_one("#summary-table", DataTable)
         table.add_columns("", "walker", "status", "steps to floor", "final height")
-        for rank, walk in enumerate(result.ranking, start=1):
-            table.add_row(str(rank), walk.label, walk.status,
-                          str(walk.steps_to_goal) if walk.steps_to_goal is not None else "—",
-                          number(walk.final_height))
+        for row in score_rows(result):
+            table.add_row(str(row.rank), row.label, row.status.value,
+                          str(row.steps_to_goal) if row.steps_to_goal is not None else "—",
+                          number(row.final_height))
 
     def action_next(self) -> None:
-        self.app.next_level(self.hike.level)
+        self.post_message(NextLevel(self.hike.level))
 
     def action_retry(self) -> None:
-        self.app.retry(self.hike.level)
+        self.post_message(Retry(self.hike.level))
 
     def action_back(self) -> None:
-        self.app.back_to_select()
+        self.post_message(BackToLevels())

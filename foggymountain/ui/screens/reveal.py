@@ -1,6 +1,6 @@
 """The reveal: the fog lifts. The ground is drawn, and the player's trail races the racers'.
 
-`RevealScreen(hike)` races the level once (`race.race`) and shows the result in tabs: the map (a
+`RevealScreen(hike, race)` shows the race of the hike (`race.race`, run by the app) in tabs: the map (a
 heat map of the ground, its curve for one variable, or a slice through it for many), heights over
 steps next to what each racer felt, the scoreboard, and what happened on the player's trail. A
 replay step `step` is shared by every view: Left/Right move it, Space plays it on a timer that
@@ -23,8 +23,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
 
 from foggymountain.level import CONCEPTS
-from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Race, race
+from foggymountain.hike import Hike
+from foggymountain.outcome import RANKING_RULE, STARS_RULE, Race, height_digits, verdict
 from foggymountain.terrain.grid import TerrainMap, mountain
+from foggymountain.ui.messages import BackToLevels, NextLevel, Retry
+from foggymountain.ui.palette import ScreenCommands
 from foggymountain.ui.widgets.heatmap import HeatMap
 from foggymountain.ui.widgets.replay_panel import ReplayPanel
 from foggymountain.ui.widgets.replay_timeline import ReplayTimeline
@@ -35,42 +38,10 @@ from foggymountain.ui.widgets.reveal_legend import RevealLegend, WalkerKey
 from foggymountain.ui.widgets.reveal_trail import TrailEvents
 from foggymountain.ui.widgets.reveal_words import WordPredictions
 from foggymountain.ui.widgets.scoreboard import Scoreboard, stars_text
-from foggymountain.ui.widgets.words import digits_apart, number
+from foggymountain.ui.widgets.words import number
 
 PLAY_INTERVAL = 0.3  # seconds per replayed step
 WIDE = 110  # columns from which the side panels show more
-
-
-def verdict(result: Race, short: bool = False) -> str:
-    """How the player did, and who won: a sentence, or a few words for the header.
-
-    It follows `result.ranking` (the scoreboard's order) with one exception: a player whose walk
-    fell off the map or diverged is never said to have won; the best racer is named instead.
-    Heights are said with enough digits that one above the goal never reads as the goal.
-    """
-    level, player = result.level, result.player
-    digits = digits_apart(level.goal, [w.final_height for w in result.walkers])
-    ended, goal = number(player.final_height, digits=digits), number(level.goal, digits=digits)
-    lost = player.status in (FELL_OFF, DIVERGED)
-    if player.status == FELL_OFF:
-        said = f"You fell off the map at step {player.steps}."
-    elif player.status == DIVERGED:
-        said = f"Your walk diverged at step {player.steps}."
-    elif player.status == REACHED and player.steps_to_goal is not None:
-        steps = f"{player.steps_to_goal} step{'s' if player.steps_to_goal != 1 else ''}"
-        said = (f"Floor in {steps}." if short else f"You reached the valley floor in {steps} (par {level.par}).")
-    else:
-        said = (f"You ended at {ended} (goal {goal})." if short
-                else f"You ended at height {ended}; the goal was {goal}.")
-    winner = result.winner
-    if winner is player and not lost:
-        if player.status == REACHED:
-            return said + " You won the race!"
-        return said + (" You came closest." if short else " No one reached the goal; you came closest.")
-    if winner is player:  # ranked first on its last height, but a walk that was lost wins nothing
-        best = next(w for w in result.ranking if w is not player)
-        return said + (f" Best racer: {best.label}." if short else f" Best of the racers: {best.label}.")
-    return said + (f" {winner.label} won." if short else f" Winner: {winner.label}.")
 
 
 class RevealScreen(Screen):
@@ -202,14 +173,15 @@ class RevealScreen(Screen):
     step: reactive[int] = reactive(0, init=False)
     playing: reactive[bool] = reactive(False, init=False)
 
-    def __init__(self, hike, result=None, name: str | None = None, id: str | None = None) -> None:
-        """`result`: the race of this hike, if the caller already ran it (it is run here otherwise)."""
+    COMMANDS = {ScreenCommands}
+
+    def __init__(self, hike: Hike, result: Race, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.hike = hike
         self.level = hike.level
-        self.race = result if result is not None else race(self.level, hike)
+        self.race = result
         self.last_step = max(w.steps for w in self.race.walkers)
-        self.best_racer = next(w for w in self.race.ranking if w.name != "player")
+        self.best_racer = self.race.best_racer
         # Racers first, the player last: the player's trail is drawn on top.
         self.drawn = self.race.racers + [self.race.player]
         self.terrain = TerrainMap(self.level, [w.path for w in self.race.walkers]) if self.level.dimensions >= 2 else None
@@ -220,6 +192,7 @@ class RevealScreen(Screen):
 
     def compose(self) -> ComposeResult:
         level, result = self.level, self.race
+        self._tabs = 0  # tabs numbered so far (see `_title`)
         with Horizontal(id="reveal-header"):
             yield Static(Text.assemble(("▲ ", "bold #7fae62"), level.title), id="reveal-title")
             yield Static("· the fog lifts", id="reveal-tagline")
@@ -253,8 +226,7 @@ class RevealScreen(Screen):
                 yield Static(self._board_summary(), id="board-summary")
                 yield Scoreboard(result, id="scoreboard")
                 yield Static(Text(
-                    "Ranked by who reached the floor (goal height), then in fewer steps, then lower height.\n"
-                    "Stars: ★ reach the floor · ★★ within par · ★★★ and beat every racer.\n"
+                    f"{RANKING_RULE}\n{STARS_RULE}\n"
                     "Height = loss at the last step; Walked = distance; lr = pace (learning rate), μ = momentum.",
                     style="dim"), classes="reveal-hint reveal-gap")
             with TabPane(self._title("Trail"), id="tab-trail"), Lazy(VerticalScroll(id="trail")):
@@ -272,7 +244,7 @@ class RevealScreen(Screen):
 
     def _title(self, name: str) -> str:
         """Tab titles carry the number key that opens them: `1 Map`, `2 Heights`..."""
-        self._tabs = getattr(self, "_tabs", 0) + 1
+        self._tabs += 1
         return f"[dim]{self._tabs}[/dim] {name}"
 
     def _map_tab_name(self) -> str:
@@ -331,14 +303,14 @@ class RevealScreen(Screen):
         for concept in self.level.concepts:
             text.append(f"{concept}", style="bold")
             text.append(f"  {CONCEPTS.get(concept, '')}\n")
-        pairs = [("height", "loss"), ("slope", "gradient"), ("stride", "step length"), ("pace", "learning rate"),
+        pairs = [("height", "loss"), ("slope", "gradient"), ("stride", "step size"), ("pace", "learning rate"),
                  ("racers", "optimizers"), ("valley floor", "minimum")]
         text.append(" · ".join(f"{a} = {b}" for a, b in pairs), style="dim")
         return text
 
     def _board_summary(self) -> Text:
         result = self.race
-        digits = digits_apart(self.level.goal, [w.final_height for w in result.walkers])
+        digits = height_digits(result)
         return Text.assemble(stars_text(result.stars), "  ", verdict(result), "\n",
                              (f"Goal: height (loss) at most {number(self.level.goal, digits=digits)} · par {self.level.par} steps · "
                               f"budget {self.level.budget}", "dim"))
@@ -401,15 +373,15 @@ class RevealScreen(Screen):
 
     def action_retry(self) -> None:
         self._stop()
-        self.app.retry(self.level)
+        self.post_message(Retry(self.level))
 
     def action_next_level(self) -> None:
         self._stop()
-        self.app.next_level(self.level)
+        self.post_message(NextLevel(self.level))
 
     def action_back(self) -> None:
         self._stop()
-        self.app.back_to_select()
+        self.post_message(BackToLevels())
 
     def action_save_picture(self) -> None:
         name = f"foggymountain-{self.level.id}-reveal.svg"

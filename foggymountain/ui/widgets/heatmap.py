@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from foggymountain.race import Walk
+from foggymountain.outcome import Walk
 from foggymountain.terrain.grid import WALL, ColourScale, Grid, TerrainMap, mountain, xterm_index
 from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, TRAIL_DOT, look_of
 

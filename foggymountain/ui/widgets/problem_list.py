@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.content import Content
-from textual.widgets import Static
 
 from foggymountain.safe_text import visible, visible_lines
 
@@ -26,8 +25,3 @@ def problems_content(path: Path, problems: list[str]) -> Content:
             parts.append(Content.assemble(("  " + hint.strip(), "$text-muted italic"), "\n"))
         parts.append(Content("\n"))
     return Content("").join(parts)
-
-
-class ProblemList(Static):
-    def show(self, path: Path, problems: list[str]) -> None:
-        self.update(problems_content(path, problems))

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from foggymountain.race import Walk
+from foggymountain.outcome import Walk
 from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark
 
 # What a racer's memory is called on screen, in the order shown.
@@ -94,9 +94,7 @@ class ReplayPanel(VerticalScroll):
 
     def _block(self, walk: Walk, step: int):
         if step >= walk.steps:
-            how = {"fell-off": "fell off the map", "diverged": "diverged", "reached": "on the valley floor"}.get(walk.status, "stopped")
-            height = walk.final_height
-            return Text(f"  {how} after {walk.steps} steps, height {height:.3g}", style="dim")
+            return Text(f"  {walk.status.ending} after {walk.steps} steps, height {walk.final_height:.3g}", style="dim")
         table = Table.grid(padding=(0, 1))
         table.add_column(style="dim", no_wrap=True)
         table.add_column()

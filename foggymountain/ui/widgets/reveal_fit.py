@@ -13,9 +13,9 @@ import numpy as np
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
-from foggymountain.ui.widgets.chart_guard import CHART_ERRORS, cannot_chart
-from foggymountain.race import Walk
+from foggymountain.outcome import Walk
 from foggymountain.ui.widgets.reveal_walkers import is_dark, look_of, theme_rgb
+from foggymountain.ui.widgets.chart_guard import CHART_ERRORS, cannot_chart
 
 DATA_GLYPH = "o"
 SAMPLES = 80

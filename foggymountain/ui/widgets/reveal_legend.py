@@ -9,12 +9,9 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Walk
+from foggymountain.outcome import Walk
 from foggymountain.terrain.grid import ColourScale
 from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, badge, chip, follow_theme, height_at, is_dark
-
-STATUS_WORDS = {REACHED: ("reached", "green"), FELL_OFF: ("fell off", "red"), DIVERGED: ("diverged", "red")}
-
 
 def height_text(value: float) -> str:
     return f"{value:.3g}" if value == value else "—"
@@ -58,9 +55,8 @@ class RevealLegend(Static):
         for walk in self.walkers:
             step = min(self.step, walk.steps)
             height = height_at(walk, step)
-            if step == walk.steps and walk.status in STATUS_WORDS and walk.status != REACHED:
-                word, colour = STATUS_WORDS[walk.status]
-                right = Text(word, style=colour)
+            if step == walk.steps and walk.status.lost:
+                right = Text(walk.status.word, style="red")
             else:
                 right = Text(height_text(height), style="bold green" if height <= self.goal else "")
             table.add_row(badge(walk, dark=is_dark(self)), right)

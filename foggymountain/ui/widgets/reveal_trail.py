@@ -11,16 +11,19 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from foggymountain.race import Event
+from foggymountain.outcome import Event, EventKind
 
-KIND_WORDS = {
-    "overshoot": ("overshoot", "#ffaf00"),
-    "crawl": ("crawl", "#87afff"),
-    "plateau": ("plateau", "#87afff"),
-    "side-valley": ("side valley", "#d787ff"),
-    "zig-zag": ("zig-zag", "#ffaf00"),
-    "fell-off": ("fell off", "#ff5f5f"),
-    "diverged": ("diverged", "#ff5f5f"),
+# Warm for a step too far, cool for steps too small or ground too flat, violet for the wrong
+# valley, red for a walk that was lost.
+KIND_COLOURS = {
+    EventKind.OVERSHOOT: "#ffaf00",
+    EventKind.ZIG_ZAG: "#ffaf00",
+    EventKind.CRAWL: "#87afff",
+    EventKind.PLATEAU: "#87afff",
+    EventKind.SIDE_VALLEY: "#d787ff",
+    EventKind.SADDLE: "#d787ff",
+    EventKind.FELL_OFF: "#ff5f5f",
+    EventKind.DIVERGED: "#ff5f5f",
 }
 
 
@@ -51,8 +54,8 @@ class TrailEvents(OptionList):
 
     @staticmethod
     def _line(event: Event) -> Text:
-        word, colour = KIND_WORDS.get(event.kind, (event.kind, "bold"))
-        return Text.assemble((f"step {event.step:>3}  ", "bold"), (f"{word:<11} ", f"bold {colour}"), event.text)
+        colour = KIND_COLOURS[event.kind]
+        return Text.assemble((f"step {event.step:>3}  ", "bold"), (f"{event.kind.word:<11} ", f"bold {colour}"), event.text)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, selected: OptionList.OptionSelected) -> None:

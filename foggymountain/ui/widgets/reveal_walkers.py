@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.types import NoActiveAppError
+from textual.color import Color, ColorParseError
 
-from foggymountain.race import Walk
+from foggymountain.outcome import PLAYER, Walk
 
 START_GLYPH = "◆"
 FLOOR_GLYPH = "✕"
@@ -40,7 +42,7 @@ class WalkerLook:
 
 # Warm, saturated colours that stand apart from the map's blue-green-tan scale.
 LOOKS: dict[str, WalkerLook] = {
-    "player": WalkerLook("●", "#ffffff", "#1f2a33"),
+    PLAYER: WalkerLook("●", "#ffffff", "#1f2a33"),
     "sgd": WalkerLook("s", "#ff5f5f", "#c62828"),
     "momentum": WalkerLook("m", "#ffaf00", "#b36b00"),
     "nesterov": WalkerLook("n", "#ffd75f", "#8a6d00"),
@@ -68,11 +70,6 @@ def chip(walk: Walk) -> Text:
     return Text(look.glyph, style=f"bold #000000 on {look.colour}")
 
 
-def position_at(walk: Walk, step: int):
-    """Where the walker stood after `step` steps (its last point once it stopped)."""
-    return walk.path[min(max(step, 0), walk.steps)]
-
-
 def height_at(walk: Walk, step: int) -> float:
     return float(walk.heights[min(max(step, 0), len(walk.heights) - 1)])
 
@@ -81,7 +78,7 @@ def is_dark(widget) -> bool:
     """Is the app's theme dark? (Walker colours have a bright and a deep variant.)"""
     try:
         return bool(widget.app.current_theme.dark)
-    except Exception:  # noqa: BLE001 - no app yet: the map's own colours are for dark ground
+    except NoActiveAppError:  # no app yet: the map's own colours are for dark ground
         return True
 
 
@@ -92,9 +89,7 @@ def follow_theme(widget, redraw) -> None:
 
 def theme_rgb(widget, variable: str = "foreground", fallback=(220, 220, 220)) -> tuple[int, int, int]:
     """A colour of the app's theme (`foreground`, `success`...) as RGB, for charts."""
-    from textual.color import Color
-
     try:
         return Color.parse(widget.app.theme_variables[variable]).rgb
-    except Exception:  # noqa: BLE001 - not mounted yet, or a theme without it
+    except (NoActiveAppError, KeyError, ColorParseError):  # not mounted yet, or a theme without it
         return fallback

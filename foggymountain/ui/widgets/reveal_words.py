@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from foggymountain.race import Walk
+from foggymountain.outcome import Walk
 from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark, look_of
 
 TOP_WORDS = 3
@@ -70,7 +70,7 @@ class WordPredictions(Static):
         dark = is_dark(self)
         for walk in self.walkers:
             point = walk.path[min(self.step, walk.steps)]
-            parts += [Text(""), Text.assemble(badge(walk, dark=dark), (" (best racer)" if walk.name != "player" else "", "dim"))]
+            parts += [Text(""), Text.assemble(badge(walk, dark=dark), ("" if walk.is_player else " (best racer)", "dim"))]
             parts += [prediction_line(landscape, point, word, look_of(walk).on(dark)) for word in self.prompts]
         parts += [Text(""), Text("The valley floor (the best any model can do)", style="bold green")]
         parts += [prediction_line(landscape, self.level.minimum.point, word, "green") for word in self.prompts]

@@ -7,40 +7,20 @@ import math
 from rich.text import Text
 from textual.widgets import DataTable
 
-from foggymountain.optimizers import HYPERPARAMETERS
-from foggymountain.race import DIVERGED, FELL_OFF, REACHED, Race
+from foggymountain.outcome import Race, Status, height_digits, score_rows
 from foggymountain.ui.widgets.reveal_walkers import badge, follow_theme, is_dark
-from foggymountain.ui.widgets.words import digits_apart
 
-STATUS = {
-    REACHED: ("reached the floor", "bold green"),
-    "wandering": ("short of goal", "yellow"),
-    FELL_OFF: ("fell off", "bold red"),
-    DIVERGED: ("diverged", "bold red"),
-}
 WINNER_STYLE = "bold"
+
+
+def status_style(status: Status) -> str:
+    if status == Status.REACHED:
+        return "bold green"
+    return "bold red" if status.lost else "yellow"
 
 
 def stars_text(stars: int) -> Text:
     return Text.assemble(("★" * stars, "bold #ffd75f"), ("☆" * (3 - stars), "#a8a8a8"))
-
-
-def number(value: float | None, digits: int = 3) -> str:
-    if value is None or not math.isfinite(value):
-        return "—"
-    return f"{value:.{digits}g}"
-
-
-SHORT_NAMES = {"learning_rate": "lr", "momentum": "μ", "beta1": "β1", "beta2": "β2", "weight_decay": "wd", "alpha": "α", "eps": "ε"}
-
-
-def settings_text(name: str, hyperparameters: dict[str, float]) -> str:
-    """`lr 0.05, μ 0.9`: the learning rate, and the other settings that differ from the defaults
-    (momentum is always shown: it is what makes Momentum Momentum)."""
-    defaults = {spec.name: spec.default for spec in HYPERPARAMETERS.get(name, ())}
-    shown = [f"{SHORT_NAMES.get(k, k)} {v:g}" for k, v in hyperparameters.items()
-             if k in ("learning_rate", "momentum") or v != defaults.get(k, v)]
-    return ", ".join(shown)
 
 
 class Scoreboard(DataTable):
@@ -66,25 +46,24 @@ class Scoreboard(DataTable):
         race = self.race
         self.clear(columns=True)
         self.add_columns("", "Walker", "Status", "Height", "Steps", "Walked", "Stars / settings")
-        winner = race.winner
-        digits = digits_apart(race.level.goal, [w.final_height for w in race.walkers])  # above the goal never reads as it
-        for rank, walk in enumerate(race.ranking, start=1):
-            word, colour = STATUS.get(walk.status, (walk.status, ""))
-            place = Text(f"{rank}", style="bold")
-            if walk is winner:
-                place = Text("1 ▶", style="bold #ffd75f")
-            steps = walk.steps_to_goal if walk.status == REACHED else None
-            extra = stars_text(race.stars) if walk.name == "player" else Text(settings_text(walk.name, walk.hyperparameters), style="dim")
+        digits = height_digits(race)  # a height above the goal never reads as the goal
+        for row in score_rows(race):
+            place = Text("1 ▶", style="bold #ffd75f") if row.won else Text(f"{row.rank}", style="bold")
+            extra = stars_text(row.stars) if row.stars is not None else Text(row.settings, style="dim")
             cells = [
                 place,
-                badge(walk, dark=is_dark(self)),
-                Text(word, style=colour),
-                Text(number(walk.final_height, digits).rjust(6)),
-                Text(("—" if steps is None else str(steps)).rjust(5)),
-                Text(number(walk.distance).rjust(6)),
+                badge(row.walk, dark=is_dark(self)),
+                Text(row.status.on_board, style=status_style(row.status)),
+                Text(_number(row.final_height, digits).rjust(6)),
+                Text(("—" if row.reached_in is None else str(row.reached_in)).rjust(5)),
+                Text(_number(row.distance).rjust(6)),
                 extra,
             ]
-            if walk is winner:
+            if row.won:
                 for cell in cells:
                     cell.stylize(WINNER_STYLE)
-            self.add_row(*cells, key=walk.name)
+            self.add_row(*cells, key=row.walk.name)
+
+
+def _number(value: float, digits: int = 3) -> str:
+    return f"{value:.{digits}g}" if math.isfinite(value) else "—"

@@ -7,43 +7,15 @@ beyond reading the numbers the core already gave us.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
-from foggymountain.progress import ended_at_goal
+from foggymountain.numbers import digits_apart, number  # noqa: F401 - said here by the widgets too
+from foggymountain.outcome import ended_at_goal
 
 COMPASS = ("E", "NE", "N", "NW", "W", "SW", "S", "SE")
 ARROWS = ("→", "↗", "↑", "↖", "←", "↙", "↓", "↘")
-
-
-def number(value: float, signed: bool = False, digits: int = 3) -> str:
-    """`digits` significant digits, with a real minus sign; inf and nan said plainly."""
-    value = float(value)
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    if value == 0:
-        return "0" if not signed else "±0"
-    text = f"{value:+.{digits}g}" if signed else f"{value:.{digits}g}"
-    return text.replace("-", "−")
-
-
-def digits_apart(goal: float, heights: Iterable[float | None], least: int = 3) -> int:
-    """How many significant digits to say `goal` and `heights` with (`least` or more), so that no
-    height above the goal reads as the goal: 10.14 against a goal of 10.125 is not "10.1 ≤ 10.1"
-    but "10.14 > 10.12". Rounding keeps the order, so apart also means above."""
-    try:
-        goal = float(goal)
-    except (TypeError, ValueError):
-        return least
-    above = [float(h) for h in heights
-             if isinstance(h, (int, float, np.floating)) and math.isfinite(h) and math.isfinite(goal) and h > goal]
-    digits = least
-    while digits < 17 and any(number(h, digits=digits) == number(goal, digits=digits) for h in above):
-        digits += 1
-    return digits
 
 
 def slope_angle(steepness: float) -> float:
@@ -97,36 +69,31 @@ def stars_text(stars: int, out_of: int = 3) -> str:
     return "★" * stars + "☆" * (out_of - stars)
 
 
-def best_height(best: Any) -> float | None:
-    """The final height of the progress file's best result, if it has one."""
-    if isinstance(best, (int, float)) and not isinstance(best, bool):
-        return float(best)
-    fields = best if isinstance(best, dict) else getattr(best, "__dict__", {})
-    height = fields.get("final_height", fields.get("height"))
+def best_height(best: dict | None) -> float | None:
+    """The final height of the progress file's best hike, if it has a usable one (the file may
+    have been edited by hand)."""
+    height = (best or {}).get("final_height")
     return float(height) if isinstance(height, (int, float)) and not isinstance(height, bool) else None
 
 
-def best_text(best: Any, digits: int = 3) -> str:
-    """The progress file's best result, said in a few words, whatever shape it has (heights with
-    `digits` significant digits: see `digits_apart`)."""
+def best_text(best: dict | None, digits: int = 3) -> str:
+    """The progress file's best hike, said in a few words (heights with `digits` significant
+    digits: see `digits_apart`)."""
     if best is None:
         return "not walked yet"
-    if isinstance(best, (int, float)) and not isinstance(best, bool):
-        return f"best height {number(best, digits=digits)}"
-    fields = best if isinstance(best, dict) else getattr(best, "__dict__", {})
     parts = []
-    steps = fields.get("steps_to_goal") if ended_at_goal(fields) else None  # not if it climbed out again
-    height = fields.get("final_height", fields.get("height"))
-    if steps is not None:
+    steps = best.get("steps_to_goal") if ended_at_goal(best) else None  # not if it climbed out again
+    height = best_height(best)
+    if isinstance(steps, int):
         parts.append(f"floor in {steps} step{'s' if steps != 1 else ''}")
-    if isinstance(height, (int, float)) and height is not None:
+    if height is not None:
         parts.append(f"height {number(height, digits=digits)}")
-    if not parts and fields.get("steps") is not None:
-        parts.append(f"{fields['steps']} steps")
-    return ", ".join(parts) if parts else str(best)
+    if not parts and isinstance(best.get("steps"), int):
+        parts.append(f"{best['steps']} steps")
+    return ", ".join(parts) if parts else "walked"
 
 
-def best_short(best: Any) -> str:
+def best_short(best: dict | None) -> str:
     """A few characters for a list row: steps to the goal, else the final height."""
     if not isinstance(best, dict):
         return ""

@@ -1,0 +1,466 @@
+"""What a walk's outcome means: its status, who ranks first, the stars, the verdict and the rows of
+every results table.
+
+One home per rule. Whether a walk reached the goal, how walkers are ranked, who won, how many
+stars the player earned, the sentence that says so, and the words for statuses and trail events
+are decided here and nowhere else; the reveal, the race summary, `race`, `preview`, `tune`,
+progress and the workshop report render what this module returns. No status word is spelled
+anywhere else: compare with `Status` members.
+
+The rules (change them here and every screen and table follows):
+
+- **Reached** means the walk *ended* at or below the goal height. `steps_to_goal` is its first
+  arrival there; a walk that touched the goal and climbed out again is `WANDERING`, and its
+  steps to the goal count for nothing.
+- **Ranking**: walks that reached the goal first, then walks still on the map, then walks that
+  fell off or diverged; within each group, fewer steps to the goal, then lower final height.
+- **Winner**: the first of the ranking (`winner`). Every renderer also copes with no winner
+  (`None`), so a rule such as "winning means reaching" is a change to `winner` alone.
+- **Stars**: ★ the player reached the goal, ★★ within par, ★★★ and ranked no lower than every
+  racer (`stars`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from foggymountain.numbers import digits_apart, number
+
+if TYPE_CHECKING:
+    from foggymountain.level import Level
+
+PLAYER = "player"  # the player's Walk.name; racers are named after their optimizer
+PLAYER_LABEL = "You"
+
+
+class Status(StrEnum):
+    """Where a walk stands. One vocabulary for the player's hike and every racer's walk.
+
+    A hike in progress is WALKING, and ends SPENT (budget used up), CAMPED, FELL_OFF or DIVERGED.
+    A finished walk, judged against the goal (`judge`), is REACHED, WANDERING, FELL_OFF or
+    DIVERGED. The values are what `race --json`, progress and result files store.
+    """
+
+    WALKING = "walking"
+    SPENT = "spent"
+    CAMPED = "camped"
+    REACHED = "reached"
+    WANDERING = "wandering"
+    FELL_OFF = "fell-off"
+    DIVERGED = "diverged"
+
+    @property
+    def lost(self) -> bool:
+        """The walk left the map or the ground under it was not finite: it is out of the race."""
+        return self in (Status.FELL_OFF, Status.DIVERGED)
+
+    @property
+    def word(self) -> str:
+        """A word or two for a table cell: `fell off`."""
+        return _STATUS_WORDS[self][0]
+
+    @property
+    def on_board(self) -> str:
+        """How the scoreboard says it: `reached the floor`, `short of goal`."""
+        return _STATUS_WORDS[self][1]
+
+    @property
+    def ending(self) -> str:
+        """How a finished walk is described after its last step: `fell off the map`."""
+        return _STATUS_WORDS[self][2]
+
+
+_STATUS_WORDS = {
+    Status.WALKING: ("walking", "walking", "walking"),
+    Status.SPENT: ("spent", "budget spent", "stopped"),
+    Status.CAMPED: ("camped", "made camp", "stopped"),
+    Status.REACHED: ("reached", "reached the floor", "on the valley floor"),
+    Status.WANDERING: ("wandering", "short of goal", "stopped"),
+    Status.FELL_OFF: ("fell off", "fell off", "fell off the map"),
+    Status.DIVERGED: ("diverged", "diverged", "diverged"),
+}
+
+
+# ---- one walker's trail --------------------------------------------------------------------------
+
+
+@dataclass
+class Walk:
+    """One walker's whole trail: a racer's or the player's."""
+
+    name: str
+    label: str
+    path: np.ndarray  # (m, n), start included; a fall keeps the point where it fell
+    heights: np.ndarray  # (m,), nan where the height could not be measured
+    slopes: np.ndarray  # (m-1, n): the slope felt before each step
+    status: Status
+    steps_to_goal: int | None
+    info: Mapping[str, np.ndarray] = field(default_factory=dict)  # per-step inner state
+    hyperparameters: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def is_player(self) -> bool:
+        return self.name == PLAYER
+
+    @property
+    def steps(self) -> int:
+        return len(self.path) - 1
+
+    @property
+    def final_height(self) -> float:
+        """The height where the walk ended on the map (for a lost walk: before it was lost)."""
+        usable = self._heights_on_map()
+        return float(usable[-1]) if len(usable) else math.inf
+
+    @property
+    def best_height(self) -> float:
+        usable = self._heights_on_map()
+        return float(usable.min()) if len(usable) else math.inf
+
+    def _heights_on_map(self) -> np.ndarray:
+        heights = self.heights[:-1] if self.status.lost else self.heights
+        return heights[np.isfinite(heights)]
+
+    @property
+    def distance(self) -> float:
+        if len(self.path) < 2:
+            return 0.0
+        steps = np.diff(self.path, axis=0)
+        steps = steps[np.all(np.isfinite(steps), axis=1)]
+        return float(np.linalg.norm(steps, axis=1).sum())
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "status": self.status.value,
+            "steps": self.steps,
+            "steps_to_goal": self.steps_to_goal,
+            "final_height": finite_or_none(self.final_height),
+            "best_height": finite_or_none(self.best_height),
+            "distance": finite_or_none(self.distance),
+            "hyperparameters": self.hyperparameters,
+            "path": [[finite_or_none(v) for v in p] for p in self.path],
+            "heights": [finite_or_none(h) for h in self.heights],
+        }
+
+
+def judge(name: str, label: str, path: np.ndarray, heights: np.ndarray, slopes, status: Status, goal: float,
+          info: Mapping[str, np.ndarray] | None = None, hyperparameters: dict[str, float] | None = None) -> Walk:
+    """A finished trail as a Walk: REACHED if it ended at or below `goal`, else WANDERING, unless it
+    was lost (`status` FELL_OFF or DIVERGED, kept). A lost walk's last point, where it was lost,
+    never counts as an arrival."""
+    status = Status(status)
+    below = np.nonzero(np.isfinite(heights) & (heights <= goal))[0]
+    if status.lost:
+        below = below[below < len(heights) - 1]
+    steps_to_goal = int(below[0]) if len(below) else None
+    walk = Walk(name, label, path, heights, np.array(slopes).reshape(-1, path.shape[1]), status, steps_to_goal,
+                {} if info is None else info, hyperparameters or {})
+    if not status.lost:
+        walk.status = Status.REACHED if walk.final_height <= goal else Status.WANDERING
+    return walk
+
+
+def finite_or_none(value: float) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+# ---- ranking, the winner, stars --------------------------------------------------------------------
+
+
+def rank_key(walk: Walk, goal: float) -> tuple:
+    """Smallest first: reached the goal, then still on the map, then lost; within each, fewer
+    steps to the goal, then lower final height."""
+    reached = not walk.status.lost and walk.final_height <= goal
+    group = 0 if reached else (2 if walk.status.lost else 1)
+    to_goal = walk.steps_to_goal if (reached and walk.steps_to_goal is not None) else math.inf
+    return (group, to_goal, walk.final_height)
+
+
+def ranking(walks: Sequence[Walk], goal: float) -> list[Walk]:
+    """Best first (see `rank_key`); ties keep the given order (the player first)."""
+    return sorted(walks, key=lambda w: rank_key(w, goal))
+
+
+def winner(ranked: Sequence[Walk]) -> Walk | None:
+    """Who won a race, given its ranking: the first. (None would mean nobody won; the tables,
+    the JSON and the verdict then name who came closest.)"""
+    return ranked[0] if ranked else None
+
+
+# The rules above in the player's words, for the screens that explain them.
+RANKING_RULE = "Ranked by who reached the floor (goal height), then in fewer steps, then lower height."
+STARS_RULE = "Stars: ★ reach the floor · ★★ within par · ★★★ and beat every racer."
+
+
+def stars(player: Walk | None, racers: Sequence[Walk], goal: float, par: int) -> int:
+    """★ for reaching the goal, ★★ for reaching it within par, ★★★ for also ranking no lower
+    than every racer."""
+    if player is None or player.status.lost or player.final_height > goal:
+        return 0
+    if player.steps_to_goal is None or player.steps_to_goal > par:
+        return 1
+    mine = rank_key(player, goal)
+    return 3 if all(mine <= rank_key(r, goal) for r in racers) else 2
+
+
+# ---- a race's outcome ------------------------------------------------------------------------------
+
+
+class EventKind(StrEnum):
+    """What can happen on a trail (`trail.read_trail` finds them)."""
+
+    OVERSHOOT = "overshoot"
+    CRAWL = "crawl"
+    PLATEAU = "plateau"
+    ZIG_ZAG = "zig-zag"
+    SIDE_VALLEY = "side-valley"
+    SADDLE = "saddle"
+    FELL_OFF = "fell-off"
+    DIVERGED = "diverged"
+
+    @property
+    def word(self) -> str:
+        """How the trail table names it: `side valley`."""
+        return _EVENT_WORDS[self]
+
+
+_EVENT_WORDS = {
+    EventKind.OVERSHOOT: "overshoot",
+    EventKind.CRAWL: "crawl",
+    EventKind.PLATEAU: "plateau",
+    EventKind.ZIG_ZAG: "zig-zag",
+    EventKind.SIDE_VALLEY: "side valley",
+    EventKind.SADDLE: "saddle",
+    EventKind.FELL_OFF: "fell off",
+    EventKind.DIVERGED: "diverged",
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened on a trail, pointing at the step where it happened."""
+
+    step: int
+    kind: EventKind
+    text: str
+
+    def to_json(self) -> dict:
+        return {"step": self.step, "kind": self.kind.value, "text": self.text}
+
+
+@dataclass
+class Race:
+    """The outcome of racing a level: the racers' walks and, after a hike, the player's."""
+
+    level: Level
+    racers: list[Walk]
+    player: Walk | None = None
+    stars: int = 0
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def walkers(self) -> list[Walk]:
+        return ([self.player] if self.player else []) + self.racers
+
+    @property
+    def ranking(self) -> list[Walk]:
+        return ranking(self.walkers, self.level.goal)
+
+    @property
+    def winner(self) -> Walk | None:
+        return winner(self.ranking)
+
+    @property
+    def best_racer(self) -> Walk:
+        """The first racer of the ranking (the player's rival on the reveal)."""
+        return next(w for w in self.ranking if not w.is_player)
+
+    def to_json(self) -> dict:
+        level = self.level
+        minimum = level.minimum
+        return {
+            "level": level.title,
+            "id": level.id,
+            "kind": level.kind,
+            "variables": list(level.variables),
+            "start": [float(v) for v in level.start],
+            "budget": level.budget,
+            "par": level.par,
+            "goal": level.goal,
+            "minimum": {"point": [float(v) for v in minimum.point], "height": float(minimum.height)},
+            "winner": self.winner.name if self.winner is not None else None,
+            "racers": [r.to_json() for r in self.racers],
+            **({"player": self.player.to_json(), "stars": self.stars,
+                "events": [e.to_json() for e in self.events]} if self.player else {}),
+        }
+
+
+def verdict(result: Race, short: bool = False) -> str:
+    """How the player did, and who won: a sentence, or a few words for a header.
+
+    It follows the ranking with one exception: a player whose walk was lost is never said to have
+    won; the best racer is named instead. Heights are said with enough digits that one above the
+    goal never reads as the goal.
+    """
+    level, player = result.level, result.player
+    digits = height_digits(result)
+    ended, goal = number(player.final_height, digits=digits), number(level.goal, digits=digits)
+    if player.status == Status.FELL_OFF:
+        said = f"You fell off the map at step {player.steps}."
+    elif player.status == Status.DIVERGED:
+        said = f"Your walk diverged at step {player.steps}."
+    elif player.status == Status.REACHED and player.steps_to_goal is not None:
+        steps = f"{player.steps_to_goal} step{'s' if player.steps_to_goal != 1 else ''}"
+        said = f"Floor in {steps}." if short else f"You reached the valley floor in {steps} (par {level.par})."
+    else:
+        said = (f"You ended at {ended} (goal {goal})." if short
+                else f"You ended at height {ended}; the goal was {goal}.")
+    first = result.winner
+    if first is None:
+        closest = result.ranking[0]
+        who = "you" if closest is player else closest.label
+        return said + (f" {who[0].upper() + who[1:]} came closest." if short
+                       else f" No one reached the goal; {who} came closest.")
+    if first is player and not player.status.lost:
+        if player.status == Status.REACHED:
+            return said + " You won the race!"
+        return said + (" You came closest." if short else " No one reached the goal; you came closest.")
+    if first is player:  # ranked first on its last height, but a lost walk wins nothing
+        best = result.best_racer.label
+        return said + (f" Best racer: {best}." if short else f" Best of the racers: {best}.")
+    return said + (f" {first.label} won." if short else f" Winner: {first.label}.")
+
+
+def height_digits(result: Race) -> int:
+    """Significant digits for the race's heights, so none above the goal reads as the goal."""
+    return digits_apart(result.level.goal, [w.final_height for w in result.walkers])
+
+
+# ---- the rows of every results table ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One walker's line in a results table, best first. Tables choose columns and formats; what
+    the cells mean is decided here."""
+
+    rank: int  # 1 = first of the ranking
+    walk: Walk
+    won: bool
+    reached_in: int | None  # steps to the goal, for a walk that ended there
+    left_goal: bool  # touched the goal, then climbed out again
+    stars: int | None  # the player's; None for racers
+    settings: str  # the racer's settings (`lr 0.05, μ 0.9`); "" for the player
+
+    @property
+    def label(self) -> str:
+        return self.walk.label
+
+    @property
+    def status(self) -> Status:
+        return self.walk.status
+
+    @property
+    def final_height(self) -> float:
+        return self.walk.final_height
+
+    @property
+    def steps_to_goal(self) -> int | None:
+        """The first arrival at the goal, even if the walk left it again (see `left_goal`)."""
+        return self.walk.steps_to_goal
+
+    @property
+    def distance(self) -> float:
+        return self.walk.distance
+
+
+def score_rows(result: Race) -> list[ScoreRow]:
+    first = result.winner
+    rows = []
+    for rank, walk in enumerate(result.ranking, start=1):
+        reached = walk.status == Status.REACHED
+        rows.append(ScoreRow(
+            rank=rank,
+            walk=walk,
+            won=walk is first,
+            reached_in=walk.steps_to_goal if reached else None,
+            left_goal=walk.steps_to_goal is not None and not reached,
+            stars=result.stars if walk.is_player else None,
+            settings="" if walk.is_player else settings_text(walk.name, walk.hyperparameters),
+        ))
+    return rows
+
+
+LEFT_GOAL_NOTE = '"N, left": reached the goal at step N, then climbed out of it again'
+
+
+def winner_line(rows: Sequence[ScoreRow]) -> str:
+    """The last line of a text table: `winner: Adam`, or who came closest when nobody won."""
+    won = next((row for row in rows if row.won), None)
+    if won is not None:
+        return f"winner: {won.label}"
+    return f"winner: none (closest: {rows[0].label})" if rows else "winner: none"
+
+SHORT_NAMES = {"learning_rate": "lr", "momentum": "μ", "beta1": "β1", "beta2": "β2", "weight_decay": "wd",
+               "alpha": "α", "eps": "ε"}
+
+
+def settings_text(name: str, hyperparameters: dict[str, float]) -> str:
+    """`lr 0.05, μ 0.9`: the learning rate, and the other settings that differ from the defaults
+    (momentum is always shown: it is what makes Momentum Momentum)."""
+    from foggymountain.optimizers import HYPERPARAMETERS
+
+    defaults = {spec.name: spec.default for spec in HYPERPARAMETERS.get(name, ())}
+    shown = [f"{SHORT_NAMES.get(k, k)} {v:g}" for k, v in hyperparameters.items()
+             if k in ("learning_rate", "momentum") or v != defaults.get(k, v)]
+    return ", ".join(shown)
+
+
+def describe(walk: Walk) -> str:
+    """A walk's result in a few words, for comments and logs: status, final height, steps to the goal."""
+    if walk.status.lost:
+        return f"{walk.status.value}: {walk.status.ending} at step {walk.steps}"
+    height = f"final height {walk.final_height:.4g}"
+    if walk.status == Status.REACHED and walk.steps_to_goal is not None:
+        return f"{walk.status.value}: goal at step {walk.steps_to_goal}, {height}"
+    return f"{walk.status.value}: {height}"
+
+
+# ---- saved results (progress files, workshop result files) ------------------------------------------
+
+
+def ended_at_goal(record: Mapping[str, Any]) -> bool:
+    """Did this saved hike end at (or below) the goal: a star, or the status REACHED?"""
+    earned = _number(record, "stars", 0) >= 1
+    return earned or record.get("status") == Status.REACHED.value
+
+
+def record_key(record: Mapping[str, Any]) -> tuple:
+    """Sort key of a saved hike, smallest best: more stars, then (as in `rank_key`) fewer steps to
+    the goal for a hike that ended there, then lower final height, then fewer steps. Tolerates
+    hand-edited values of the wrong type."""
+    steps_to_goal = _number(record, "steps_to_goal", math.inf) if ended_at_goal(record) else math.inf
+    return (-_number(record, "stars", 0), steps_to_goal, _number(record, "final_height", math.inf),
+            _number(record, "steps", 0))
+
+
+def better(a: dict | None, b: dict | None) -> dict | None:
+    """The better of two saved hikes (see `record_key`); `a` on a tie."""
+    if a is None or b is None:
+        return a or b
+    return a if record_key(a) <= record_key(b) else b
+
+
+def _number(record: Mapping[str, Any], key: str, missing: float) -> float:
+    value = record.get(key)
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return value if ok else missing

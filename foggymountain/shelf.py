@@ -1,0 +1,144 @@
+"""The levels the game offers: a folder of levels (the built-in campaign or a pack) or one file,
+each loaded, or with the problems that stop it from loading.
+
+A level that does not load is never a crash: it is an entry with problems (`file:line:col` and a
+hint) for the level select and the briefing to show, and it can be read again once fixed. With
+`play --watch` the game asks `changed_files` once a second.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from foggymountain.campaign import builtin_levels_dir, level_files, load_pack
+from foggymountain.level import Level, LevelError, load_level
+from foggymountain.safe_text import one_line, visible
+
+log = logging.getLogger(__name__)
+
+CAMPAIGN_TITLE = "the campaign"
+
+
+@dataclass(eq=False)
+class LevelEntry:
+    """One level file: the loaded Level, or the problems that stop it from loading."""
+
+    path: Path
+    level: Level | None = None
+    problems: list[str] = field(default_factory=list)
+    mtime: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.level is not None
+
+    @property
+    def id(self) -> str:
+        """The file stem, like `Level.id`; stars and bests are kept under `progress_key(entry)`."""
+        return self.path.stem
+
+    @property
+    def title(self) -> str:
+        return self.level.title if self.level else one_line(self.path.stem)  # a file name is data too
+
+
+def load_entry(path: Path) -> LevelEntry:
+    """Load a level file; a bad file (or a bug of ours) becomes problems to show, never a crash."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    try:
+        return LevelEntry(path, load_level(path), mtime=mtime)
+    except LevelError as err:
+        return LevelEntry(path, problems=[str(p) for p in err.problems], mtime=mtime)
+    except Exception as err:  # noqa: BLE001 - a boundary: one broken level must not take the game down
+        log.exception("internal error while loading %s", path)
+        return LevelEntry(path, problems=[f"{path}:1:1: internal error while loading: {type(err).__name__}: {err}\n"
+                                          "    hint: please report this with the level file"], mtime=mtime)
+
+
+class Shelf:
+    """The levels on offer, in campaign order: a folder's (default: the built-in campaign), or the
+    one file given. `problem` says why a folder offers nothing, or what is wrong with its pack.toml."""
+
+    def __init__(self, *, folder: Path | None = None, file: Path | None = None) -> None:
+        self.file = Path(file) if file is not None else None
+        self.folder = Path(folder) if folder is not None else None
+        self.title = CAMPAIGN_TITLE
+        self.introduction = ""
+        self.problem = ""
+        self.entries: list[LevelEntry] = []
+        self.reload()
+
+    @property
+    def single(self) -> bool:
+        """One level file, not a folder: no level select."""
+        return self.file is not None
+
+    def reload(self) -> None:
+        """Read every level file again (and, for a folder, its pack.toml and any new files)."""
+        if self.file is not None:
+            self.entries = [load_entry(self.file)]
+            return
+        self.problem = ""
+        try:
+            folder = self.folder or builtin_levels_dir()
+        except FileNotFoundError as err:
+            self.problem, self.entries = str(err), []
+            return
+        if not folder.is_dir():
+            self.problem, self.entries = f"{visible(folder)}: no such folder", []
+            return
+        self.folder = folder
+        try:
+            pack = load_pack(folder)
+            self.title, self.introduction = pack.title, pack.introduction
+        except LevelError as err:  # a broken pack.toml: say so, and play its levels by file name
+            self.problem = str(err)
+        files = level_files(folder)
+        if not files:
+            self.problem = f"{visible(folder)}: no .toml level files in this folder"
+        self.entries = [load_entry(path) for path in files]
+
+    def reload_entry(self, entry: LevelEntry) -> LevelEntry:
+        """Read one level file again; the fresh entry takes the old one's place."""
+        fresh = load_entry(entry.path)
+        self.entries = [fresh if e is entry else e for e in self.entries]
+        return fresh
+
+    def entry_of(self, level: Level) -> LevelEntry:
+        for entry in self.entries:
+            if entry.level is level or (level.path is not None and entry.path == level.path):
+                return entry
+        return LevelEntry(level.path or Path(level.id), level)
+
+    def after(self, level: Level) -> LevelEntry | None:
+        """The entry after `level`'s, or None when it is the last (or not on the shelf)."""
+        index = next((i for i, e in enumerate(self.entries) if e.level is level or e.path == level.path), None)
+        if index is None or index + 1 >= len(self.entries):
+            return None
+        return self.entries[index + 1]
+
+    def is_last(self, level: Level) -> bool:
+        return bool(self.entries) and (self.entries[-1].level is level or self.entries[-1].path == level.path)
+
+    def changed_files(self) -> tuple[bool, list[tuple[LevelEntry, LevelEntry]]]:
+        """For `--watch`: were level files added to the folder (then every file was read again),
+        and which entries changed on disk, each as (old, fresh), already reloaded."""
+        if self.file is None and self.folder is not None:
+            known = {e.path for e in self.entries}
+            if any(p not in known for p in level_files(self.folder)):
+                self.entries = [load_entry(p) for p in level_files(self.folder)]
+                return True, []
+        changed = []
+        for entry in list(self.entries):
+            try:
+                mtime = entry.path.stat().st_mtime
+            except OSError:
+                continue
+            if mtime != entry.mtime:
+                changed.append((entry, self.reload_entry(entry)))
+        return False, changed
