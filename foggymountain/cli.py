@@ -52,13 +52,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv = ["play", *argv]
-    args = build_parser().parse_args(argv)
-    guarded = args.command not in ("play", "serve")  # the game draws its own screen
+    guarded = argv[0] not in ("play", "serve")  # the game draws its own screen
     if guarded:
-        # Whatever a command prints, a file's control characters reach the terminal as escapes.
+        # Whatever a command prints (argparse's errors too), control characters reach the
+        # terminal as escapes.
         streams = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = VisibleStream(sys.stdout), VisibleStream(sys.stderr)
     try:
+        args = build_parser().parse_args(argv)
         return int(_module(args.command).run(args) or 0)
     except KeyboardInterrupt:
         return 130

@@ -38,6 +38,7 @@ async def monkey(folder: Path, seed: int, seconds: float, tmp_path: Path) -> tup
     while time.monotonic() < deadline:
         app = make_app(levels_dir=folder, progress_dir=tmp_path / "progress", player=f"monkey{seed}",
                        results_dir=tmp_path / "results")
+        keys_on_hike = 0
         async with app.run_test(size=(80, 24)) as pilot:
             while time.monotonic() < deadline and app.is_running:
                 if rng.random() < 0.06:
@@ -46,6 +47,10 @@ async def monkey(folder: Path, seed: int, seconds: float, tmp_path: Path) -> tup
                     await pilot.resize_terminal(*size)
                 else:
                     key = rng.choice(KEYS)
+                    on_hike = type(app.screen).__name__ == "HikeScreen"
+                    keys_on_hike = keys_on_hike + 1 if on_hike else 0
+                    if keys_on_hike > 40:  # a nudge: make camp, so the fog lifts on a slow machine too
+                        key, keys_on_hike = "c", 0
                     pressed.append(key)
                     await pilot.press(key)
                 if rng.random() < 0.1:
