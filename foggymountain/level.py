@@ -744,6 +744,12 @@ class _Reader:
                               f"{cost.variables + 1} for the height and each variable); the limit is {work.MAX_EVALUATION_WORK:,}",
                          "use fewer data rows, fewer variables or a shorter formula")
             return
+        if cost.map > work.MAX_MAP_WORK:
+            key = ("landscape", "data_file") if self.places.has(("landscape", "data_file")) else ("landscape", "data")
+            self.problem(key, f"drawing the revealed map costs {cost.map:,} operations ({work.MAP_POINTS if cost.variables >= 2 else work.CURVE_POINTS:,} points x "
+                              f"{cost.rows:,} rows x {cost.parts} formula parts); the limit is {work.MAX_MAP_WORK:,}",
+                         f"use at most {work.MAX_MAP_WORK // ((work.MAP_POINTS if cost.variables >= 2 else work.CURVE_POINTS) * cost.parts):,} data rows")
+            return
         if cost.race > work.MAX_RACE_WORK:
             self.problem(("hike", "budget"), f"a race of {cost.budget:,} steps with {walkers} walkers costs {cost.race:,} operations here; "
                                              f"the limit is {work.MAX_RACE_WORK:,}",

@@ -7,9 +7,11 @@ an operation, a call) is worked out once per data row, for the height and for ea
 
 - one slope at one point costs `parts x rows x (variables + 1)`: the valley-floor search of
   `check` asks for a few thousand of them, so this is held under MAX_EVALUATION_WORK;
-- one step of a race costs `parts x (OVERHEAD + walkers x rows x (variables + 1))`, every walker
-  at once (OVERHEAD is numpy's fixed cost per operation); a mini-batch level also reads each
-  walker's true height over all rows. The whole race, `budget` steps, is held under
+- the revealed map costs `MAP_POINTS x parts x rows` (heights only), held under MAX_MAP_WORK;
+- one step of a race costs `parts x (OVERHEAD + walkers x rows x (variables + 1) x DATA_FACTOR)`,
+  every walker at once (OVERHEAD is numpy's fixed cost per operation; DATA_FACTOR the loss and
+  the mean over the rows, 1 without data); a mini-batch level also reads each walker's true
+  height over all rows. The whole race, `budget` steps, is held under
   MAX_RACE_WORK. `tune` races many candidate paces at once: see `tune_work`.
 
 A next-token level costs `vocabulary**2` per point whatever the corpus length (the loss depends
@@ -23,6 +25,12 @@ import ast
 from dataclasses import dataclass
 
 OVERHEAD = 5_000
+DATA_FACTOR = 5  # measured: a race over data rows costs 3 to 6 ns per row-operation of the model
+# Points of ground the reveal draws: the map of a big terminal (180 x 110 pixels) and the
+# reference grid its colours come from (64 x 64); a line level draws a curve of 400 points.
+MAP_POINTS = 24_000
+CURVE_POINTS = 400
+MAX_MAP_WORK = 3_000_000_000  # measured: about 1.5 ns each, on the UI thread
 MAX_EVALUATION_WORK = 20_000_000
 MAX_RACE_WORK = 4_000_000_000
 MAX_TUNE_WORK = 5_000_000_000  # all racers' candidates together (measured: ~2 ns each)
@@ -50,7 +58,15 @@ class Work:
             per_walker = self.batch * (self.variables + 1) + self.rows
         else:
             per_walker = self.rows * (self.variables + 1)
+        if self.rows > 1:  # the loss, its slope and the mean over the rows, besides the model
+            per_walker *= DATA_FACTOR
         return self.parts * (OVERHEAD + walkers * per_walker)
+
+    @property
+    def map(self) -> int:
+        """The heights of the revealed map (or curve): points x parts x rows, no slopes."""
+        points = MAP_POINTS if self.variables >= 2 else CURVE_POINTS
+        return points * self.parts * self.rows
 
     @property
     def race(self) -> int:
