@@ -97,6 +97,11 @@ def test_pack_and_tune_print_no_control_character(tmp_path):
     assert tuned.returncode == 0 and controls(decoded(tuned)) == []
 
 
+def test_argument_errors_show_escapes_too():
+    result = run("preview", "--width", "\x1b[2J\x07", "nowhere.toml")
+    assert result.returncode == 2 and controls(decoded(result)) == [] and "\\x1b[2J" in decoded(result)
+
+
 def test_a_file_name_with_escapes_is_shown_visible(tmp_path):
     level = tmp_path / "evil\x1b]52;c;eA==\x07[b].toml"
     level.write_text(GOOD.replace("budget = 5", "budget = 0"))
@@ -241,6 +246,13 @@ def test_a_slope_too_costly_is_refused_with_its_figures(tmp_path):
                       " + ".join(f"w{i}*c{i}" for i in range(30)), variables)
     (problem,) = check_level(path)
     assert "60,000 rows x 119 formula parts x 31" in problem.message and "the limit is 20,000,000" in problem.message
+
+
+def test_a_map_too_costly_to_draw_is_refused(tmp_path):
+    path = _fit_level(tmp_path, ["x", "y"], 30_000, "m*x + b", ["m", "b"])
+    (problem,) = check_level(path)
+    assert "drawing the revealed map costs 3,600,000,000 operations" in problem.message
+    assert "use at most 25,000 data rows" in problem.hint
 
 
 def test_a_long_corpus_of_few_words_is_quick(tmp_path):
