@@ -56,10 +56,17 @@ def reveal_seconds(path: Path, steps: int = 10, columns: int = 60, rows: int = 1
     except ImportError:  # before the reveal's map existed
         TerrainMap = None  # noqa: N806
 
+    try:  # the racers' settings are tuned in a worker during the hike, not by the reveal
+        from foggymountain.tuning import racer_settings
+
+        settings = racer_settings(load_level(path), cache=False)
+    except ImportError:  # before racers were tuned by default
+        settings = None
+
     def once() -> None:
         level = load_level(path)  # fresh: nothing cached
         hike = _walked_hike(level, steps)
-        result = race(level, hike)
+        result = race(level, hike, settings) if settings is not None else race(level, hike)
         if TerrainMap is not None and level.dimensions >= 2:
             TerrainMap(level, [w.path for w in result.walkers]).grid(columns, rows)
 
@@ -77,3 +84,16 @@ def campaign_reveals(folder: Path) -> list[tuple[str, float]]:
             continue
         found.append((path.stem, reveal_seconds(path)))
     return found
+
+
+def tuning_seconds(path: Path) -> tuple[float, str]:
+    """CPU seconds to tune a level's unpinned racers from a cold cache (its valley floor found
+    beforehand: the race needs it anyway)."""
+    from foggymountain.level import load_level
+    from foggymountain.tuning import tune_racers
+
+    level = load_level(path)
+    level.goal  # noqa: B018
+    racers = [r for r in level.racers if not r.pinned] or list(level.racers)
+    seconds = best_cpu(lambda: tune_racers(level, racers), 1)
+    return seconds, f"{len(racers)} racers, budget {level.budget}"

@@ -119,6 +119,15 @@ def core_benchmarks(levels: dict[str, Path], quick: bool) -> None:
     for key, label in (("bowl", "2-D, budget 10,000"), ("fit", "fit, 100,000 rows")):
         seconds = core.reveal_seconds(levels[key])
         record(f"reveal compute, benchmark level ({label})", "< 1 s", f"{seconds:.3f} s", seconds < 1.0)
+    if hasattr(core, "tuning_seconds"):
+        tuned = [(path.stem, *core.tuning_seconds(path)) for path in sorted(campaign.glob("[0-9]*.toml"))]
+        if tuned:
+            name, worst, what = max(tuned, key=lambda item: item[1])
+            record(f"tuning (cold), slowest of {len(tuned)} campaign levels", "< 3 s", f"{worst:.3f} s",
+                   worst < 3.0, f"{name}, {what}")
+        for key, label in (("bowl", "7 racers, budget 10,000"), ("fit", "7 racers, 100,000 rows, batch 64")):
+            seconds, what = core.tuning_seconds(levels[key])
+            record(f"tuning (cold), benchmark level ({label})", "< 3 s", f"{seconds:.3f} s", seconds < 3.0)
 
 
 # ---- UI in a pseudo-terminal ------------------------------------------------------------------

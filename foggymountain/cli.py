@@ -26,6 +26,8 @@ COMMANDS = {
     "report": "a workshop leaderboard from a folder of results",
     "pack": "show or check a level pack (a folder with pack.toml)",
     "serve": "serve the game in a browser (needs the [web] extra)",
+    "host": "host a workshop over SSH: players run `ssh -p PORT NAME@HOST`",
+    "board": "a live workshop leaderboard and class trails from a results folder",
 }
 
 

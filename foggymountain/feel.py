@@ -24,13 +24,16 @@ def felt_slope(
     seed: int,
     noise: float = 0.0,
     batch_size: int | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+    true_height: bool = True,
+) -> tuple[np.ndarray | None, np.ndarray]:
     """Heights and felt slopes at `points` (shape (..., n)) for step `k`.
 
     With `batch_size`, the slope is the mini-batch slope over rows drawn without replacement; with
     `noise`, Gaussian noise of that standard deviation is added to each component. All walkers at
     step k get the same rows and the same noise vector. The height returned is the true
-    (full-data) height, which is what the altimeter shows.
+    (full-data) height, which is what the altimeter shows; with `true_height=False` a mini-batch
+    level skips measuring it over every row and returns None for the heights (the tuner measures
+    its many walkers' heights on fewer rows).
     """
     points = np.asarray(points, dtype=float)
     n_rows = landscape.n_rows
@@ -38,11 +41,22 @@ def felt_slope(
     # Seeding a generator costs more than a whole slope on a small level: only when it is used.
     rng = draw(seed, k) if batched or noise > 0 else None
     if batched:
-        rows = rng.choice(n_rows, size=batch_size, replace=False)
+        rows = _batch(rng, n_rows, batch_size)
         _, slopes = landscape.height_and_slope(points, rows)
-        heights = landscape.height(points)
+        heights = landscape.height(points) if true_height else None
     else:
         heights, slopes = landscape.height_and_slope(points)
     if noise > 0:
         slopes = slopes + noise * rng.standard_normal(points.shape[-1])
     return heights, slopes
+
+
+def felt_rows(n_rows: int | None, k: int, *, seed: int, batch_size: int | None = None) -> np.ndarray | None:
+    """The data rows the slope of step `k` is felt on: the mini-batch, or None for every row."""
+    if not (batch_size and n_rows and batch_size < n_rows):
+        return None
+    return _batch(draw(seed, k), n_rows, batch_size)
+
+
+def _batch(rng: np.random.Generator, n_rows: int, batch_size: int) -> np.ndarray:
+    return rng.choice(n_rows, size=batch_size, replace=False)

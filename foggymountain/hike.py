@@ -13,9 +13,10 @@ import math
 
 import numpy as np
 
-from foggymountain.feel import felt_slope
+from foggymountain.feel import felt_rows, felt_slope
 from foggymountain.level import Level
 from foggymountain.outcome import Status
+from foggymountain.terrain.chain import ChainRule, chain_rule, has_hidden_units
 
 STRIDE_FACTOR = 1.25
 MIN_STRIDE = 1e-9
@@ -31,6 +32,10 @@ class Hike:
         self.heights: list[float] = []
         self.slopes: list[np.ndarray] = []
         self.displacements: list[np.ndarray] = []
+        # The mini-batch the next slope is felt on; on a batch-size level the player chooses it,
+        # and `batches[i]` is the size step i + 1 was taken with (the examples it cost).
+        self.batch_size = level.batch_size
+        self.batches: list[int] = []
         self._feel_here()
         n = level.dimensions
         self.stride = min(level.stride, self.max_stride)
@@ -63,7 +68,33 @@ class Hike:
 
     @property
     def steps_left(self) -> int:
+        """Steps still allowed; on a batch-size level, at the batch size chosen now."""
+        if self.level.examples is not None:
+            return self.examples_left // self.batch_size
         return self.level.budget - self.steps_used
+
+    @property
+    def examples_used(self) -> int:
+        return sum(self.batches)
+
+    @property
+    def examples_left(self) -> int:
+        return (self.level.examples or 0) - self.examples_used
+
+    def set_batch_size(self, size: int) -> None:
+        """Batch-size levels: feel the slope here again, on a mini-batch of `size` rows. Raises
+        ValueError (a message for the player) for a size the level does not offer or cannot pay."""
+        level = self.level
+        if size not in level.batch_sizes:
+            raise ValueError("the batch sizes here are " + ", ".join(map(str, level.batch_sizes)))
+        if size > self.examples_left:
+            raise ValueError(f"only {self.examples_left} examples are left: a batch of {size} costs more")
+        if self.over or size == self.batch_size:
+            return
+        self.batch_size = size
+        self.heights.pop()
+        self.slopes.pop()
+        self._feel_here()  # the same draw of step k, over `size` rows: what a racer with that batch feels
 
     @property
     def over(self) -> bool:
@@ -113,6 +144,16 @@ class Hike:
     @property
     def trail(self) -> np.ndarray:
         return np.array(self.positions)
+
+    def chain_rule(self) -> ChainRule | None:
+        """How the last slope felt is made, weight by weight, on the rows it was felt on (a fit level
+        with hidden units; see terrain/chain.py), or None on other levels."""
+        level = self.level
+        if not has_hidden_units(level.landscape):
+            return None
+        k = len(self.slopes) - 1  # the last slope felt: at step k, where the player stood then
+        rows = felt_rows(level.landscape.n_rows, k, seed=level.seed, batch_size=self.batch_size)
+        return chain_rule(level.landscape, self.positions[k], rows)
 
     # ---- the controls
 
@@ -198,6 +239,11 @@ class Hike:
         target = self.position + displacement
         self.displacements.append(displacement)
         self.positions.append(target)
+        if self.level.examples is not None:
+            self.batches.append(self.batch_size)
+            affordable = [b for b in self.level.batch_sizes if b <= self.examples_left]
+            if affordable and self.batch_size > affordable[-1]:
+                self.batch_size = affordable[-1]  # the largest batch the examples left still pay for
         if not np.all(np.isfinite(target)):
             self.status = Status.DIVERGED
         elif not self.level.landscape.inside(target):
@@ -224,7 +270,7 @@ class Hike:
             len(self.displacements),
             seed=level.seed,
             noise=level.noise,
-            batch_size=level.batch_size,
+            batch_size=self.batch_size,
         )
         self.heights.append(float(height))
         self.slopes.append(np.asarray(slope, dtype=float))

@@ -42,6 +42,7 @@ MAX_DATA_ROWS = 100_000  # see MAX_WORK: the rows are walked every step of every
 MAX_BUDGET = 10_000
 MAX_VARIABLES = 64
 MAX_COORDINATE = 1e9
+MAX_HIDDEN = 8
 KINDS = ("function", "fit", "next-token")
 
 # The lessons a level can teach: name -> what the player learns. Documented in docs/levels.md.
@@ -64,15 +65,22 @@ CONCEPTS: dict[str, str] = {
     "cross-entropy": "a classifier's loss punishes confident mistakes",
     "next-token": "a tiny language model learns which word comes next",
     "many-weights": "too many directions to choose: you choose only the pace",
+    "generalization": "a low loss on the training data is not a low loss on new data: a flexible model overfits",
+    "weight-decay": "decoupled weight decay (AdamW) keeps the weights small and the held-out loss lower",
+    "forgetting": "AdaGrad only accumulates squared slopes and stalls; RMSProp forgets old ones and keeps going",
+    "chain-rule": "backpropagation: each weight's slope is a product of chain-rule factors, passed backwards",
+    "batch-size": "on a budget of examples, small batches take many noisy steps, the full data few exact ones",
+    "sampling": "a language model writes by sampling the next word, with a temperature: not always the likeliest",
 }
 
 TOP_KEYS = {"title", "chapter", "concepts", "briefing", "debrief", "author", "landscape", "hike", "agents"}
 LANDSCAPE_KEYS = {
     "function": {"kind", "variables", "height", "bounds", "start", "minimum"},
-    "fit": {"kind", "variables", "model", "target", "loss", "data", "data_file", "bounds", "start", "minimum", "prompts"},
+    "fit": {"kind", "variables", "model", "hidden", "target", "loss", "data", "data_file", "holdout", "holdout_file", "bounds", "start", "minimum", "prompts"},
     "next-token": {"kind", "corpus", "bound", "start", "prompts"},
 }
-HIKE_KEYS = {"budget", "goal", "par", "max_stride", "stride", "show_height", "noise", "batch_size", "seed"}
+HIKE_KEYS = {"budget", "examples", "goal", "par", "max_stride", "stride", "show_height", "noise", "batch_size", "batch_sizes", "seed"}
+MAX_BATCH_SIZES = 6
 
 
 @dataclass(frozen=True)
@@ -99,10 +107,21 @@ class LevelError(Exception):
 
 @dataclass(frozen=True)
 class Racer:
-    """One racer entered in a level: which optimizer and with which hyperparameters."""
+    """One racer entered in a level: which optimizer and with which hyperparameters.
+
+    `written` names the settings the level's author wrote in `[agents.NAME]`. A racer whose
+    learning rate was written is *pinned*: it walks exactly as written. Any other racer (the
+    default racers of a level without `[agents]`, or an `[agents.NAME]` table without a
+    learning rate) is *tuned* to the level before it races (see `tuning`).
+    """
 
     name: str
     hyperparameters: dict[str, float]
+    written: tuple[str, ...] = ()
+
+    @property
+    def pinned(self) -> bool:
+        return "learning_rate" in self.written
 
 
 @dataclass(eq=False)
@@ -128,6 +147,10 @@ class Level:
     racers: tuple[Racer, ...]
     stated_minimum: np.ndarray | None = None
     prompts: tuple[str, ...] = ()
+    # A batch-size level: the mini-batch sizes to choose from (every racer walks once with each),
+    # and the budget counted in examples seen instead of steps (`budget` is then the most steps).
+    batch_sizes: tuple[int, ...] = ()
+    examples: int | None = None
     author: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -144,9 +167,19 @@ class Level:
         return len(self.landscape.variables)
 
     @property
+    def budget_unit(self) -> str:
+        """What the budget and par count: examples seen on a batch-size level, steps elsewhere."""
+        return "examples" if self.examples is not None else "steps"
+
+    @property
+    def budget_amount(self) -> int:
+        return self.examples if self.examples is not None else self.budget
+
+    @property
     def noisy(self) -> bool:
+        smallest = min(self.batch_sizes) if self.batch_sizes else self.batch_size
         return self.noise > 0 or (
-            self.batch_size is not None and self.landscape.n_rows is not None and self.batch_size < self.landscape.n_rows
+            smallest is not None and self.landscape.n_rows is not None and smallest < self.landscape.n_rows
         )
 
     @cached_property
@@ -340,6 +373,9 @@ class _Reader:
                 self.problems.append(Problem(str(self.path), 1, 1, "the level is incomplete", "see docs/levels.md for a full example"))
             raise LevelError(sorted(self.problems, key=lambda p: (p.line, p.col)))
         budget = hike["budget"]
+        batch_sizes, examples = hike["batch_sizes"], hike["examples"]
+        if examples is not None:
+            budget = examples // min(batch_sizes)  # the most steps a walker can take
         span = float(np.max(landscape.bounds[:, 1] - landscape.bounds[:, 0]))
         stride = hike["stride"] or min(span / 10.0, hike["max_stride"] or math.inf)
         return Level(
@@ -354,17 +390,19 @@ class _Reader:
             start=start,
             budget=budget,
             stated_goal=hike["goal"],
-            par=hike["par"] if hike["par"] is not None else max(1, math.ceil(budget * 0.75)),
+            par=hike["par"] if hike["par"] is not None else max(1, math.ceil((examples or budget) * 0.75)),
             max_stride=hike["max_stride"],
             stride=stride,
             show_height=hike["show_height"],
             noise=hike["noise"],
-            batch_size=hike["batch_size"],
+            batch_size=batch_sizes[len(batch_sizes) // 2] if batch_sizes else hike["batch_size"],
             seed=hike["seed"],
             racers=racers,
             stated_minimum=stated_minimum,
             prompts=prompts,
             author=author,
+            batch_sizes=batch_sizes,
+            examples=examples,
         )
 
     def read_concepts(self) -> tuple[str, ...]:
@@ -418,14 +456,62 @@ class _Reader:
             self.problem(where + ("target",), f"target '{target}' is not a data column", f"did you mean '{close[0]}'?" if close else "columns: " + ", ".join(data))
             target = None
         columns = tuple(c for c in data if c != target)
-        model = self.read_expression(table, "model", variables + columns)
-        if model is None or bounds is None or target is None or loss is None or not names_ok:
+        holdout = self.read_holdout(table, variables, data) if "holdout" in table or "holdout_file" in table else None
+        hidden = self.read_hidden(table, variables, columns) if "hidden" in table else ()
+        model = self.read_expression(table, "model", variables + columns + tuple(name for name, _ in hidden or ()))
+        if model is None or bounds is None or target is None or loss is None or not names_ok or hidden is None:
             return None, start, minimum, prompts
-        if loss == "logistic" and not np.all(np.isin(data[target], (0.0, 1.0))):
-            self.problem(where + ("target",), "a logistic loss needs a target column of 0s and 1s", "label each row 0 or 1")
+        if loss == "logistic" and not all(np.all(np.isin(rows[target], (0.0, 1.0))) for rows in (data, holdout or data)):
+            self.problem(where + ("target",), "a logistic loss needs a target column of 0s and 1s", "label each row 0 or 1 (the held-out rows too)")
             return None, start, minimum, prompts
-        landscape = FitLandscape(model=model, variables=variables, bounds=bounds, data=data, target=target, loss=loss, columns=columns)
+        landscape = FitLandscape(model=model, variables=variables, bounds=bounds, data=data, target=target, loss=loss, columns=columns,
+                                 holdout=holdout, hidden=hidden)
         return landscape, start, minimum, prompts
+
+    def read_hidden(self, table: dict, variables: tuple[str, ...], columns: tuple[str, ...]):
+        """Hidden units: `hidden = { h = "tanh(w1 * x)" }`, formulas of the variables and data
+        columns that the model may use by name. None (and problems recorded) when one is wrong."""
+        where = ("landscape", "hidden")
+        units = self.table(table, "hidden", ("landscape",))
+        if units is None:
+            return None
+        if not units or len(units) > MAX_HIDDEN:
+            self.problem(where, f"'hidden' names {len(units)} units; give 1 to {MAX_HIDDEN}", 'write hidden = { h = "tanh(w1 * x)" }', value=False)
+            return None
+        found = []
+        for name, text in units.items():
+            key = where + (name,)
+            if not self.valid_name(name, key):
+                return None
+            if name in variables or name in columns:
+                self.problem(key, f"hidden unit '{name}' has the name of a {'variable' if name in variables else 'data column'}", "rename the hidden unit", value=False)
+                return None
+            if not isinstance(text, str):
+                self.problem(key, f"hidden unit '{name}' must be a formula in quotes", f'write {name} = "tanh(w1 * x)"')
+                return None
+            try:
+                found.append((name, parse(text, variables + columns)))
+            except ExpressionError as err:
+                line, col = self.places.in_string(key, err.offset)
+                other_unit = "unknown name" in err.message and any(f"'{n}'" in err.message for n in units)
+                hint = "a hidden unit uses only the variables and data columns, not other hidden units" if other_unit else err.hint
+                self.problems.append(Problem(str(self.path), line, col, f"in hidden unit {name}: {err.message}", hint))
+                return None
+        return tuple(found)
+
+    def read_holdout(self, table: dict, variables: tuple[str, ...], data: dict[str, np.ndarray]) -> dict[str, np.ndarray] | None:
+        """Held-out rows: the same columns as the data, never felt during the hike."""
+        holdout = self.read_data(table, variables, inline="holdout")
+        if holdout is None:
+            return None
+        if set(holdout) != set(data):
+            missing, extra = sorted(set(data) - set(holdout)), sorted(set(holdout) - set(data))
+            key = ("landscape", "holdout_file" if "holdout_file" in table else "holdout")
+            said = "; ".join(part for part in (f"missing {', '.join(missing)}" if missing else "",
+                                                f"not in the data: {', '.join(extra)}" if extra else "") if part)
+            self.problem(key, f"the held-out rows need the data's columns ({said})", "give holdout the same columns as data: " + ", ".join(data))
+            return None
+        return {name: holdout[name] for name in data}
 
     def read_prompts(self, table: dict) -> tuple[str, ...]:
         value = table.get("prompts", [])
@@ -542,24 +628,26 @@ class _Reader:
             self.problems.append(Problem(str(self.path), line, col, f"in {key}: {err.message}", err.hint))
             return None
 
-    def read_data(self, table: dict, variables: tuple[str, ...]) -> dict[str, np.ndarray] | None:
+    def read_data(self, table: dict, variables: tuple[str, ...], inline: str = "data") -> dict[str, np.ndarray] | None:
+        """The columns of `data` / `data_file` (or, with inline="holdout", of `holdout` / `holdout_file`)."""
         where = ("landscape",)
         self.variables = variables
-        if "data" in table and "data_file" in table:
-            self.problem(where + ("data_file",), "give either 'data' or 'data_file', not both", "remove one of them", value=False)
+        file = f"{inline}_file"
+        if inline in table and file in table:
+            self.problem(where + (file,), f"give either '{inline}' or '{file}', not both", "remove one of them", value=False)
             return None
-        if "data_file" in table:
-            return self.read_data_file(table)
-        data = self.table(table, "data", where)
+        if file in table:
+            return self.read_data_file(table, file)
+        data = self.table(table, inline, where)
         if data is None:
-            self.problem(where, "a fit level needs 'data' or 'data_file'", 'add data = { size = [1, 2], price = [3, 4] }', value=False)
+            self.problem(where, f"a fit level needs '{inline}' or '{file}'", f'add {inline} = {{ size = [1, 2], price = [3, 4] }}', value=False)
             return None
         columns: dict[str, np.ndarray] = {}
         if len(data) > MAX_DATA_COLUMNS:
-            self.problem(where + ("data",), f"the data has {len(data)} columns; the limit is {MAX_DATA_COLUMNS}", "keep the columns the model uses", value=False)
+            self.problem(where + (inline,), f"the data has {len(data)} columns; the limit is {MAX_DATA_COLUMNS}", "keep the columns the model uses", value=False)
             return None
         for name, column in data.items():
-            key = where + ("data", name)
+            key = where + (inline, name)
             if not self.valid_name(name, key):
                 return None
             if name in variables:
@@ -576,7 +664,7 @@ class _Reader:
                 self.problem(key, f"data column '{name}' has a NaN or infinite value at row {int(np.argmin(np.isfinite(array))) + 1}", "every value must be an ordinary number")
                 return None
             columns[name] = array
-        return self.same_lengths(columns, where + ("data",))
+        return self.same_lengths(columns, where + (inline,))
 
     def same_lengths(self, columns: dict[str, np.ndarray], key: tuple[str, ...]) -> dict[str, np.ndarray] | None:
         lengths = {name: len(c) for name, c in columns.items()}
@@ -586,31 +674,31 @@ class _Reader:
             return None
         return columns
 
-    def read_data_file(self, table: dict) -> dict[str, np.ndarray] | None:
+    def read_data_file(self, table: dict, file: str = "data_file") -> dict[str, np.ndarray] | None:
         """A CSV next to the level (or in a visible folder below it): header row, then numbers.
         Only what is needed to name a problem is ever quoted: the offending cell, cut short."""
-        key = ("landscape", "data_file")
-        name = self.string(table, "data_file", ("landscape",))
+        key = ("landscape", file)
+        name = self.string(table, file, ("landscape",))
         if name is None:
             return None
         shown_name = one_line(name, 60)
         if "\x00" in name:  # pathlib raises ValueError on it
-            self.problem(key, "data_file has a NUL character in its name", "name a CSV file next to the level")
+            self.problem(key, f"{file} has a NUL character in its name", "name a CSV file next to the level")
             return None
         relative = Path(name)
         folder = Path(os.path.realpath(self.path.parent))
         target = Path(os.path.realpath(self.path.parent / relative))  # never raises on a loop of links
         if relative.is_absolute() or ".." in relative.parts or not target.is_relative_to(folder):
-            self.problem(key, f"data_file '{shown_name}' is outside the level's folder", "put the CSV next to the level file and name it without '..' or '/'")
+            self.problem(key, f"{file} '{shown_name}' is outside the level's folder", "put the CSV next to the level file and name it without '..' or '/'")
             return None
         if is_hidden(relative) or is_hidden(target.relative_to(folder)):
-            self.problem(key, f"data_file '{shown_name}' is a hidden file or lies in a hidden folder", "data files are visible CSV files in the level's folder (no name part starting with '.')")
+            self.problem(key, f"{file} '{shown_name}' is a hidden file or lies in a hidden folder", "data files are visible CSV files in the level's folder (no name part starting with '.')")
             return None
         try:
             raw = read_bytes(self.path.parent / relative, MAX_DATA_BYTES)
         except UnsafeFile as err:
             hint = "use a sample of the data" if err.too_large else "name an ordinary CSV file next to the level"
-            self.problem(key, f"data_file '{shown_name}' {err.reason}", hint)
+            self.problem(key, f"{file} '{shown_name}' {err.reason}", hint)
             return None
         shown = str(self.path.parent / name)
         if b"\x00" in raw:
@@ -689,9 +777,10 @@ class _Reader:
 
     def read_hike(self, table: dict, landscape: Landscape | None) -> dict | None:
         where = ("hike",)
-        self.check_keys(table, HIKE_KEYS, where, {"budget"})
+        self.check_keys(table, HIKE_KEYS, where, set() if "examples" in table else {"budget"})
         hike = {
             "budget": self.number(table, "budget", where, low=1, high=MAX_BUDGET, integer=True),
+            "examples": self.number(table, "examples", where, low=1, high=MAX_BUDGET * 100, integer=True),
             "goal": self.number(table, "goal", where),
             "par": self.number(table, "par", where, low=1, high=MAX_BUDGET, integer=True),
             "max_stride": self.number(table, "max_stride", where, low=0, low_open=True),
@@ -703,12 +792,66 @@ class _Reader:
         }
         if not isinstance(hike["show_height"], bool):
             self.problem(where + ("show_height",), "'show_height' must be true or false", "write show_height = true")
+        hike["batch_sizes"] = self.read_batch_sizes(table, landscape)
+        if "examples" in table or "batch_sizes" in table:
+            return self.read_examples_budget(table, hike)
         if hike["budget"] is None:
             return None
         if hike["batch_size"] is not None and landscape is not None and landscape.n_rows is None:
             self.problem(where + ("batch_size",), "'batch_size' needs a landscape with data (fit or next-token)", "use 'noise' on function levels")
         if hike["par"] is not None and hike["par"] > hike["budget"]:
             self.problem(where + ("par",), f"par ({hike['par']}) is more than the budget ({hike['budget']})", "par is the number of steps for a good hike, at most the budget")
+        return hike
+
+    def read_batch_sizes(self, table: dict, landscape: Landscape | None) -> tuple[int, ...]:
+        """`batch_sizes = [1, 4, 16]`: increasing whole numbers from 1 to the number of data rows."""
+        key = ("hike", "batch_sizes")
+        if "batch_sizes" not in table:
+            return ()
+        value = table["batch_sizes"]
+        if not isinstance(value, list) or not value or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            self.problem(key, "'batch_sizes' must be a list of whole numbers", "write batch_sizes = [1, 4, 16]")
+            return ()
+        if len(value) > MAX_BATCH_SIZES:
+            self.problem(key, f"{len(value)} batch sizes; at most {MAX_BATCH_SIZES}", "keep a few sizes that show the trade-off")
+            return ()
+        if any(b <= a for a, b in zip(value, value[1:])):
+            self.problem(key, "batch sizes must be listed from small to large, each once", "write batch_sizes = [1, 4, 16]")
+            return ()
+        if landscape is not None and landscape.n_rows is None:
+            self.problem(key, "'batch_sizes' needs a landscape with data (fit or next-token)", "a function level has no rows to batch")
+            return ()
+        rows = landscape.n_rows if landscape is not None else None
+        if value[0] < 1 or (rows is not None and value[-1] > rows):
+            self.problem(key, f"batch sizes go from 1 to the number of data rows ({rows})" if rows else "batch sizes are at least 1",
+                         f"the full data is a batch of {rows}" if rows else "write batch_sizes = [1, 4, 16]")
+            return ()
+        return tuple(value)
+
+    def read_examples_budget(self, table: dict, hike: dict) -> dict | None:
+        """A batch-size level: `examples` (the budget in examples seen) with `batch_sizes`."""
+        where = ("hike",)
+        for alone, needs in (("examples", "batch_sizes"), ("batch_sizes", "examples")):
+            if alone in table and needs not in table:
+                self.problem(where + (alone,), f"'{alone}' needs '{needs}'", "a batch-size level gives both: batch_sizes = [1, 4, 16] and examples = 480", value=False)
+                return None
+        for clash in ("budget", "batch_size"):
+            if clash in table:
+                said = "steps" if clash == "budget" else "one mini-batch size"
+                self.problem(where + (clash,), f"'{clash}' ({said}) cannot be used with 'examples' and 'batch_sizes'", f"remove '{clash}': the budget is counted in examples, the batch size is chosen", value=False)
+                return None
+        examples, sizes = hike["examples"], hike["batch_sizes"]
+        if examples is None or not sizes:
+            return None
+        if examples < sizes[-1]:
+            self.problem(where + ("examples",), f"{examples} examples are fewer than the largest batch ({sizes[-1]})", f"give at least {sizes[-1]} examples: one step of the largest batch")
+            return None
+        if examples // sizes[0] > MAX_BUDGET:
+            self.problem(where + ("examples",), f"{examples} examples in batches of {sizes[0]} are {examples // sizes[0]} steps; at most {MAX_BUDGET}", "give fewer examples or a larger smallest batch")
+            return None
+        if hike["par"] is not None and hike["par"] > examples:
+            self.problem(where + ("par",), f"par ({hike['par']}) is more than the examples ({examples})", "on a batch-size level par is counted in examples seen")
+            return None
         return hike
 
     def read_agents(self) -> tuple[Racer, ...]:
@@ -728,7 +871,7 @@ class _Reader:
             except optimizers.HyperparameterError as err:
                 self.problem(key + ((err.key,) if err.key else ()), err.message, err.hint, value=err.key in settings if err.key else False)
                 continue
-            racers.append(Racer(name, optimizer.hyperparameters))
+            racers.append(Racer(name, optimizer.hyperparameters, tuple(settings)))
         if not racers and not self.problems:
             self.problem(("agents",), "[agents] names no racer", "add [agents.sgd] with a learning_rate", value=False)
         return tuple(racers)

@@ -263,6 +263,23 @@ def make_optimizer(name: str, **hyper: Any) -> Optimizer:
     return Optimizer(name, LABELS[name], values, init, update)
 
 
+def make_pace_batch(name: str, learning_rates, **hyper: Any) -> Optimizer:
+    """The racer `name` at several paces at once, for the tuner: row i of a `(k, n)` stack of
+    positions walks at `learning_rates[i]`, every other setting shared (`hyper`). The rules work
+    elementwise and the pace enters each one the way a scalar does, so row i walks bit for bit
+    what `make_optimizer(name, learning_rate=learning_rates[i], **hyper)` walks."""
+    rates = [float(rate) for rate in learning_rates]
+    if not rates:
+        raise ValueError("make_pace_batch needs at least one pace")
+    checked = make_optimizer(name, learning_rate=rates[0], **hyper)
+    spec = next(s for s in HYPERPARAMETERS[name] if s.name == "learning_rate")
+    for rate in rates:
+        _check_value(name, spec, rate)
+    values = {**checked.hyperparameters, "learning_rate": np.array(rates)[:, None]}
+    init, update = _BUILDERS[name](**values)
+    return Optimizer(name, LABELS[name], values, init, update)
+
+
 def walk(
     optimizer: Optimizer, start, slope_fn: Callable[[np.ndarray], np.ndarray], steps: int
 ) -> np.ndarray:

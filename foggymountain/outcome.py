@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 PLAYER = "player"  # the player's Walk.name; racers are named after their optimizer
 PLAYER_LABEL = "You"
+# The board's class-trails map: other players' trails, and where each predicted the valley floor.
+CLASSMATE, PREDICTION = "classmate", "prediction"
 
 
 class Status(StrEnum):
@@ -103,6 +105,28 @@ class Walk:
     steps_to_goal: int | None
     info: Mapping[str, np.ndarray] = field(default_factory=dict)  # per-step inner state
     hyperparameters: dict[str, float] = field(default_factory=dict)
+    # Batch-size levels: the examples seen on arriving at each point (0 at the start), and the
+    # racer's one batch size (None for the player, who may change it, and on other levels).
+    examples: np.ndarray | None = None
+    batch_size: int | None = None
+
+    @property
+    def examples_to_goal(self) -> int | None:
+        if self.examples is None or self.steps_to_goal is None:
+            return None
+        return int(self.examples[self.steps_to_goal])
+
+    @property
+    def cost_to_goal(self) -> int | None:
+        """What reaching the goal cost: examples seen on a batch-size level, steps elsewhere."""
+        return self.examples_to_goal if self.examples is not None else self.steps_to_goal
+
+    @property
+    def batch_sizes_used(self) -> tuple[int, ...]:
+        """Batch-size levels: every batch size this walk stepped with, smallest first."""
+        if self.examples is None:
+            return ()
+        return tuple(sorted({int(size) for size in np.diff(self.examples)}))
 
     @property
     def is_player(self) -> bool:
@@ -146,6 +170,8 @@ class Walk:
             "best_height": finite_or_none(self.best_height),
             "distance": finite_or_none(self.distance),
             "hyperparameters": self.hyperparameters,
+            **({"batch_size": self.batch_size, "examples": int(self.examples[-1]),
+                "examples_to_goal": self.examples_to_goal} if self.examples is not None else {}),
             "path": [[finite_or_none(v) for v in p] for p in self.path],
             "heights": [finite_or_none(h) for h in self.heights],
         }
@@ -168,6 +194,29 @@ def judge(name: str, label: str, path: np.ndarray, heights: np.ndarray, slopes, 
     return walk
 
 
+def held_out_trail(level: Level, walk: Walk) -> np.ndarray | None:
+    """The loss on the level's held-out rows (new data, never felt on the hike) at every point of
+    the walk: nan off the map. None when the level has no held-out rows."""
+    landscape = level.landscape
+    if getattr(landscape, "holdout", None) is None:
+        return None
+    path = walk.path
+    usable = np.isfinite(path).all(axis=1) & landscape.inside_each(path)
+    losses = np.full(len(path), math.nan)
+    if usable.any():
+        losses[usable] = landscape.held_out_height(path[usable])
+    return losses
+
+
+def held_out_loss(level: Level, walk: Walk) -> float | None:
+    """The held-out loss where the walk ended (before a fall: where its final height was measured)."""
+    losses = held_out_trail(level, walk)
+    if losses is None:
+        return None
+    finite = losses[np.isfinite(losses)]
+    return float(finite[-1]) if len(finite) else math.inf
+
+
 def finite_or_none(value: float) -> float | None:
     value = float(value)
     return value if math.isfinite(value) else None
@@ -178,10 +227,10 @@ def finite_or_none(value: float) -> float | None:
 
 def rank_key(walk: Walk, goal: float) -> tuple:
     """Smallest first: reached the goal, then still on the map, then lost; within each, fewer
-    steps to the goal, then lower final height."""
+    steps to the goal (examples seen, on a batch-size level), then lower final height."""
     reached = not walk.status.lost and walk.final_height <= goal
     group = 0 if reached else (2 if walk.status.lost else 1)
-    to_goal = walk.steps_to_goal if (reached and walk.steps_to_goal is not None) else math.inf
+    to_goal = walk.cost_to_goal if (reached and walk.cost_to_goal is not None) else math.inf
     return (group, to_goal, walk.final_height)
 
 
@@ -206,7 +255,7 @@ def stars(player: Walk | None, racers: Sequence[Walk], goal: float, par: int) ->
     than every racer."""
     if player is None or player.status.lost or player.final_height > goal:
         return 0
-    if player.steps_to_goal is None or player.steps_to_goal > par:
+    if player.cost_to_goal is None or player.cost_to_goal > par:  # par counts examples on a batch-size level
         return 1
     mine = rank_key(player, goal)
     return 3 if all(mine <= rank_key(r, goal) for r in racers) else 2
@@ -298,10 +347,17 @@ class Race:
             "goal": level.goal,
             "minimum": {"point": [float(v) for v in minimum.point], "height": float(minimum.height)},
             "winner": self.winner.name if self.winner is not None else None,
-            "racers": [r.to_json() for r in self.racers],
-            **({"player": self.player.to_json(), "stars": self.stars,
+            "racers": [self._walk_json(r) for r in self.racers],
+            **({"player": self._walk_json(self.player), "stars": self.stars,
                 "events": [e.to_json() for e in self.events]} if self.player else {}),
         }
+
+    def _walk_json(self, walk: Walk) -> dict:
+        found = walk.to_json()
+        held_out = held_out_loss(self.level, walk)
+        if held_out is not None:
+            found["held_out_loss"] = finite_or_none(held_out)
+        return found
 
 
 def verdict(result: Race, short: bool = False) -> str:
@@ -448,7 +504,8 @@ def record_key(record: Mapping[str, Any]) -> tuple:
     """Sort key of a saved hike, smallest best: more stars, then (as in `rank_key`) fewer steps to
     the goal for a hike that ended there, then lower final height, then fewer steps. Tolerates
     hand-edited values of the wrong type."""
-    steps_to_goal = _number(record, "steps_to_goal", math.inf) if ended_at_goal(record) else math.inf
+    cost = "examples_to_goal" if "examples_to_goal" in record else "steps_to_goal"  # a batch-size level
+    steps_to_goal = _number(record, cost, math.inf) if ended_at_goal(record) else math.inf
     return (-_number(record, "stars", 0), steps_to_goal, _number(record, "final_height", math.inf),
             _number(record, "steps", 0))
 

@@ -232,6 +232,8 @@ def hike_summary(race) -> dict:
         "steps_to_goal": None if player.steps_to_goal is None else int(player.steps_to_goal),
         "distance": _number(player.distance),
         "time": now_iso(),
+        # A batch-size level: what reaching the goal cost is counted in examples seen.
+        **({"examples_to_goal": player.examples_to_goal} if player.examples is not None else {}),
     }
 
 

@@ -16,14 +16,17 @@ import numpy as np
 from foggymountain import optimizers
 from foggymountain.feel import felt_slope
 from foggymountain.level import Level
-from foggymountain.outcome import PLAYER, PLAYER_LABEL, Race, Status, Walk, judge, stars
+from foggymountain.outcome import PLAYER, PLAYER_LABEL, Race, Status, Walk, held_out_loss, held_out_trail, judge, stars
 from foggymountain.trail import read_trail
+from foggymountain.tuning import RacerSetting, racer_settings
+
+__all__ = ["held_out_loss", "held_out_trail", "race", "run_batch_racers", "run_racers", "walk_of_hike"]
 
 
 # ---- racing ----------------------------------------------------------------------------------
 
 
-def run_racers(level: Level, names_and_settings=None, budget: int | None = None) -> list[Walk]:
+def run_racers(level: Level, names_and_settings=None, budget: int | None = None, batch_size: int | None = None) -> list[Walk]:
     """Walk every racer of the level (or the given (name, hyperparameters) pairs) in lockstep.
 
     Per step: one vectorised slope call for all racers still walking, one update call per racer,
@@ -32,7 +35,9 @@ def run_racers(level: Level, names_and_settings=None, budget: int | None = None)
     """
     entries = names_and_settings if names_and_settings is not None else [(r.name, r.hyperparameters) for r in level.racers]
     racers = [optimizers.make_optimizer(name, **settings) for name, settings in entries]
-    budget = level.budget if budget is None else budget
+    batch_size = level.batch_size if batch_size is None else batch_size
+    if budget is None:  # a batch-size level: as many steps as its examples buy at this batch size
+        budget = level.examples // batch_size if level.examples is not None else level.budget
     landscape = level.landscape
     goal = level.goal
     n = level.dimensions
@@ -52,7 +57,7 @@ def run_racers(level: Level, names_and_settings=None, budget: int | None = None)
         if not len(walking):
             break
         points = path[k, walking]
-        h, g = felt_slope(landscape, points, k, seed=level.seed, noise=level.noise, batch_size=level.batch_size)
+        h, g = felt_slope(landscape, points, k, seed=level.seed, noise=level.noise, batch_size=batch_size)
         h = np.asarray(h, dtype=float).reshape(len(walking))
         g = np.asarray(g, dtype=float).reshape(len(walking), n)
         heights[k, walking] = h
@@ -128,6 +133,19 @@ def _stack(infos: list) -> dict[str, np.ndarray]:
     return {key: np.array([info[key] for info in infos]) for key in infos[0]}
 
 
+def run_batch_racers(level: Level, names_and_settings=None) -> list[Walk]:
+    """A batch-size level: every racer walks once with each batch size, on the same budget of
+    examples (so a batch of 1 takes many steps, the full data few). Named `sgd@2` for the racer
+    with the second batch size, labelled `SGD, batch 4`."""
+    walks = []
+    for index, size in enumerate(level.batch_sizes, start=1):
+        for walk in run_racers(level, names_and_settings, budget=level.examples // size, batch_size=size):
+            walk.name, walk.label = f"{walk.name}@{index}", f"{walk.label}, batch {size}"
+            walk.examples, walk.batch_size = size * np.arange(len(walk.path)), size
+            walks.append(walk)
+    return walks
+
+
 def walk_of_hike(hike) -> Walk:
     """The player's trail as a Walk, for racing against the racers."""
     level = hike.level
@@ -140,12 +158,22 @@ def walk_of_hike(hike) -> Walk:
     elif len(heights) > len(path):
         heights = heights[: len(path)]
     slopes = hike.slopes[: len(path) - 1]
-    return judge(PLAYER, PLAYER_LABEL, path, np.array(heights, dtype=float), slopes, hike.status, level.goal)
+    walk = judge(PLAYER, PLAYER_LABEL, path, np.array(heights, dtype=float), slopes, hike.status, level.goal)
+    if level.examples is not None:
+        walk.examples = np.concatenate([[0], np.cumsum(hike.batches[: len(path) - 1])]).astype(int)
+    return walk
 
 
-def race(level: Level, hike=None) -> Race:
-    """Race the level's racers; with a finished hike, score the player against them."""
-    result = Race(level=level, racers=run_racers(level))
+def race(level: Level, hike=None, settings: list[RacerSetting] | None = None, walks: list[Walk] | None = None) -> Race:
+    """Race the level's racers, each at its pinned or tuned settings; with a finished hike, score
+    the player against them. A worker may have done the slow part already: `settings` from
+    `tuning.racer_settings` (resolved here when not given), or the racers' `walks` at them."""
+    if walks is None:
+        if settings is None:
+            settings = racer_settings(level)
+        entries = [(s.name, s.hyperparameters) for s in settings]
+        walks = run_batch_racers(level, entries) if level.examples is not None else run_racers(level, entries)
+    result = Race(level=level, racers=walks)
     if hike is not None:
         result.player = walk_of_hike(hike)
         result.stars = stars(result.player, result.racers, level.goal, level.par)

@@ -40,9 +40,13 @@ LANDSCAPE_DESCRIPTIONS = {
               "like sin, exp, log, sqrt, abs, tanh, sigmoid, softplus, relu, min, max.",
     "model": "fit: the model's prediction as a formula of the variables (parameters) and the data columns, e.g. \"m * x + b\".",
     "target": "fit: the data column the model should predict.",
+    "hidden": "fit: hidden units, name = formula of the variables and data columns, e.g. { h = \"tanh(w1 * x)\" }; "
+              "the model uses them by name, and the hike shows each weight's slope as a product of chain-rule factors.",
     "loss": "fit: how a wrong prediction is measured: " + ", ".join(f'"{name}"' for name in LOSSES) + " (default \"mse\").",
     "data": "fit: the data, one list of numbers per column, one value per row: { x = [1, 2], y = [2, 4] }.",
     "data_file": "fit: a CSV file next to the level (header row of column names) instead of 'data'.",
+    "holdout": "fit: held-out rows, the same columns as 'data': never felt on the hike; the reveal shows each model's loss on them (new data).",
+    "holdout_file": "fit: a CSV file next to the level with the held-out rows, instead of 'holdout'.",
     "bounds": "The map: [low, high] for every variable. Walking outside is falling off the mountain.",
     "start": "Where the hike starts: a value per variable; next-token: one number for every weight (default 0).",
     "minimum": "Optional: the valley floor (lowest point) if you know it; `foggymountain check` verifies it.",
@@ -52,7 +56,9 @@ LANDSCAPE_DESCRIPTIONS = {
 }
 
 HIKE_DESCRIPTIONS = {
-    "budget": f"The number of steps allowed (1 to {level_module.MAX_BUDGET}).",
+    "budget": f"The number of steps allowed (1 to {level_module.MAX_BUDGET}). A batch-size level gives 'examples' instead.",
+    "examples": "A batch-size level: the budget counted in examples seen (a step with a batch of b rows costs b). Needs 'batch_sizes'.",
+    "batch_sizes": "A batch-size level: the mini-batch sizes the player chooses from (b) and every racer walks with, small to large. Needs 'examples'.",
     "goal": "The height that counts as reaching the valley floor (default: 5% of the way from the floor to the start height).",
     "par": "Reaching the goal within this many steps earns the second star (default: 3/4 of the budget).",
     "max_stride": "The longest stride (step size) the player may take.",
@@ -111,10 +117,15 @@ def _landscape() -> dict:
         "height": {"type": "string", "minLength": 1},
         "model": {"type": "string", "minLength": 1},
         "target": {"type": "string", "minLength": 1},
+        "hidden": {"type": "object", "minProperties": 1, "maxProperties": level_module.MAX_HIDDEN,
+                   "propertyNames": name, "additionalProperties": {"type": "string", "minLength": 1}},
         "loss": {"enum": list(LOSSES), "default": "mse"},
         "data": {"type": "object", "minProperties": 1,
                  "additionalProperties": {"type": "array", "items": _TOML_NUMBER, "minItems": 1}},
         "data_file": {"type": "string", "minLength": 1},
+        "holdout": {"type": "object", "minProperties": 1,
+                    "additionalProperties": {"type": "array", "items": _TOML_NUMBER, "minItems": 1}},
+        "holdout_file": {"type": "string", "minLength": 1},
         "bounds": {"type": "object", "minProperties": 1,
                    "additionalProperties": {"type": "array", "items": _TOML_NUMBER, "minItems": 2, "maxItems": 2}},
         "start": {},  # its type depends on the kind: see below
@@ -161,13 +172,16 @@ def _hike() -> dict:
         "show_height": {"type": "boolean", "default": True},
         "noise": {"type": "number", "minimum": 0, "default": 0},
         "batch_size": {"type": "integer", "minimum": 1},
+        "examples": {"type": "integer", "minimum": 1},
+        "batch_sizes": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1,
+                        "maxItems": level_module.MAX_BATCH_SIZES, "uniqueItems": True},
         "seed": {"type": "integer", "minimum": 0, "maximum": 2**32 - 1, "default": 0},
     }
     return {
         "description": TOP_DESCRIPTIONS["hike"],
         "type": "object",
         "properties": {key: {"description": HIKE_DESCRIPTIONS[key], **types[key]} for key in sorted(level_module.HIKE_KEYS)},
-        "required": ["budget"],
+        "oneOf": [{"required": ["budget"]}, {"required": ["examples", "batch_sizes"]}],
         "additionalProperties": False,
     }
 

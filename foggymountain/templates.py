@@ -94,6 +94,11 @@ target = "cups"                 # the data column the model should predict
 loss = "mse"                    # mse, mae or logistic
 # The data: one list per column, one value per row. Or: data_file = "sales.csv" next to this file.
 data = {{ temperature = [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0], cups = [1.1, 1.9, 3.2, 3.9, 5.1, 6.0, 7.1] }}
+# Rows kept aside, never felt on the hike: the reveal shows each model's loss on them (new data).
+# holdout = {{ temperature = [0.8, 2.2], cups = [2.5, 5.4] }}   # or: holdout_file = "more.csv"
+# Hidden units the model may use by name (a tiny neural network): the hike then shows each
+# weight's slope as a product of chain-rule factors (backpropagation).
+# hidden = {{ h = "tanh(m * temperature)" }}   # and then, e.g.: model = "b * h"
 bounds = {{ m = [-2, 6], b = [-4, 6] }}
 start = {{ m = -1, b = 5 }}
 
@@ -102,6 +107,10 @@ budget = 30
 par = 20
 # batch_size = 3                # feel the slope of a few rows only: a mini-batch gradient
 # seed = 0                      # which rows each step draws: the same for everyone
+# A batch-size level instead: the player picks the mini-batch, the budget counts examples seen
+# (replace budget, par and batch_size with):
+# batch_sizes = [1, 3, 7]       # the sizes to choose from; every racer walks with each
+# examples = 70                 # the budget, in examples seen
 
 [agents.sgd]
 learning_rate = 0.05

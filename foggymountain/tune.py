@@ -160,7 +160,9 @@ def to_toml(level: Level, results: list[Tuned], paces: tuple[float, ...]) -> str
     """The `[agents.*]` tables to paste into the level, each with a comment of its result."""
     lines = [
         f"# foggymountain tune: {len(paces)} paces from {paces[0]:g} to {paces[-1]:g} per racer,"
-        f" budget {level.budget} steps, goal height <= {level.goal:.4g}",
+        f" budget {level.budget_amount} {level.budget_unit}"
+        + (f" (in batches of {level.batch_size})" if level.examples is not None else "")
+        + f", goal height <= {level.goal:.4g}",
         "# paste these [agents.*] tables into the level in place of its own",
     ]
     for result in results:

@@ -93,9 +93,12 @@ def of_landscape(landscape, budget: int, walkers: int, batch_size: int | None = 
         vocabulary = len(landscape.vocabulary)
         # softmax, log and the slope over a V x V table: about ten operations per weight
         return Work(parts=10, rows=1, variables=vocabulary * vocabulary, budget=budget, walkers=walkers)
-    text = landscape.expression.text if kind == "function" else landscape.model.text
+    if kind == "function":
+        parts = formula_parts(landscape.expression.text)
+    else:  # the model and its hidden units, each worked out for every row
+        parts = formula_parts(landscape.model.text) + sum(formula_parts(unit.text) for _, unit in getattr(landscape, "hidden", ()))
     batch = batch_size if batch_size is not None and batch_size < rows else None
-    return Work(parts=formula_parts(text), rows=rows, variables=variables, budget=budget, walkers=walkers, batch=batch)
+    return Work(parts=parts, rows=rows, variables=variables, budget=budget, walkers=walkers, batch=batch)
 
 
 def tune_work(work: Work, candidates: int) -> tuple[int, int]:

@@ -19,12 +19,13 @@ import pytest
 from foggymountain import checking
 from foggymountain.campaign import builtin_levels_dir, level_files
 from foggymountain.level import CONCEPTS, Level, load_level
-from foggymountain.outcome import Status, Walk
+from foggymountain.outcome import Status, Walk, held_out_loss, held_out_trail
 from foggymountain.race import race, run_racers
 
 LEVELS_DIR = Path(__file__).resolve().parent.parent / "levels"
 FILES = level_files(LEVELS_DIR)
-CHAPTERS = ["First steps", "Treacherous ground", "Smarter walkers", "Learning from data", "Many weights"]
+CHAPTERS = ["First steps", "Treacherous ground", "Smarter walkers", "Learning from data", "Many weights",
+            "What the articles teach next"]
 
 
 @cache
@@ -34,7 +35,8 @@ def level(stem: str) -> Level:
 
 @cache
 def walks(stem: str) -> dict[str, Walk]:
-    return {walk.name: walk for walk in run_racers(level(stem))}
+    """The level's racers as raced (on a batch-size level: each racer once per batch size)."""
+    return {walk.name: walk for walk in race(level(stem)).racers}
 
 
 def winner(stem: str) -> Walk:
@@ -334,6 +336,198 @@ def test_20_night_adaptive_racers_learn_the_sentences_in_the_dark():
     assert ws["rmsprop"].status == Status.REACHED and ws["adam"].status == Status.REACHED
     top = winner("20-summit")
     assert lv.landscape.predict(top.path[-1], "i", 1)[0][0] == "saw"
+
+
+def test_21_generalization_the_lowest_training_loss_is_not_the_best_on_new_data():
+    lv, ws = level("21-ten-points"), walks("21-ten-points")
+    data, holdout = lv.landscape.data, lv.landscape.holdout
+    assert len(data["x"]) == 10 and lv.dimensions == 10 and len(holdout["x"]) == 20
+    floor = lv.minimum
+    # The floor passes through all ten points and is worse on new data than the start.
+    assert floor.height < 1e-9
+    floor_held_out = float(lv.landscape.held_out_height(floor.point))
+    assert floor_held_out == pytest.approx(0.83, abs=0.005)  # quoted in the debrief
+    assert floor_held_out > float(lv.landscape.held_out_height(lv.start))
+    parabola = np.polyfit(data["x"], data["y"], 2)
+    parabola_held_out = float(np.mean((np.polyval(parabola, holdout["x"]) - holdout["y"]) ** 2))
+    assert parabola_held_out == pytest.approx(0.015, abs=0.0005)  # quoted in the debrief
+    held_out = {name: held_out_loss(lv, walk) for name, walk in ws.items()}
+    adam, sgd = ws["adam"], ws["sgd"]
+    assert adam.final_height == min(w.final_height for w in ws.values())
+    assert held_out["adam"] == max(held_out.values()) and held_out["sgd"] == min(held_out.values())
+    assert sgd.final_height > 3 * adam.final_height and held_out["adam"] > 3 * held_out["sgd"]
+    # Adam's held-out loss fell, then rose while its training loss kept falling.
+    trail = held_out_trail(lv, adam)
+    best = int(np.argmin(trail))
+    assert best == 7 and trail[-1] > 3 * trail[best]  # the debrief: "lowest at step 7"
+    assert adam.heights[-1] < adam.heights[best] / 5
+
+
+def test_22_weight_decay_adamw_keeps_weights_small_and_new_data_closer():
+    lv, ws = level("22-weight-decay"), walks("22-weight-decay")
+    assert lv.landscape.holdout is not None
+    adam, adamw = ws["adam"], ws["adamw"]
+    pace = adam.hyperparameters["learning_rate"]
+    assert adamw.hyperparameters["learning_rate"] == pace and adamw.hyperparameters["weight_decay"] > 0
+    assert adam.hyperparameters["weight_decay"] == 0
+    assert np.abs(adamw.path[-1]).max() < 0.5 * np.abs(adam.path[-1]).max()
+    assert held_out_loss(lv, adamw) < 0.3 * held_out_loss(lv, adam)
+    assert adam.final_height < adamw.final_height, "Adam fits the ten points closer..."
+    assert adamw.status == Status.REACHED, "...yet AdamW still reaches the goal"
+    # Same data as level 21, read from CSV files.
+    twin = level("21-ten-points").landscape
+    for name in ("x", "y"):
+        assert np.array_equal(lv.landscape.data[name], twin.data[name])
+        assert np.array_equal(lv.landscape.holdout[name], twin.holdout[name])
+
+
+def test_23_forgetting_adagrad_stalls_rmsprop_keeps_going():
+    lv, ws = level("23-long-memory"), walks("23-long-memory")
+    adagrad, rmsprop = ws["adagrad"], ws["rmsprop"]
+    assert adagrad.hyperparameters["learning_rate"] == rmsprop.hyperparameters["learning_rate"]
+    assert rmsprop.status == Status.REACHED and adagrad.status == Status.WANDERING
+    assert winner("23-long-memory").name == "rmsprop"
+    adagrad_strides, rmsprop_strides = strides(adagrad), strides(rmsprop)
+    assert adagrad_strides[-1] < 0.02 * adagrad_strides[0], "AdaGrad's strides shrank to nothing"
+    assert np.all(np.diff(adagrad.info["accumulator"][:, 0]) >= 0), "it only accumulates"
+    average = rmsprop.info["square_average"][:, 0]
+    assert average[-1] < 0.01 * average.max(), "RMSProp forgot the wall"
+    meadow = slice(len(rmsprop_strides) // 2, None)
+    assert rmsprop_strides[meadow].mean() > 10 * adagrad_strides[meadow].mean()
+    assert adagrad.info["accumulator"][-1, 0] == pytest.approx(204, abs=1)  # quoted in the debrief
+
+
+def test_24_chain_rule_the_error_fades_through_a_saturated_unit():
+    from foggymountain.feel import felt_rows
+    from foggymountain.terrain.chain import chain_rule
+
+    lv, ws = level("24-two-layers"), walks("24-two-layers")
+    landscape = lv.landscape
+    start = chain_rule(landscape, lv.start)
+    w1, w2 = start.weights
+    (through_h,) = w1.paths
+    assert through_h.names == ("∂height/∂pred", "∂pred/∂h", "∂h/∂w1")
+    assert np.all(through_h.values[1] == 0.5), "∂pred/∂h is w2"
+    far = np.abs(landscape.data["x"]) >= 1
+    assert np.all(np.abs(through_h.values[2][far]) <= 0.0014)  # the debrief: "0.0013 or less"
+    assert np.abs(w2.paths[0].values[1][far]).min() > 0.99, "h is saturated at ±1"
+    # Every slope SGD felt is exactly the product of its factors on the example it was felt on.
+    sgd = ws["sgd"]
+    for k in range(sgd.steps):
+        rows = felt_rows(landscape.n_rows, k, seed=lv.seed, batch_size=lv.batch_size)
+        assert len(rows) == 1
+        np.testing.assert_allclose(chain_rule(landscape, sgd.path[k], rows).slope, sgd.slopes[k], rtol=1e-12, atol=1e-15)
+    assert sgd.status == Status.WANDERING and lv.start[0] - sgd.path[-1, 0] < 0.3  # "moved w1 by only 0.28"
+    assert np.abs(sgd.slopes[:, 0]).mean() < 0.05 * np.abs(sgd.slopes[:, 1]).mean()
+    adam = ws["adam"]
+    assert adam.status == Status.REACHED and adam.path[-1, 0] < 1 and winner("24-two-layers").name == "adam"
+    assert adam.steps_to_goal == 36  # quoted in the debrief
+
+
+def test_25_batch_size_the_same_examples_buy_few_exact_or_many_noisy_steps():
+    from foggymountain.feel import felt_rows
+    from foggymountain.race import run_batch_racers
+
+    lv = level("25-batch-size")
+    assert lv.batch_sizes == (1, 4, 16, 64) and lv.examples == 320 and lv.landscape.n_rows == 64
+    ws = {w.batch_size: w for w in run_batch_racers(lv)}
+    assert {w.hyperparameters["learning_rate"] for w in ws.values()} == {0.2}, "one racer, one pace"
+    for size, walk in ws.items():
+        assert walk.steps == 320 // size and walk.examples[-1] == 320
+    full, one, four = ws[64], ws[1], ws[4]
+    exact = lv.landscape.height_and_slope(full.path[:-1])[1]
+    np.testing.assert_allclose(full.slopes, exact, rtol=1e-9)  # the full data: the true slope
+    assert full.status == Status.WANDERING and full.final_height > 1.5
+    # The batch of 1 felt one house per step: the same house every walker would feel at that step.
+    k = 7
+    (row,) = felt_rows(64, k, seed=lv.seed, batch_size=1)
+    np.testing.assert_allclose(one.slopes[k], lv.landscape.height_and_slope(one.path[k], np.array([row]))[1])
+    assert one.examples_to_goal == 25 and one.status == Status.WANDERING  # the debrief: "after only 25 examples"
+    assert np.nanmax(one.heights[-20:]) > 5
+    assert four.status == Status.REACHED and four.examples_to_goal == 100
+    top = winner("25-batch-size")
+    assert top.name == "sgd@2" and top.batch_size == 4
+    assert ws[16].final_height < full.final_height and four.final_height < ws[16].final_height
+
+
+def test_26_sampling_the_next_word_is_drawn_not_always_the_likeliest():
+    from foggymountain.sampling import chances, write
+
+    lv, ws = level("26-writing"), walks("26-writing")
+    top = winner("26-writing")
+    assert top.name == "adam" and top.steps_to_goal == 8 and ws["momentum"].steps_to_goal == 20
+    assert ws["sgd"].status == Status.WANDERING
+    landscape, weights = lv.landscape, top.path[-1]
+    greedy = [write(landscape, weights, "the", temperature=0, seed=lv.seed + k) for k in range(20)]
+    assert {s.text for s in greedy} == {"the cat sat on the cat sat on the cat sat on the"}
+    assert all(all(s.likeliest) for s in greedy) and greedy[0].words[-1] != "."
+    drawn = [write(landscape, weights, "the", temperature=1, seed=lv.seed + k) for k in range(20)]
+    assert len({s.text for s in drawn}) == 16 and sum(s.words[-1] == "." for s in drawn) == 17  # the debrief
+    assert sum(not all(s.likeliest) for s in drawn) >= 10, "the next word is often not the likeliest"
+    assert "the dog sat on a dog." in {s.text for s in drawn}
+    for sentence in drawn:
+        for before, word, chance in zip(sentence.words, sentence.words[1:], sentence.chances):
+            assert chance == pytest.approx(dict(landscape.predict(weights, before, 20))[word])
+    cat = [chances(landscape, weights, "the", t)[landscape.vocabulary.index("cat")] for t in (0.5, 1, 2)]
+    assert cat == pytest.approx([0.68, 0.42, 0.29], abs=0.005)  # quoted in the debrief
+    on = chances(landscape, weights, "the", 2)[landscape.vocabulary.index("on")]
+    assert on == pytest.approx(0.005, abs=0.001)
+
+
+def _careful_hike(lv: Level, plan) -> "Hike":
+    from foggymountain.hike import Hike
+
+    hike = Hike(lv)
+    while not hike.over:
+        plan(hike)
+        hike.step()
+    return hike
+
+
+def _downhill(*, pace=None, stride=None):
+    def plan(hike):
+        if not hike.pace_only:
+            hike.point_downhill()
+        hike.set_pace(pace) if pace is not None else hike.set_stride(stride)
+    return plan
+
+
+def _west_first(hike):
+    """Level 24: the chain-rule panel shows w1's slope vanishing, so walk w1 down first."""
+    if hike.steps_used < 4:
+        hike.set_heading(180)
+        hike.set_stride(1.0)
+    else:
+        hike.point_downhill()
+        hike.set_stride(0.3 * 0.97 ** (hike.steps_used - 4))
+
+
+def _batch_of_four(hike):
+    if hike.batch_size != 4:
+        hike.set_batch_size(4)
+    hike.point_downhill()
+    hike.set_pace(0.3)
+
+
+@pytest.mark.parametrize("stem,plan", [
+    ("21-ten-points", _downhill(pace=0.5)),
+    ("22-weight-decay", _downhill(pace=0.5)),
+    ("23-long-memory", _downhill(stride=6)),
+    ("24-two-layers", _west_first),
+    ("25-batch-size", _batch_of_four),
+    ("26-writing", _downhill(pace=80)),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_a_careful_player_can_win_every_level_of_the_last_chapter(stem, plan):
+    lv = level(stem)
+    result = race(lv, _careful_hike(lv, plan))
+    assert result.stars == 3, (result.player.status, result.player.final_height, result.player.cost_to_goal)
+
+
+def test_straight_downhill_never_frees_w1_on_the_two_layers():
+    lv = level("24-two-layers")
+    for stride in (0.1, 0.3, 0.8):
+        result = race(lv, _careful_hike(lv, _downhill(stride=stride)))
+        assert result.stars == 0 and result.player.path[:, 0].min() > 3, stride
 
 
 # ---- docs/levels.md describes this format, with examples that pass check ----------------------

@@ -19,7 +19,7 @@ heavy = sorted(name for name in ("numpy", "textual", "rich") if name in sys.modu
 print("HEAVY:" + ",".join(heavy))
 """
 
-COMMANDS = ["check", "race", "tune", "preview", "new", "schema", "report", "pack", "serve", "play"]
+COMMANDS = ["check", "race", "tune", "preview", "new", "schema", "report", "pack", "serve", "host", "board", "play"]
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["race"], ["race", "--bogus"]]

@@ -124,3 +124,25 @@ def test_templates_say_pace_is_stride_over_slope(kind):
     assert "stride times the slope" not in text
     if kind == "function":
         assert "stride divided by the size of the slope was your pace: the learning rate" in text
+
+
+def test_the_fit_template_s_commented_lesson_keys_pass_check_when_uncommented(tmp_path):
+    """holdout, hidden units and a batch-size budget: each commented line of the fit template works."""
+    from foggymountain import templates
+    from foggymountain.checking import check_level
+
+    text = templates.render("fit", "Lemonade", "lemonade.toml")
+    variants = {
+        "holdout": text.replace("# holdout = ", "holdout = "),
+        "hidden": text.replace("# hidden = ", "hidden = ").replace('model = "m * temperature + b"', 'model = "b * h"'),
+        "batches": (text.replace("# batch_sizes = ", "batch_sizes = ").replace("# examples = ", "examples = ")
+                    .replace("\nbudget = 30\npar = 20\n", "\n")),
+    }
+    for name, variant in variants.items():
+        path = tmp_path / f"{name}.toml"
+        path.write_text(variant, encoding="utf-8")
+        assert check_level(path) == [], name
+    assert load_level(tmp_path / "holdout.toml").landscape.holdout is not None
+    assert [n for n, _ in load_level(tmp_path / "hidden.toml").landscape.hidden] == ["h"]
+    batches = load_level(tmp_path / "batches.toml")
+    assert batches.batch_sizes == (1, 3, 7) and batches.examples == 70 and batches.budget == 70

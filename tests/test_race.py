@@ -243,3 +243,35 @@ def test_a_walk_that_fell_off_ranks_below_every_walk_on_the_map():
     # even when the height it had before falling was the lowest of all
     momentum.heights[:-1] = -1.0
     assert result.ranking[-1] is momentum
+
+
+HELD_OUT = """title = "Held out"\nbriefing = "b"\n[landscape]\nkind = "fit"\nvariables = ["m"]\nmodel = "m*x"
+target = "y"\ndata = { x = [1, 2, 3], y = [2, 4, 6] }\nholdout = { x = [1, 4], y = [3, 4] }
+bounds = { m = [-5, 5] }\nstart = { m = 0 }\n[hike]\nbudget = 10\n[agents.sgd]\nlearning_rate = 0.05\n"""
+
+
+def test_held_out_rows_are_never_felt_and_scored_after(tmp_path):
+    from foggymountain.race import held_out_loss, held_out_trail
+
+    level = load_level_text(HELD_OUT, tmp_path / "held.toml")
+    landscape = level.landscape
+    # The height (felt) is the training loss: m*x fits y = 2x exactly at m = 2.
+    assert landscape.height(np.array([2.0])) == 0.0
+    # Held out: ((2 - 3)^2 + (8 - 4)^2) / 2 at m = 2.
+    assert landscape.held_out_height(np.array([2.0])) == pytest.approx(8.5)
+    (sgd,) = run_racers(level)
+    trail = held_out_trail(level, sgd)
+    m = sgd.path[:, 0]
+    np.testing.assert_allclose(trail, ((m - 3) ** 2 + (4 * m - 4) ** 2) / 2)
+    assert held_out_loss(level, sgd) == pytest.approx(trail[-1])
+    found = race(level).to_json()
+    assert found["racers"][0]["held_out_loss"] == pytest.approx(trail[-1])
+
+
+def test_a_level_without_held_out_rows_has_no_held_out_loss():
+    level = load_level(LEVELS / "line1d.toml")
+    walk = run_racers(level)[0]
+    from foggymountain.race import held_out_loss
+
+    assert held_out_loss(level, walk) is None
+    assert "held_out_loss" not in race(level).to_json()["racers"][0]

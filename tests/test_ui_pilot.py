@@ -365,3 +365,35 @@ async def test_when_the_reveal_fails_a_race_table_ends_the_hike(tmp_path, monkey
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, BriefingScreen) and app.screen.entry.path.name == "02-bowl.toml"
+
+
+async def test_racers_are_tuned_and_walked_in_a_worker_while_the_briefing_is_open(tmp_path, monkeypatch):
+    import threading
+
+    from foggymountain import tuning
+
+    monkeypatch.setenv("FOGGYMOUNTAIN_CACHE_DIR", str(tmp_path / "cache"))  # nothing tuned yet
+    threads = []
+    real = tuning.tune_racers
+
+    def recording(level, racers):
+        threads.append(threading.current_thread())
+        return real(level, racers)
+
+    monkeypatch.setattr(tuning, "tune_racers", recording)
+    app = app_for(tmp_path, level_file=LINE)  # a level without [agents]: every racer is tuned
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert isinstance(app.screen, BriefingScreen)
+        walks = app._racers
+        assert walks is not None and app._racers_for is app.shelf.entries[0].level, "ready before the hike"
+        assert len(threads) == 1 and threads[0] is not threading.main_thread(), "tuned once, off the UI thread"
+        settings = tuning.racer_settings(app._racers_for)  # from the cache the worker filled
+        assert len(threads) == 1 and all(s.source == tuning.TUNED for s in settings)
+        assert [w.hyperparameters for w in walks] == [s.hyperparameters for s in settings]
+        await start_hike(pilot)
+        await pilot.press("c")  # make camp: the hike is over, the race only scores the player
+        await settle(pilot)
+        assert on_reveal(app)
+        assert app.screen.race.racers is walks

@@ -429,6 +429,12 @@ start = { x = 0 }
 budget = 3
 max_stride = 20
 goal = -9.5
+[agents.sgd]
+learning_rate = 0.001
+[agents.momentum]
+learning_rate = 0.001
+[agents.adam]
+learning_rate = 0.001
 """
 LOG = """title = "Log"
 briefing = "b"
@@ -459,7 +465,7 @@ def walked(tmp_path, text: str, *strides: float, back: bool = False) -> Hike:
     return hike
 
 
-# The racers crawl (a gentle slope, three steps); the player ends far lower, on the map or off it.
+# The racers crawl (pinned to a slow pace on a gentle slope, three steps); the player ends far lower, on the map or off it.
 @pytest.mark.parametrize("how, strides, status", [
     ("fell off after going low", (9, 5), "fell-off"),
     ("stopped short of the goal", (9,), "wandering"),

@@ -1,4 +1,5 @@
-"""`foggymountain tune LEVEL`: search each racer's pace on a level and print `[agents.*]` TOML."""
+"""`foggymountain tune LEVEL`: search each racer's pace on a level and print `[agents.*]` TOML;
+`--write` tunes them as the race does and writes the settings into the level file."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
                         help="skip the finer second pass around each racer's best pace")
     parser.add_argument("--runners-up", type=int, default=0, metavar="N",
                         help="also list the next N best settings of each racer, as comments")
+    parser.add_argument("--write", action="store_true",
+                        help="tune the racers as the race tunes them (reach the goal reliably, never by a "
+                             "leap) and write their settings into the level file, keeping its comments "
+                             "and layout (--low/--high/--points/--runners-up do not apply)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
         names = racer_names(args.racers)
         if names is None:
             return 2
+    if args.write:
+        return _write(args.level, level, names)
     try:
         paces = pace_grid(args.low, args.high, args.points)
     except ValueError as err:
@@ -82,3 +89,38 @@ def too_much_work(level, names, paces, refine: bool) -> str | None:
                 "    hint: fewer paces (--points 8), --no-refine, fewer racers (--racers sgd), "
                 "or tune a copy of the level with a smaller budget")
     return None
+
+
+def _write(path: Path, level, names: list[str] | None) -> int:
+    from foggymountain import optimizers
+    from foggymountain.commands import load_or_report
+    from foggymountain.level import Racer
+    from foggymountain.tuning import outcome_note, tune_racers, write_settings
+
+    if level.examples is not None:
+        print(f"{path}: --write does not tune a batch-size level (each racer walks several batch sizes)\n"
+              "    hint: write each racer's learning_rate in [agents.NAME] yourself", file=sys.stderr)
+        return 2
+    own = {r.name: r for r in level.racers}
+    chosen = names if names is not None else list(own)
+    racers = [own.get(n) or Racer(n, optimizers.make_optimizer(n).hyperparameters) for n in chosen]
+    # Tuning ignores a pinned pace: the author asked for a new one. Other written settings stay.
+    racers = [Racer(r.name, r.hyperparameters, tuple(k for k in r.written if k != "learning_rate")) for r in racers]
+    tuned = tune_racers(level, racers)
+    original = path.read_bytes()
+    try:
+        write_settings(path, tuned, racers)
+    except OSError as err:
+        print(f"{path}: could not write the settings ({err.strerror or err})\n    hint: is the file writable?", file=sys.stderr)
+        return 1
+    if load_or_report(path) is None:  # never leave a level that no longer loads
+        path.write_bytes(original)
+        print(f"{path}: the written level did not load; the file is unchanged", file=sys.stderr)
+        return 1
+    for result in tuned:
+        shown = ", ".join(f"{k} = {v:g}" for k, v in result.settings.items() if k in ("learning_rate", "momentum", "beta1"))
+        print(f"[agents.{result.name}] {shown}  ({outcome_note(result).split(': ', 1)[1]})")
+    if names is not None and not own.keys() <= set(names) and level.racers and not any(r.written for r in level.racers):
+        print("note: the level had no [agents] table; now it races only the racers written", file=sys.stderr)
+    print(f"wrote {path}")
+    return 0

@@ -101,26 +101,40 @@ class Expression:
         Returns `(value, slope)`, `slope` of shape `(len(wrt), *value.shape)`.
         """
         wrt = list(wrt)
-        k = len(wrt)
-        duals: dict[str, Dual] = {}
-        for name, v in env.items():
-            arr = np.asarray(v, dtype=float)
-            if name in wrt:
-                seed = np.zeros((k,) + (1,) * arr.ndim)
-                seed[wrt.index(name)] = 1.0
-                duals[name] = (arr, seed)
-            else:
-                duals[name] = (arr, None)
+        return as_slope(self.evaluate(seeded(env, wrt)), len(wrt))
+
+    def evaluate(self, duals: Mapping[str, Dual]) -> Dual:
+        """The dual number of the formula, given the dual numbers of its names: a name may itself
+        be the value of another formula (a hidden unit), tangent included, so the slope of a
+        composition is exact (the chain rule, in forward mode)."""
         with np.errstate(all="ignore"):
-            value, tangent = self._compiled(duals)
-        value = np.asarray(value, dtype=float)
-        if tangent is None:
-            slope = np.zeros((k,) + value.shape)
+            return self._compiled(duals)
+
+
+def seeded(env: Mapping[str, np.ndarray | float], wrt: list[str]) -> dict[str, Dual]:
+    """Dual numbers for `env`: a tangent of 1 in its own row for each name of `wrt`, none otherwise."""
+    k = len(wrt)
+    duals: dict[str, Dual] = {}
+    for name, v in env.items():
+        arr = np.asarray(v, dtype=float)
+        if name in wrt:
+            seed = np.zeros((k,) + (1,) * arr.ndim)
+            seed[wrt.index(name)] = 1.0
+            duals[name] = (arr, seed)
         else:
-            shape = np.broadcast_shapes(tangent.shape, (k,) + value.shape)
-            value = np.broadcast_to(value, shape[1:])
-            slope = np.broadcast_to(tangent, shape).astype(float, copy=True)
-        return value, slope
+            duals[name] = (arr, None)
+    return duals
+
+
+def as_slope(dual: Dual, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """`(value, slope)` from a dual number, the slope of shape `(k, *value.shape)`."""
+    value, tangent = dual
+    value = np.asarray(value, dtype=float)
+    if tangent is None:
+        return value, np.zeros((k,) + value.shape)
+    shape = np.broadcast_shapes(tangent.shape, (k,) + value.shape)
+    value = np.broadcast_to(value, shape[1:])
+    return value, np.broadcast_to(tangent, shape).astype(float, copy=True)
 
 
 def parse(text: str, names: Iterable[str]) -> Expression:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from foggymountain.terrain.expression import Expression
+from foggymountain.terrain.expression import Expression, as_slope, seeded
 
 # Evaluate (points x rows) in batches of at most this many floats (1 MB per array). Small enough
 # that the temporaries stay in the CPU cache and come from malloc's pool instead of fresh pages:
@@ -118,17 +118,44 @@ class FitLandscape(Landscape):
     loss: str = "mse"
     kind: str = "fit"
     columns: tuple[str, ...] = field(default=())
+    holdout: dict[str, np.ndarray] | None = None  # rows never felt on the hike: new data
+    # Hidden units, in order: (name, formula of the variables and data columns). The model may use
+    # their names; a unit's slope flows into the model's by the chain rule (see terrain/chain.py).
+    hidden: tuple[tuple[str, Expression], ...] = ()
 
     @property
     def n_rows(self) -> int:
         return len(self.data[self.target])
 
+    def held_out_height(self, points: np.ndarray) -> np.ndarray | None:
+        """The mean loss on the held-out rows (None without them): how the model does on new data.
+        The same arithmetic as `height`, over other rows."""
+        if self.holdout is None:
+            return None
+        on_new_data = FitLandscape(model=self.model, variables=self.variables, bounds=self.bounds,
+                                   data=self.holdout, target=self.target, loss=self.loss, columns=self.columns,
+                                   hidden=self.hidden)
+        return on_new_data.height(points)
+
     def predict(self, point: np.ndarray, inputs: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """The model's prediction at parameters `point` for `inputs` (default: the level's data)."""
         env = dict(inputs if inputs is not None else self.data)
-        env.update({name: float(v) for name, v in zip(self.variables, np.asarray(point, float))})
         n = len(next(iter(env.values()))) if inputs is not None else self.n_rows
-        return np.broadcast_to(self.model.value(env), (n,)).astype(float)
+        env.update({name: float(v) for name, v in zip(self.variables, np.asarray(point, float))})
+        return np.broadcast_to(self._prediction(env), (n,)).astype(float)
+
+    def _prediction(self, env: dict) -> np.ndarray:
+        for name, unit in self.hidden:
+            env[name] = unit.value(env)
+        return self.model.value(env)
+
+    def _prediction_and_slope(self, env: dict) -> tuple[np.ndarray, np.ndarray]:
+        if not self.hidden:
+            return self.model.value_and_slope(env, self.variables)
+        duals = seeded(env, list(self.variables))
+        for name, unit in self.hidden:
+            duals[name] = unit.evaluate(duals)
+        return as_slope(self.model.evaluate(duals), len(self.variables))
 
     def height(self, points: np.ndarray) -> np.ndarray:
         """Mean loss over all rows, without slopes: a racer's true height on a mini-batch level
@@ -144,7 +171,7 @@ class FitLandscape(Landscape):
             part = flat[start : start + chunk]
             env = {name: part[:, i : i + 1] for i, name in enumerate(self.variables)}
             env.update({name: column[None, :] for name, column in self.data.items()})
-            prediction = np.broadcast_to(self.model.value(env), (len(part), n_rows))
+            prediction = np.broadcast_to(self._prediction(env), (len(part), n_rows))
             heights[start : start + chunk] = _loss(self.loss, prediction, target).mean(axis=-1)
         return heights.reshape(lead)
 
@@ -161,7 +188,7 @@ class FitLandscape(Landscape):
             part = flat[start : start + chunk]
             env = {name: part[:, i : i + 1] for i, name in enumerate(self.variables)}
             env.update({name: column[None, :] for name, column in data.items()})
-            prediction, d_prediction = self.model.value_and_slope(env, self.variables)
+            prediction, d_prediction = self._prediction_and_slope(env)
             prediction = np.broadcast_to(prediction, (len(part), n_rows))
             loss, d_loss = _loss_and_dloss(self.loss, prediction, data[self.target][None, :])
             heights[start : start + chunk] = loss.mean(axis=-1)

@@ -19,7 +19,8 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from foggymountain.hike import Hike
-from foggymountain.outcome import Race
+from foggymountain.level import Level
+from foggymountain.outcome import Race, Walk
 from foggymountain.progress import default_player
 from foggymountain.race import race
 from foggymountain.safe_text import one_line, visible_lines
@@ -93,6 +94,9 @@ class FoggyApp(App[None]):
         self.theme = "foggy-dark"
         # The bottom of the screen stack: the level select, or with `play FILE` that level's briefing.
         self.select = None if shelf.single else LevelSelectScreen(shelf, scores)
+        # The racers of the level being played, tuned and walked in a worker (`_prepare_racers`).
+        self._racers_for: Level | None = None
+        self._racers: list[Walk] | None = None
 
     # ---- start up
 
@@ -116,6 +120,8 @@ class FoggyApp(App[None]):
 
     def on_mount(self) -> None:
         self._tell_warnings()
+        if self.select is None and self.shelf.entries[0].ok:
+            self._prepare_racers(self.shelf.entries[0].level)
         if self.watching:
             # Only with --watch: a cheap stat of the level files once a second.
             self.set_interval(1.0, self._check_files, name="watch levels")
@@ -126,7 +132,30 @@ class FoggyApp(App[None]):
     def _briefing(self, entry: LevelEntry) -> BriefingScreen:
         if self.select is not None:
             self.select.opened = entry.path  # highlighted when the player comes back
+        if entry.ok and self.is_running:
+            self._prepare_racers(entry.level)
         return BriefingScreen(entry, self.shelf, self.scores)
+
+    def _prepare_racers(self, level: Level) -> None:
+        if self._racers_for is not level:
+            self._racers_for, self._racers = level, None
+            self._walk_racers(level)
+
+    @work(thread=True, group="racers", exit_on_error=False)
+    def _walk_racers(self, level: Level) -> None:
+        """While the player reads the briefing and hikes: tune the level's unpinned racers (once
+        per level content, then cached) and walk every racer, so the race at the end of the hike
+        only scores the player. A failure here is the race's to report: it runs again then."""
+        try:
+            walks = race(level).racers  # tuned (or from the cache), then walked; no player yet
+        except Exception:  # noqa: BLE001 - a boundary: the race at the end runs again and says what failed
+            log.exception("preparing the racers of %s failed", level.path)
+            return
+        self.call_from_thread(self._racers_walked, level, walks)
+
+    def _racers_walked(self, level: Level, walks: list[Walk]) -> None:
+        if self._racers_for is level:
+            self._racers = walks
 
     @on(LevelChosen)
     def open_level(self, chosen: LevelChosen) -> None:
@@ -134,14 +163,16 @@ class FoggyApp(App[None]):
 
     @on(StartHike)
     def start_hike(self, start: StartHike) -> None:
+        self._prepare_racers(start.level)
         self.push_screen(HikeScreen(Hike(start.level)))
 
     @on(HikeFinished)
     def finish_hike(self, finished: HikeFinished) -> None:
         """The hike is over: race once, keep the score (in the background), show what was in the fog."""
         hike = finished.hike
+        walks = self._racers if self._racers_for is hike.level else None
         try:
-            result = race(hike.level, hike)
+            result = race(hike.level, hike, walks=walks)  # without walks ready, race() walks them
         except Exception as err:  # noqa: BLE001 - a boundary: a broken race must not lose the player's game
             log.exception("the race of %s failed", hike.level.path)
             self.notify(f"The race could not be run ({type(err).__name__}: {err}).",

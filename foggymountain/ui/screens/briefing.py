@@ -99,9 +99,10 @@ class BriefingScreen(Screen):
             rows.append(("altimeter", "none: you feel only the slope", "$warning"))
             goal = "the valley floor (unseen)"
         rows += [
-            ("budget", f"{level.budget} steps", ""),
+            ("budget", f"{level.budget_amount} {level.budget_unit}"
+                       + (f" (batch of {', '.join(map(str, level.batch_sizes))}: b)" if level.batch_sizes else ""), ""),
             ("goal", goal, ""),
-            ("par", f"{level.par} steps for ★★", ""),
+            ("par", f"{level.par} {level.budget_unit} for ★★", ""),
         ]
         if level.concepts:
             rows.append(("lessons", ", ".join(level.concepts), ""))
@@ -117,6 +118,8 @@ class BriefingScreen(Screen):
                      ("d", "face straight downhill")]
         else:
             pairs = [("Enter", "step (always downhill)"), ("↑ ↓", "faster / slower pace")]
+        if self.entry.level.batch_sizes:
+            pairs.append(("b", "the next mini-batch size"))
         pairs += [("c", "make camp: end the hike"), ("?", "all keys and words")]
         return Content("\n").join(Content.assemble((f"{key:<7}", "bold $accent"), what) for key, what in pairs)
 

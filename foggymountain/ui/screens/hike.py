@@ -17,7 +17,9 @@ from foggymountain.outcome import Status
 from foggymountain.ui.messages import HikeFinished
 from foggymountain.ui.palette import ScreenCommands
 from foggymountain.ui.screens.number_prompt import NumberPrompt, parse_heading, parse_positive
+from foggymountain.terrain.chain import has_hidden_units
 from foggymountain.ui.widgets.altimeter import Altimeter
+from foggymountain.ui.widgets.chain_rule import ChainRulePanel
 from foggymountain.ui.widgets.logbook import Logbook
 from foggymountain.ui.widgets.slope_gauge import SlopeGauge
 from foggymountain.ui.widgets.step_plan import StepPlan
@@ -51,6 +53,7 @@ class HikeScreen(Screen):
         Binding("up", "quicken", "Faster pace", group=PACE, id="pace-faster"),
         Binding("down", "slow", "Slower pace", group=PACE, id="pace-slower"),
         Binding("d", "downhill", "Down", id="point-downhill"),
+        Binding("b", "batch", "Batch", id="batch-size"),
         Binding("c", "camp", "Camp", id="camp"),
         Binding("s", "type_stride", "Type a stride", group=TYPE, id="type-stride"),
         Binding("p", "type_pace", "Type a pace", group=TYPE, id="type-pace"),
@@ -88,10 +91,20 @@ class HikeScreen(Screen):
                 plan = StepPlan(id="plan-panel")
                 plan.border_title = "your next step"
                 yield plan
-            with Vertical(id="logbook-panel") as logbook:
-                logbook.border_title = "logbook"
-                yield Logbook(id="logbook")
+            if has_hidden_units(level.landscape):
+                with Vertical(id="hike-right"):
+                    chain = ChainRulePanel(id="chain-panel")
+                    chain.border_title = "backpropagation (chain rule)"
+                    yield chain
+                    yield from self._logbook()
+            else:
+                yield from self._logbook()
         yield Footer(compact=True)
+
+    def _logbook(self) -> ComposeResult:
+        with Vertical(id="logbook-panel") as logbook:
+            logbook.border_title = "logbook"
+            yield Logbook(id="logbook")
 
     def on_mount(self) -> None:
         level = self.hike.level
@@ -106,6 +119,8 @@ class HikeScreen(Screen):
         self.query_one(Altimeter).show(hike)
         self.query_one(StepPlan).show(hike)
         self.query_one(Logbook).show(hike)
+        for chain in self.query(ChainRulePanel):
+            chain.show(hike)
 
     # ---- which keys apply on this level
 
@@ -121,6 +136,7 @@ class HikeScreen(Screen):
             "slow": hike.pace_only,
             "type_heading": not hike.pace_only,
             "downhill": not hike.pace_only,
+            "batch": bool(hike.level.batch_sizes),
         }
         return applies.get(action, True)
 
@@ -175,6 +191,19 @@ class HikeScreen(Screen):
         self.hike.point_downhill()
         self.query_one(StepPlan).show(self.hike)
         self.query_one(SlopeGauge).show(self.hike)
+
+    def action_batch(self) -> None:
+        """The next larger mini-batch the examples left pay for, then back to the smallest."""
+        hike = self.hike
+        sizes = [b for b in hike.level.batch_sizes if b <= hike.examples_left]
+        if hike.over or not sizes:
+            return
+        larger = [b for b in sizes if b > hike.batch_size]
+        hike.set_batch_size(larger[0] if larger else sizes[0])
+        self.show_hike()
+        self.notify(f"The slope is now felt on {hike.batch_size} example{'s' if hike.batch_size != 1 else ''} per step "
+                    f"({hike.steps_left} step{'s' if hike.steps_left != 1 else ''} of that size left).",
+                    title="Mini-batch size")
 
     def action_camp(self) -> None:
         if self.hike.over:

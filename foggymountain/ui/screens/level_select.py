@@ -133,7 +133,7 @@ class LevelSelectScreen(Screen):
             ("ground", ground, ""),
             ("feel", "a noisy slope (mini-batch)" if level.noisy else "the exact slope", ""),
             ("", "and an altimeter" if level.show_height else "no altimeter", ""),
-            ("budget", f"{level.budget} steps, par {level.par}", ""),
+            ("budget", f"{level.budget_amount} {level.budget_unit}, par {level.par}", ""),
             ("best", f"{stars_text(self.scores.stars(entry))} {best_text(self.scores.best(entry))}", "$accent"),
         ]
         parts = [

@@ -30,11 +30,14 @@ from foggymountain.ui.messages import BackToLevels, NextLevel, Retry
 from foggymountain.ui.palette import ScreenCommands
 from foggymountain.ui.widgets.heatmap import HeatMap
 from foggymountain.ui.widgets.replay_panel import ReplayPanel
+from foggymountain.ui.widgets.reveal_batches import BatchTradeOff
 from foggymountain.ui.widgets.replay_timeline import ReplayTimeline
 from foggymountain.ui.widgets.reveal_curve import CurveChart
 from foggymountain.ui.widgets.reveal_fit import FitChart
 from foggymountain.ui.widgets.reveal_heights import HeightsChart
+from foggymountain.ui.widgets.reveal_held_out import HeldOutLosses
 from foggymountain.ui.widgets.reveal_legend import RevealLegend, WalkerKey
+from foggymountain.ui.widgets.reveal_sampling import SampledSentences
 from foggymountain.ui.widgets.reveal_trail import TrailEvents
 from foggymountain.ui.widgets.reveal_words import WordPredictions
 from foggymountain.ui.widgets.scoreboard import Scoreboard, stars_text
@@ -167,11 +170,15 @@ class RevealScreen(Screen):
         Binding("end", "jump(-1)", "Last step", show=False, id="reveal.last"),
         Binding("ctrl+s,S", "save_picture", "Save SVG", id="reveal.save"),
         *(Binding(str(i), f"tab({i})", f"Tab {i}", show=False, id=f"reveal.tab{i}") for i in range(1, 7)),
+        Binding("t", "temperature", "Temperature", show=False, id="reveal.temperature"),  # said on the Words tab
+        Binding("w", "write_again", "Write again", show=False, id="reveal.write"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
 
     step: reactive[int] = reactive(0, init=False)
     playing: reactive[bool] = reactive(False, init=False)
+    temperature: reactive[float] = reactive(1.0, init=False)  # next-token levels: how the models write
+    writing: reactive[int] = reactive(0, init=False)
 
     COMMANDS = {ScreenCommands}
 
@@ -214,8 +221,13 @@ class RevealScreen(Screen):
                 with TabPane(self._title("Data"), id="tab-data"), Lazy(Vertical(classes="reveal-chart")):
                     yield FitChart(level, self._compared(), id="fit-chart").data_bind(RevealScreen.step)
                     yield self._fit_key()
+                    if level.landscape.holdout is not None:
+                        yield HeldOutLosses(level, self.race.walkers, id="held-out").data_bind(RevealScreen.step)
             if level.kind == "next-token":
                 with TabPane(self._title("Words"), id="tab-words"), Lazy(VerticalScroll()):
+                    first = next(iter(WordPredictions.prompts_of(level)))
+                    yield SampledSentences(level, self.race.ranking, first, id="sentences").data_bind(
+                        RevealScreen.step, RevealScreen.temperature, RevealScreen.writing)
                     yield WordPredictions(level, self._compared(), id="words").data_bind(RevealScreen.step)
             with TabPane(self._title("Heights"), id="tab-heights"), Lazy(Horizontal(classes="reveal-row")):
                 with Vertical(classes="reveal-chart"):
@@ -225,6 +237,8 @@ class RevealScreen(Screen):
             with TabPane(self._title("Scoreboard"), id="tab-board"), Lazy(Vertical(id="board")):
                 yield Static(self._board_summary(), id="board-summary")
                 yield Scoreboard(result, id="scoreboard")
+                if level.examples is not None:
+                    yield BatchTradeOff(result, id="batches")
                 yield Static(Text(
                     f"{RANKING_RULE}\n{STARS_RULE}\n"
                     "Height = loss at the last step; Walked = distance; lr = pace (learning rate), μ = momentum.",
@@ -257,7 +271,8 @@ class RevealScreen(Screen):
         return [self.race.player, self.best_racer]
 
     def _fit_key(self) -> WalkerKey:
-        return WalkerKey([self.race.player, self.best_racer], (("o", "bold", "data"),),
+        marks = (("o", "bold", "data"),) + ((("x", "dim", "held out"),) if self.level.landscape.holdout is not None else ())
+        return WalkerKey([self.race.player, self.best_racer], marks,
                          notes={self.best_racer.name: " (best racer)"})
 
     def _map_frame(self) -> Container:
@@ -310,10 +325,11 @@ class RevealScreen(Screen):
 
     def _board_summary(self) -> Text:
         result = self.race
+        unit = self.level.budget_unit
         digits = height_digits(result)
         return Text.assemble(stars_text(result.stars), "  ", verdict(result), "\n",
-                             (f"Goal: height (loss) at most {number(self.level.goal, digits=digits)} · par {self.level.par} steps · "
-                              f"budget {self.level.budget}", "dim"))
+                             (f"Goal: height (loss) at most {number(self.level.goal, digits=digits)} · par {self.level.par} {unit} · "
+                              f"budget {self.level.budget_amount} {unit}", "dim"))
 
     # ---- the replay
 
@@ -364,6 +380,36 @@ class RevealScreen(Screen):
             ("Next level", "on to the next level (n)", self.action_next_level),
             ("Save a picture of the reveal", "an SVG in the current folder (ctrl+s)", self.action_save_picture),
         ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("temperature", "write_again"):
+            return self.level.kind == "next-token"
+        return True
+
+    def action_temperature(self) -> None:
+        from foggymountain.sampling import MAX_TEMPERATURE
+        from foggymountain.ui.screens.number_prompt import NumberPrompt, parse_number
+
+        def parse(text: str) -> float:
+            value = parse_number(text, "1")
+            if not 0 <= value <= MAX_TEMPERATURE:
+                raise ValueError(f"a temperature is between 0 and {MAX_TEMPERATURE:g}")
+            return value
+
+        def chosen(value: float | None) -> None:
+            if value is not None:
+                self.temperature = value
+                self.query_one(TabbedContent).active = "tab-words"
+
+        self.app.push_screen(NumberPrompt(
+            "Temperature (sampling)",
+            "How boldly the models write: 0 always takes the likeliest next word, 1 draws from the "
+            "model's own chances, 2 flattens them so unlikely words come up more.",
+            f"{self.temperature:g}", parse), chosen)
+
+    def action_write_again(self) -> None:
+        self.writing += 1
+        self.query_one(TabbedContent).active = "tab-words"
 
     def action_tab(self, number: int) -> None:
         tabs = self.query_one(TabbedContent)

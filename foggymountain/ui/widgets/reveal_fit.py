@@ -18,6 +18,7 @@ from foggymountain.ui.widgets.reveal_walkers import is_dark, look_of, theme_rgb
 from foggymountain.ui.widgets.chart_guard import CHART_ERRORS, cannot_chart
 
 DATA_GLYPH = "o"
+HELD_OUT_GLYPH = "x"
 SAMPLES = 80
 
 
@@ -39,6 +40,8 @@ class FitChart(PlotextPlot):
         else:
             self.column = landscape.columns[0]
             values = landscape.data[self.column]
+            if landscape.holdout is not None:  # the curve spans the held-out inputs too
+                values = np.concatenate([values, landscape.holdout[self.column]])
             self.xs = np.linspace(float(values.min()), float(values.max()), SAMPLES)
             self.inputs = {self.column: self.xs}
 
@@ -70,7 +73,8 @@ class FitChart(PlotextPlot):
         plt.xlabel(self.column)
         plt.ylabel(landscape.target if self.size.height >= 12 else "")
         target = landscape.data[landscape.target]
-        low, high = float(target.min()), float(target.max())
+        every_target = target if landscape.holdout is None else np.concatenate([target, landscape.holdout[landscape.target]])
+        low, high = float(every_target.min()), float(every_target.max())
         pad = (high - low) * 0.25 or 1.0
         plt.ylim(low - pad, high + pad)
         data_x = self.xs if self.by_row else landscape.data[self.column]
@@ -93,12 +97,21 @@ class FitChart(PlotextPlot):
             at = np.flatnonzero(keep)[int((0.9 - 0.15 * len(labels)) * (keep.sum() - 1))]
             labels.append((look, float(self.xs[at]), float(ys[at])))
         plt.scatter(data_x.tolist(), target.tolist(), marker=DATA_GLYPH, color=theme_rgb(self))
+        holdout = landscape.holdout
+        if holdout is not None and not self.by_row:  # new data the walk never felt, in its own glyph
+            plt.scatter(holdout[self.column].tolist(), holdout[landscape.target].tolist(), marker=HELD_OUT_GLYPH,
+                        color=theme_rgb(self))
         for look, x, y in labels:
             plt.text(look.glyph, x=x, y=y, color=(0, 0, 0), background=look.rgb, style="bold")
 
     def _curved(self) -> bool:
         """A straight line when the prediction is linear in the plotted input."""
-        ys = self.prediction(self.level.start)
+        # At the start a model may be flat (all weights 0): judge by where the walkers ended too.
+        ends = [walk.path[-1] for walk in self.walkers if np.all(np.isfinite(walk.path[-1]))]
+        return any(self._curved_at(point) for point in [self.level.start, *ends])
+
+    def _curved_at(self, point) -> bool:
+        ys = self.prediction(point)
         if len(ys) < 3 or not np.all(np.isfinite(ys)):
             return True
         return not np.allclose(np.diff(ys, 2), 0, atol=1e-9 * (1 + np.abs(ys).max()))

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.types import NoActiveAppError
 from textual.color import Color, ColorParseError
 
-from foggymountain.outcome import PLAYER, Walk
+from foggymountain.outcome import CLASSMATE, PLAYER, PREDICTION, Walk
 
 START_GLYPH = "◆"
 FLOOR_GLYPH = "✕"
@@ -50,11 +50,24 @@ LOOKS: dict[str, WalkerLook] = {
     "rmsprop": WalkerLook("r", "#afafff", "#4b4bb3"),
     "adam": WalkerLook("a", "#ff5fd7", "#b0007a"),
     "adamw": WalkerLook("w", "#d787ff", "#7b2fb3"),
+    # The board's class trails: every player's footsteps, and where each predicted the floor.
+    CLASSMATE: WalkerLook("∘", "#e8b878", "#8a5a1a"),
+    PREDICTION: WalkerLook("+", "#5fffd7", "#007a5e"),
 }
 _SPARE = WalkerLook("?", "#d0d0d0", "#505050")
 
 
+# Batch-size levels race one racer several times (`sgd@1`, `sgd@2`...): each gets the number of
+# its batch size (1 = the smallest) as its glyph, and a colour of its own.
+_VARIANT_COLOURS = ("sgd", "momentum", "adagrad", "adam", "rmsprop", "nesterov")
+
+
 def look_of(walk: Walk) -> WalkerLook:
+    if walk.name not in LOOKS and "@" in walk.name:
+        number = walk.name.rpartition("@")[2]
+        if number.isdigit() and int(number) >= 1:
+            base = LOOKS[_VARIANT_COLOURS[(int(number) - 1) % len(_VARIANT_COLOURS)]]
+            return WalkerLook(number[-1], base.colour, base.light_colour)
     return LOOKS.get(walk.name, _SPARE)
 
 

@@ -52,9 +52,14 @@ class WordPredictions(Static):
         super().__init__(id=id)
         self.level = level
         self.walkers = walkers  # the player and the best racer
+        self.prompts = self.prompts_of(level)
+
+    @staticmethod
+    def prompts_of(level) -> list[str]:
+        """The level's prompts that are words of its corpus, or its first three words."""
         landscape = level.landscape
         prompts = [p.lower() for p in level.prompts if p.lower() in landscape.vocabulary]
-        self.prompts = prompts or list(landscape.vocabulary[:3])
+        return prompts or list(landscape.vocabulary[:3])
 
     def on_mount(self) -> None:
         self.update(self._content())
