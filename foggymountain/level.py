@@ -880,7 +880,13 @@ class _Reader:
         """Refuse a level whose valley-floor search or race would take minutes (see work.py)."""
         from foggymountain import work
 
-        cost = work.of_landscape(landscape, hike["budget"], walkers, hike["batch_size"])
+        budget, batch = hike["budget"], hike["batch_size"]
+        if hike.get("examples") is not None and hike.get("batch_sizes"):
+            # a batch-size level: every racer walks every batch size; at most examples // smallest steps
+            sizes = hike["batch_sizes"]
+            budget, batch = hike["examples"] // min(sizes), min(sizes)
+            walkers = (walkers - 1) * len(sizes) + 1
+        cost = work.of_landscape(landscape, budget, walkers, batch)
         if cost.evaluation > work.MAX_EVALUATION_WORK:
             key = ("landscape", "data_file") if self.places.has(("landscape", "data_file")) else ("landscape", "data") if landscape.n_rows else ("landscape",)
             self.problem(key, f"one slope of this level costs {cost.evaluation:,} operations ({cost.rows:,} rows x {cost.parts} formula parts x "

@@ -85,6 +85,7 @@ SEED_STRIDE = 7919  # the other seeds: the level's seed plus multiples of this p
 # tuning within about 2 seconds. Over the cap: fewer seeds first, then one pass, then only the
 # first steps of a long budget are judged (the race still walks the whole budget).
 WORK_CAP = 6_000
+FORMULA_NS_PER_UNIT = 300_000  # a unit's time, in work.py's nanosecond operations
 POINT_ROWS_PER_UNIT = 20_000
 # On a mini-batch level the race measures every walker's true height over all rows at every step;
 # the tuner's hundreds of walkers measure theirs over this many rows (a fixed sample, drawn from
@@ -255,7 +256,7 @@ def _plan(level: Level, candidates: int) -> tuple[list[int], int, int]:
         point_rows = candidates * (level.batch_size + min(rows, JUDGE_ROWS))
     else:
         point_rows = candidates * rows
-    step = 1.0 + point_rows / POINT_ROWS_PER_UNIT
+    step = _formula_units(level, candidates) + point_rows / POINT_ROWS_PER_UNIT
     seeds = NOISE_SEEDS if level.noisy else 1
     passes = 2
     while seeds * passes * (level.budget + 1) * step > WORK_CAP and (seeds > 1 or passes > 1):
@@ -265,6 +266,17 @@ def _plan(level: Level, candidates: int) -> tuple[list[int], int, int]:
             passes = 1
     horizon = max(1, min(level.budget, int(WORK_CAP / step) - 1))
     return [(level.seed + i * SEED_STRIDE) & 0xFFFFFFFF for i in range(seeds)], passes, horizon
+
+
+def _formula_units(level: Level, candidates: int) -> float:
+    """One lockstep step in units: 1 for the usual small formula; more for a long formula over
+    many variables (64 squared variables: about 10), whose slope costs parts x (variables + 1)
+    per walker (work.py's model, without the data rows counted above)."""
+    from foggymountain import work
+
+    cost = work.of_landscape(level.landscape, 1, candidates)
+    formula = work.Work(parts=cost.parts, rows=1, variables=cost.variables, budget=1, walkers=candidates)
+    return max(1.0, formula.step() / FORMULA_NS_PER_UNIT)
 
 
 def _batched(level: Level) -> bool:
