@@ -477,6 +477,9 @@ def test_look_alike_player_names_are_one_player():
 
     assert normal_name("ａｂｃ") == "abc" and normal_name("ﬁsh") == "fish"
     assert not valid_player("ａｂｃ") and valid_player("abc") and valid_player("Zoë")
+    from foggymountain.host import player_name
+
+    assert player_name("ａｂｃ") == player_name("abc") == "abc"  # over SSH too
 
 
 def test_no_control_pattern_escapes_the_checker():
