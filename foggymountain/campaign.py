@@ -6,6 +6,11 @@ A pack is a folder of level files, optionally with a `pack.toml` that names it a
     introduction = "Three hikes about the size of a step."
     author = "Ada"
     order = ["easy.toml", "ravine.toml"]   # these first, in this order; the rest by file name
+    id = "lr-workshop"                     # optional: the pack's name on leaderboards
+
+A pack's identity (`Pack.identity`) is its `id`, or else its title made into a slug (a folder
+without pack.toml: the folder's name); a level's id on a leaderboard is that identity and the
+level's file stem (`board_id`), so a copy of the pack in another folder keeps the same boards.
 """
 
 from __future__ import annotations
@@ -17,13 +22,14 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from foggymountain.level import LevelError, Problem
+from foggymountain.diagnostics import LevelError, Problem
 from foggymountain.safe_read import UnsafeFile, read_bytes
 from foggymountain.safe_text import one_line, visible_lines
-from foggymountain.toml_places import Places
+from foggymountain.toml_places import Places, toml_problem
 
 PACK_FILE = "pack.toml"
-PACK_KEYS = {"title", "introduction", "author", "order"}
+PACK_KEYS = {"title", "introduction", "author", "order", "id"}
+PACK_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 MAX_PACK_BYTES = 100_000
 
 
@@ -35,6 +41,49 @@ class Pack:
     author: str = ""
     folder: Path | None = None
     manifest: Path | None = field(default=None)  # the pack.toml, if the folder has one
+    id: str = ""  # pack.toml's id, if it gives one
+
+    @property
+    def identity(self) -> str:
+        """The pack's name on leaderboards: its id, or its title as a slug ("lr-workshop"); a
+        folder without pack.toml is known by its name, as results always knew it."""
+        if self.id:
+            return self.id
+        if self.manifest is None and self.folder is not None:
+            return _folder_name(self.folder)
+        return slug(self.title)
+
+
+def slug(text: str) -> str:
+    """Lowercase letters and digits joined by '-': "Workshop: learning rates" -> "workshop-learning-rates"."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))[:64] or "levels"
+
+
+def board_id(level) -> str:
+    """A level's id on the workshop leaderboard: the file stem for the built-in campaign (as
+    always), else "<pack identity>/<stem>". It does not depend on the folder the pack was copied
+    to; a folder whose pack.toml is broken falls back to its folder name."""
+    path = getattr(level, "path", None)
+    if path is None:
+        return level.id
+    folder = Path(path).parent
+    try:
+        if folder.resolve() == builtin_levels_dir().resolve():
+            return level.id
+    except (OSError, FileNotFoundError):
+        pass
+    try:
+        identity = load_pack(folder).identity
+    except LevelError:  # a broken pack.toml: the folder's name, until it is fixed
+        identity = _folder_name(folder)
+    return f"{identity}/{level.id}"
+
+
+def _folder_name(folder: Path) -> str:
+    try:
+        return folder.resolve().name or "levels"
+    except OSError:
+        return folder.name or "levels"
 
 
 def builtin_levels_dir() -> Path:
@@ -80,16 +129,10 @@ def load_pack(folder: Path) -> Pack:
     except UnicodeDecodeError:
         raise LevelError([Problem(shown, 1, 1, "the file is not UTF-8 text", "save it as UTF-8")]) from None
     except RecursionError:
-        raise LevelError([Problem(shown, 1, 1, "the TOML is nested too deeply to read", "a pack.toml holds a title, an introduction and an order")]) from None
+        raise LevelError([Problem(shown, 1, 1, "the TOML is nested too deeply to read", "a pack.toml holds a title, an introduction and an order", length=0)]) from None
     except (tomllib.TOMLDecodeError, ValueError) as err:  # ValueError: an integer of over 4300 digits
-        line, col = _toml_error_place(str(err))
-        raise LevelError([Problem(shown, line, col, f"TOML syntax error: {str(err).split(' (at ')[0]}", "see https://toml.io; strings need quotes")]) from None
+        raise LevelError([toml_problem(shown, text, str(err))]) from None
     return _PackReader(document, Places(text), manifest, by_name).read()
-
-
-def _toml_error_place(message: str) -> tuple[int, int]:
-    found = re.search(r"line (\d+), column (\d+)", message)
-    return (int(found.group(1)), int(found.group(2))) if found else (1, 1)
 
 
 def _title_of_folder(folder: Path) -> str:
@@ -127,11 +170,14 @@ class _PackReader:
         title = self.string("title", _title_of_folder(self.manifest.parent))
         introduction = self.string("introduction", "")
         author = self.string("author", "")
+        pack_id = self.string("id", "")
+        if pack_id and not PACK_ID.fullmatch(pack_id):
+            self.problem(("id",), f"'{pack_id}' is not a pack id", f'an id is lowercase letters, digits, ".", "_" and "-": write id = "{slug(pack_id)}"')
         files = self.read_order()
         if self.problems:
             raise LevelError(sorted(self.problems, key=lambda p: (p.line, p.col)))
         return Pack(title=title, introduction=introduction, files=files, author=author,
-                    folder=self.manifest.parent, manifest=self.manifest)
+                    folder=self.manifest.parent, manifest=self.manifest, id=pack_id)
 
     def read_order(self) -> list[Path]:
         order = self.doc.get("order", [])
@@ -174,3 +220,54 @@ class _PackReader:
                 return number + 1, begin + found[occurrence - 1] + 1
             occurrence -= len(found)
         return start.line, start.value_col
+
+
+# ---- built-in levels by name -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuiltinLevel:
+    number: int  # its place in the campaign, from 1
+    name: str  # the file stem without its number: "downhill" for 01-downhill.toml
+    path: Path
+
+
+def builtin_levels() -> list[BuiltinLevel]:
+    """The campaign's levels in order, each with the short name `race downhill` accepts."""
+    return [BuiltinLevel(number, _short_name(path.stem), path)
+            for number, path in enumerate(level_files(builtin_levels_dir()), start=1)]
+
+
+def _short_name(stem: str) -> str:
+    return re.sub(r"^\d+[-_ ]*", "", stem) or stem
+
+
+def find_builtin(name: str) -> Path | None:
+    """The built-in level called `name`: its number ("10", "01"), short name ("ravine"), file stem
+    ("10-ravine") or file name ("10-ravine.toml"); None if no level has that name."""
+    wanted = name.strip().lower().removesuffix(".toml")
+    levels = builtin_levels()
+    if wanted.isdigit():
+        return next((lv.path for lv in levels if lv.number == int(wanted)), None)
+    for level in levels:
+        if wanted in (level.name.lower(), level.path.stem.lower()):
+            return level.path
+    return None
+
+
+def resolve_level(target: Path | str) -> Path | Problem:
+    """A level to open: the file `target` if it exists, else the built-in level of that name, else a
+    problem saying neither exists (with the closest built-in name, if one is close)."""
+    path = Path(target)
+    if path.exists():
+        return path
+    text = str(target)
+    if "/" not in text and "\\" not in text:
+        builtin = find_builtin(text)
+        if builtin is not None:
+            return builtin
+    names = [lv.name for lv in builtin_levels()]
+    close = difflib.get_close_matches(_short_name(path.stem).lower(), names, n=1, cutoff=0.6)
+    guess = f"did you mean the built-in level '{close[0]}'? " if close else ""
+    return Problem(text, 1, 1, "no such file, folder or built-in level",
+                   guess + "check the path; `foggymountain levels` lists the built-in levels", length=0)

@@ -17,10 +17,11 @@ from foggymountain.safe_text import VisibleStream
 # name -> one-line help. Order is the order in --help.
 COMMANDS = {
     "play": "play the campaign, a level file or a folder of levels (the default)",
-    "check": "check level files and print every problem as FILE:LINE:COL",
+    "check": "check level files: every problem with its place (FILE:LINE:COL), an excerpt and a hint",
     "race": "race the optimizers on a level, headless (--json for machines)",
     "tune": "search each racer's learning rate for a level and print [agents.*] TOML",
     "preview": "print a level's revealed landscape, trails and scoreboard, no TUI",
+    "levels": "list the built-in levels and the names that open them (race ravine, play 10)",
     "new": "write a commented starting level that passes check",
     "schema": "print a JSON Schema of the level format for editors",
     "report": "a workshop leaderboard from a folder of results",
@@ -46,6 +47,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _mistyped_command(word: str) -> str | None:
+    """The command `word` looks like a typo of, unless `word` is something `play` opens (a file,
+    a folder, a built-in level's name) or an option."""
+    import difflib
+    from pathlib import Path
+
+    if word.startswith("-") or Path(word).exists():
+        return None
+    from foggymountain.campaign import find_builtin
+
+    if find_builtin(word) is not None:
+        return None
+    close = difflib.get_close_matches(word.lower(), list(COMMANDS), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _module(name: str):
     return importlib.import_module(f"foggymountain.commands.{name}")
 
@@ -53,13 +70,19 @@ def _module(name: str):
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        mistyped = _mistyped_command(argv[0]) if argv else None
+        if mistyped:
+            print(f"foggymountain: unknown command '{argv[0]}'\n    hint: did you mean '{mistyped}'? "
+                  f"Commands: {', '.join(COMMANDS)}", file=sys.stderr)
+            return 2
         argv = ["play", *argv]
     guarded = argv[0] not in ("play", "serve")  # the game draws its own screen
     if guarded:
         # Whatever a command prints (argparse's errors too), control characters reach the
         # terminal as escapes.
         streams = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = VisibleStream(sys.stdout), VisibleStream(sys.stderr)
+        # On a terminal the colours check and preview draw (SGR sequences only) pass.
+        sys.stdout, sys.stderr = (VisibleStream(stream, colours=_is_terminal(stream)) for stream in streams)
     try:
         args = build_parser().parse_args(argv)
         return int(_module(args.command).run(args) or 0)
@@ -70,3 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if guarded:
             sys.stdout, sys.stderr = streams
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from foggymountain import optimizers
+from foggymountain.diagnostics import LevelError, Problem, Span
 from foggymountain.terrain.expression import CONSTANTS, FUNCTIONS, ExpressionError, parse
 from foggymountain.terrain.landscapes import (
     LOSSES,
@@ -32,13 +33,13 @@ from foggymountain.terrain.landscapes import (
     NextTokenLandscape,
 )
 from foggymountain.safe_read import UnsafeFile, is_hidden, read_bytes
-from foggymountain.safe_text import one_line, visible, visible_lines
-from foggymountain.toml_places import Places
+from foggymountain.safe_text import one_line, visible_lines
+from foggymountain.toml_places import Places, toml_problem
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DATA_BYTES = 20_000_000
 MAX_DATA_COLUMNS = 64
-MAX_DATA_ROWS = 100_000  # see MAX_WORK: the rows are walked every step of every racer
+MAX_DATA_ROWS = 100_000  # see work.py: the rows are walked every step of every racer
 MAX_BUDGET = 10_000
 MAX_VARIABLES = 64
 MAX_COORDINATE = 1e9
@@ -81,28 +82,6 @@ LANDSCAPE_KEYS = {
 }
 HIKE_KEYS = {"budget", "examples", "goal", "par", "max_stride", "stride", "show_height", "noise", "batch_size", "batch_sizes", "seed"}
 MAX_BATCH_SIZES = 6
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int
-    col: int
-    message: str
-    hint: str = ""
-
-    def __str__(self) -> str:
-        # File names and quoted values come from strangers: never a control character on a terminal.
-        text = f"{visible(self.path)}:{self.line}:{self.col}: {visible(self.message)}"
-        return text + (f"\n    hint: {visible(self.hint)}" if self.hint else "")
-
-
-class LevelError(Exception):
-    """A level we refuse, with every problem found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -221,13 +200,13 @@ def load_level(path: str | Path) -> Level:
     path = Path(path)
     shown = str(path)
     if path.is_dir():
-        raise LevelError([Problem(shown, 1, 1, "this is a folder, not a level file", "name a .toml level file (check and play also take folders)")])
+        raise LevelError([Problem(shown, 1, 1, "this is a folder, not a level file", "name a .toml level file (check and play also take folders)", length=0)])
     try:
         raw = read_bytes(path, MAX_FILE_BYTES)
     except UnsafeFile as err:
         hint = ("a level is a short text file; put data in a CSV next to it" if err.too_large
                 else "name an ordinary .toml file (not a pipe, device, folder or link loop)")
-        raise LevelError([Problem(shown, 1, 1, f"the file {err.reason}", hint)]) from None
+        raise LevelError([Problem(shown, 1, 1, f"the file {err.reason}", hint, length=0)]) from None
     return load_level_bytes(raw, path)
 
 
@@ -251,30 +230,10 @@ def load_level_text(text: str, path: Path) -> Level:
         document = tomllib.loads(text)
     except RecursionError:
         raise LevelError([Problem(shown, 1, 1, "the TOML is nested too deeply to read",
-                                  "a level nests tables and arrays only a few levels deep")]) from None
+                                  "a level nests tables and arrays only a few levels deep", length=0)]) from None
     except (tomllib.TOMLDecodeError, ValueError) as err:  # ValueError: an integer of over 4300 digits
-        line, col = _toml_error_place(str(err), text)
-        message = str(err).split(" (at ")[0]
-        raise LevelError([Problem(shown, line, col, f"TOML syntax error: {message}", "see https://toml.io for the syntax; strings need quotes, tables need [brackets]")]) from None
+        raise LevelError([toml_problem(shown, text, str(err))]) from None
     return _Reader(document, Places(text), path).read()
-
-
-def _toml_error_place(message: str, text: str) -> tuple[int, int]:
-    import re
-
-    found = re.search(r"line (\d+), column (\d+)", message)
-    if found:
-        return int(found.group(1)), int(found.group(2))
-    lines = text.split("\n")
-    if "end of document" in message:
-        # An unclosed string or bracket: point at where the last one was opened.
-        opener = re.compile(r'"""|\'\'\'' if "string" in message.lower() else r"[\[{]")
-        for number in range(len(lines), 0, -1):
-            match = opener.search(lines[number - 1])
-            if match:
-                return number, match.start() + 1
-        return len(lines), 1
-    return 1, 1
 
 
 class _Reader:
@@ -285,24 +244,67 @@ class _Reader:
         self.places = places
         self.path = path
         self.problems: list[Problem] = []
-        self.variables: tuple[str, ...] = ()
 
     # -- reporting
 
     def problem(self, key: tuple[str, ...], message: str, hint: str = "", *, value: bool = True) -> None:
         place = self.places.find(key)
-        col = place.value_col if value and self.places.has(key) else place.col
-        self.problems.append(Problem(str(self.path), place.line, col, message, hint))
+        exact = self.places.has(key)
+        col = place.value_col if value and exact else place.col
+        if not key or place.line == 1 and not self.places.has(key[:1]):
+            length = 0  # nowhere in the file, like a key missing at the top: no excerpt
+        else:
+            length = _written_length(self.places.lines[place.line - 1], col, value and exact)
+        self.problems.append(Problem(str(self.path), place.line, col, message, hint, length=length))
+
+    def trapped(self, where: tuple[str, ...], key: str) -> bool:
+        """Record the table trap, if `key` is one: a key that belongs elsewhere (at the top, or in
+        [hike] or [landscape]) written under a [table] header, which makes it part of that table."""
+        home = None
+        if key in TOP_KEYS:
+            home = ()
+        elif key in HIKE_KEYS and where[:1] != ("hike",):
+            home = ("hike",)
+        elif any(key in keys for keys in LANDSCAPE_KEYS.values()) and where[:1] != ("landscape",):
+            home = ("landscape",)
+        path = where + (key,)
+        if home is None or not where or not self.places.has(path):
+            return False
+        place = self.places.find(path)
+        if self.places.table_at(place.line) != where:  # written inline or dotted: not the trap
+            return False
+        header = self.places.find(where)
+        table = f"[{'.'.join(where)}]"
+        if home == ():
+            first = self.places.first_header
+            hint = (f"keys after a [table] header belong to that table: move this line above the first "
+                    f"[table] header (line {first})")
+        else:
+            hint = f"keys after a [table] header belong to that table: move this line under [{home[0]}]"
+        self.problems.append(Problem(
+            str(self.path), place.line, place.col,
+            f"'{key}' is read as part of {table}" + (", not the top of the file" if home == () else f", not [{home[0]}]"),
+            hint, length=len(key), label=f"inside {table}",
+            related=(Span(header.line, header.col, len(self.places.lines[header.line - 1].strip()), f"{table} starts here"),),
+        ))
+        return True
 
     def check_keys(self, table: dict, allowed: set[str], where: tuple[str, ...], required: set[str] = frozenset()) -> None:
         for key in table:
+            if key not in allowed and self.trapped(where, key):
+                continue
             if key not in allowed:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'?" if close else "allowed here: " + ", ".join(sorted(allowed))
+                if not close and where[:1] != ("agents",) and key in _RACER_SETTINGS:
+                    hint = f"'{key}' is a racer's setting: write it under a racer's table, like [agents.sgd]"
                 self.problem(where + (key,), f"unknown key '{key}'" + (f" in [{'.'.join(where)}]" if where else ""), hint, value=False)
         for key in sorted(required - set(table)):
             name = f"[{'.'.join(where)}]" if where else "the top of the file"
-            self.problem(where, f"missing key '{key}' in {name}", f"add a line: {key} = ...", value=False)
+            if not where and key in ("landscape", "hike"):
+                self.problem(where, f"missing table [{key}]", f"add a [{key}] header and its keys (see docs/levels.md)", value=False)
+            else:
+                self.problem(where, f"missing key '{key}' in {name}", f"add a line: {key} = ...", value=False)
 
     # -- typed getters: return None (and record a problem) when the value is wrong
 
@@ -321,7 +323,7 @@ class _Reader:
         value = table[key]
         kind = "a whole number" if integer else "a number"
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
-            self.problem(where + (key,), f"'{key}' must be {kind}, not {_type_name(value)}", f"write {key} = {low if low is not None else 1}")
+            self.problem(where + (key,), *_not_a_number(key, value, kind, low))
             return None
         if abs(value) > 1e308 or not math.isfinite(value):  # a huge TOML integer overflows float()
             self.problem(where + (key,), f"'{key}' must be finite, not {value}", "nan and inf are not allowed in levels")
@@ -559,20 +561,42 @@ class _Reader:
         if len(value) > MAX_VARIABLES:
             self.problem(where + (key,), f"{len(value)} variables; at most {MAX_VARIABLES}", "use fewer variables")
             return None
-        good = [name for name in value if self.valid_name(name, where + (key,))]
+        good = []
+        for name in value:
+            wrong = _name_problem(name)
+            if wrong:
+                self.problems.append(self.in_list(where + (key,), name, 1, *wrong))
+            else:
+                good.append(name)
         duplicates = sorted({n for n in value if value.count(n) > 1})
         if duplicates:
-            self.problem(where + (key,), f"variable '{duplicates[0]}' is declared twice", "each variable once")
+            name = duplicates[0]
+            first = self.in_list(where + (key,), name, 1, "", "")
+            self.problems.append(self.in_list(where + (key,), name, 2, f"variable '{name}' is declared twice", "each variable once",
+                                              related=(Span(first.line, first.col, first.length, "first here"),)))
         return tuple(dict.fromkeys(good))
 
+    def in_list(self, key: tuple[str, ...], name: str, occurrence: int, message: str, hint: str, related=()) -> Problem:
+        """A problem at the `occurrence`-th quoted `name` in the list at `key` (one line or several)."""
+        place = self.places.find(key)
+        for number in range(place.line, min(place.line + 50, len(self.places.lines) + 1)):
+            line = self.places.lines[number - 1]
+            start = place.value_col - 1 if number == place.line else 0
+            for found in re.finditer(r'"([^"]*)"|\'([^\']*)\'', line[start:]):
+                if name in (found.group(1), found.group(2)):
+                    occurrence -= 1
+                    if occurrence == 0:
+                        return Problem(str(self.path), number, start + found.start() + 1, message, hint,
+                                       length=len(found.group()), related=related)
+            if "]" in line[start:]:
+                break
+        return Problem(str(self.path), place.line, place.value_col, message, hint, related=related)
+
     def valid_name(self, name: str, key: tuple[str, ...]) -> bool:
-        if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
-            self.problem(key, f"'{name}' is not a valid name", "names are letters, digits and _, starting with a letter")
-            return False
-        if name in FUNCTIONS or name in CONSTANTS:
-            self.problem(key, f"'{name}' is the name of a {'function' if name in FUNCTIONS else 'constant'}", "pick another name, like w or theta")
-            return False
-        return True
+        wrong = _name_problem(name)
+        if wrong:
+            self.problem(key, *wrong)
+        return wrong is None
 
     def read_bounds(self, table: dict, variables: tuple[str, ...]) -> np.ndarray | None:
         where = ("landscape", "bounds")
@@ -625,19 +649,18 @@ class _Reader:
             return parse(text, names)
         except ExpressionError as err:
             line, col = self.places.in_string(("landscape", key), err.offset)
-            self.problems.append(Problem(str(self.path), line, col, f"in {key}: {err.message}", err.hint))
+            self.problems.append(Problem(str(self.path), line, col, f"in {key}: {err.message}", err.hint, length=err.length))
             return None
 
     def read_data(self, table: dict, variables: tuple[str, ...], inline: str = "data") -> dict[str, np.ndarray] | None:
         """The columns of `data` / `data_file` (or, with inline="holdout", of `holdout` / `holdout_file`)."""
         where = ("landscape",)
-        self.variables = variables
         file = f"{inline}_file"
         if inline in table and file in table:
             self.problem(where + (file,), f"give either '{inline}' or '{file}', not both", "remove one of them", value=False)
             return None
         if file in table:
-            return self.read_data_file(table, file)
+            return self.read_data_file(table, file, variables)
         data = self.table(table, inline, where)
         if data is None:
             self.problem(where, f"a fit level needs '{inline}' or '{file}'", f'add {inline} = {{ size = [1, 2], price = [3, 4] }}', value=False)
@@ -674,17 +697,15 @@ class _Reader:
             return None
         return columns
 
-    def read_data_file(self, table: dict, file: str = "data_file") -> dict[str, np.ndarray] | None:
-        """A CSV next to the level (or in a visible folder below it): header row, then numbers.
-        Only what is needed to name a problem is ever quoted: the offending cell, cut short."""
+    def read_data_file(self, table: dict, file: str = "data_file", variables: tuple[str, ...] = ()) -> dict[str, np.ndarray] | None:
         key = ("landscape", file)
         name = self.string(table, file, ("landscape",))
         if name is None:
             return None
-        shown_name = one_line(name, 60)
         if "\x00" in name:  # pathlib raises ValueError on it
             self.problem(key, f"{file} has a NUL character in its name", "name a CSV file next to the level")
             return None
+        shown_name = one_line(name, 60)
         relative = Path(name)
         folder = Path(os.path.realpath(self.path.parent))
         target = Path(os.path.realpath(self.path.parent / relative))  # never raises on a loop of links
@@ -692,7 +713,8 @@ class _Reader:
             self.problem(key, f"{file} '{shown_name}' is outside the level's folder", "put the CSV next to the level file and name it without '..' or '/'")
             return None
         if is_hidden(relative) or is_hidden(target.relative_to(folder)):
-            self.problem(key, f"{file} '{shown_name}' is a hidden file or lies in a hidden folder", "data files are visible CSV files in the level's folder (no name part starting with '.')")
+            self.problem(key, f"{file} '{shown_name}' is a hidden file or lies in a hidden folder",
+                         "data files are visible CSV files in the level's folder (no name part starting with '.')")
             return None
         try:
             raw = read_bytes(self.path.parent / relative, MAX_DATA_BYTES)
@@ -701,79 +723,9 @@ class _Reader:
             self.problem(key, f"{file} '{shown_name}' {err.reason}", hint)
             return None
         shown = str(self.path.parent / name)
-        if b"\x00" in raw:
-            self.problems.append(Problem(shown, 1, 1, "the data file is binary, not CSV", "save it as a UTF-8 CSV"))
-            return None
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            line = raw[: err.start].count(b"\n") + 1
-            self.problems.append(Problem(shown, line, 1, "the data file is not UTF-8 text", "save it as a UTF-8 CSV with a header row"))
-            return None
-        return self.read_csv(text, shown)
-
-    def read_csv(self, text: str, shown: str) -> dict[str, np.ndarray] | None:
-        """The columns of a CSV's text; problems at `shown`:LINE:COL. Rows are read one by one and
-        counted against the limits, so a huge CSV is refused before it fills memory."""
-        reader = csv.reader(io.StringIO(text))
-        header: list[str] | None = None
-        values: list[list[float]] = []
-        try:
-            for row in reader:
-                number = reader.line_num
-                if not any(cell.strip() for cell in row):
-                    continue
-                if header is None:
-                    header = [h.strip() for h in row]
-                    if not self.check_header(header, shown, number):
-                        return None
-                    values = [[] for _ in header]
-                    continue
-                if len(row) != len(header):
-                    self.problems.append(Problem(shown, number, 1, f"row has {len(row)} values; the header has {len(header)}", "one value per column"))
-                    return None
-                if len(values[0]) >= MAX_DATA_ROWS:
-                    self.problems.append(Problem(shown, number, 1, f"the data has more than {MAX_DATA_ROWS:,} rows (the limit)", "use a sample of the data: a few hundred rows teach as well"))
-                    return None
-                col = 1
-                for i, cell in enumerate(row):
-                    value = _csv_number(cell)
-                    if value is None:
-                        self.problems.append(Problem(shown, number, col, f"'{one_line(cell.strip(), 40)}' in column '{header[i]}' is not a finite number", "every cell must be an ordinary number, like 3.5 or -2e-3"))
-                        return None
-                    values[i].append(value)
-                    col += len(cell) + 1
-        except csv.Error as err:
-            self.problems.append(Problem(shown, reader.line_num or 1, 1, f"cannot read the CSV: {one_line(err, 80)}", "save it as a UTF-8 CSV with a header row"))
-            return None
-        if header is None or not values or not values[0]:
-            self.problems.append(Problem(shown, 1, 1, "the CSV needs a header row and at least one data row", "first line: column names"))
-            return None
-        return {name_: np.array(column) for name_, column in zip(header, values)}
-
-    def check_header(self, header: list[str], shown: str, line: int) -> bool:
-        if len(header) > MAX_DATA_COLUMNS:
-            self.problems.append(Problem(shown, line, 1, f"the CSV has {len(header):,} columns; the limit is {MAX_DATA_COLUMNS}", "keep the columns the model uses"))
-            return False
-        col = 1
-        seen: set[str] = set()
-        for name_ in header:
-            cell = one_line(name_, 40)
-            if not name_.isidentifier() or keyword.iskeyword(name_) or not name_.isascii():
-                self.problems.append(Problem(shown, line, col, f"column name '{cell}' is not a valid name", "names are letters, digits and _, starting with a letter"))
-                return False
-            if name_ in FUNCTIONS or name_ in CONSTANTS:
-                self.problems.append(Problem(shown, line, col, f"column name '{cell}' is the name of a {'function' if name_ in FUNCTIONS else 'constant'}", "rename the column"))
-                return False
-            if name_ in self.variables:
-                self.problems.append(Problem(shown, line, col, f"data column '{cell}' has the name of a variable", "rename the column or the variable"))
-                return False
-            if name_ in seen:
-                self.problems.append(Problem(shown, line, col, f"column '{cell}' appears twice in the header", "each column once"))
-                return False
-            seen.add(name_)
-            col += len(name_) + 1
-        return True
+        columns, problems = read_csv(shown, raw, variables)
+        self.problems += problems
+        return columns
 
     def read_hike(self, table: dict, landscape: Landscape | None) -> dict | None:
         where = ("hike",)
@@ -866,6 +818,7 @@ class _Reader:
             if not isinstance(settings, dict):
                 self.problem(key, f"[agents.{name}] must be a table", f"write [agents.{name}] and its settings below it")
                 continue
+            settings = {k: v for k, v in settings.items() if not self.trapped(key, k)}
             try:
                 optimizer = optimizers.make_optimizer(name, **settings)
             except optimizers.HyperparameterError as err:
@@ -877,7 +830,7 @@ class _Reader:
         return tuple(racers)
 
     def check_work(self, landscape: Landscape, hike: dict, walkers: int) -> None:
-        """Refuse a level whose valley-floor search or race would take minutes (see work.py)."""
+        """Refuse a level whose valley-floor search, map or race would take minutes (see work.py)."""
         from foggymountain import work
 
         budget, batch = hike["budget"], hike["batch_size"]
@@ -887,21 +840,23 @@ class _Reader:
             budget, batch = hike["examples"] // min(sizes), min(sizes)
             walkers = (walkers - 1) * len(sizes) + 1
         cost = work.of_landscape(landscape, budget, walkers, batch)
+        data_key = ("landscape", "data_file") if self.places.has(("landscape", "data_file")) else ("landscape", "data")
         if cost.evaluation > work.MAX_EVALUATION_WORK:
-            key = ("landscape", "data_file") if self.places.has(("landscape", "data_file")) else ("landscape", "data") if landscape.n_rows else ("landscape",)
-            self.problem(key, f"one slope of this level costs {cost.evaluation:,} operations ({cost.rows:,} rows x {cost.parts} formula parts x "
-                              f"{cost.variables + 1} for the height and each variable); the limit is {work.MAX_EVALUATION_WORK:,}",
+            self.problem(data_key if landscape.n_rows else ("landscape",),
+                         f"one slope of this level costs {cost.evaluation:,} operations ({cost.rows:,} rows x {cost.parts} formula parts x "
+                         f"{cost.variables + 1} for the height and each variable); the limit is {work.MAX_EVALUATION_WORK:,}",
                          "use fewer data rows, fewer variables or a shorter formula")
             return
         if cost.map > work.MAX_MAP_WORK:
-            key = ("landscape", "data_file") if self.places.has(("landscape", "data_file")) else ("landscape", "data")
-            self.problem(key, f"drawing the revealed map costs {cost.map:,} operations ({work.MAP_POINTS if cost.variables >= 2 else work.CURVE_POINTS:,} points x "
-                              f"{cost.rows:,} rows x {cost.parts} formula parts); the limit is {work.MAX_MAP_WORK:,}",
-                         f"use at most {work.MAX_MAP_WORK // ((work.MAP_POINTS if cost.variables >= 2 else work.CURVE_POINTS) * cost.parts):,} data rows")
+            points = work.MAP_POINTS if cost.variables >= 2 else work.CURVE_POINTS
+            self.problem(data_key, f"drawing the revealed map costs {cost.map:,} operations ({points:,} points x "
+                                   f"{cost.rows:,} rows x {cost.parts} formula parts); the limit is {work.MAX_MAP_WORK:,}",
+                         f"use at most {work.MAX_MAP_WORK // (points * cost.parts):,} data rows")
             return
         if cost.race > work.MAX_RACE_WORK:
-            self.problem(("hike", "budget"), f"a race of {cost.budget:,} steps with {walkers} walkers costs {cost.race:,} operations here; "
-                                             f"the limit is {work.MAX_RACE_WORK:,}",
+            self.problem(("hike", "examples") if hike.get("examples") is not None else ("hike", "budget"),
+                         f"a race of {cost.budget:,} steps with {walkers} walkers costs {cost.race:,} operations here; "
+                         f"the limit is {work.MAX_RACE_WORK:,}",
                          f"lower the budget to {cost.budget_within(work.MAX_RACE_WORK):,} steps, or use fewer rows, variables or racers")
 
     def check_start(self, landscape: Landscape, start: np.ndarray) -> None:
@@ -912,6 +867,150 @@ class _Reader:
         height, slope = landscape.height_and_slope(start)
         if not (np.isfinite(height) and np.all(np.isfinite(slope))):
             self.problem(("landscape", "start"), "the height or slope at the start is not finite", "move the start away from walls (division by zero, log of a negative...)")
+
+
+_VALUE = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|[^\s,\]}#]+')
+_KEY_WRITTEN = re.compile(r'\[[^\]]*\]?|"[^"]*"|[^\s=]+')
+
+
+def _written_length(line: str, col: int, value: bool) -> int:
+    """How many characters the value (or key, or [header]) written at `col` of `line` covers."""
+    found = (_VALUE if value else _KEY_WRITTEN).match(line, col - 1)
+    if value and line[col - 1 : col] in ("[", "{"):
+        return 1
+    return len(found.group()) if found else 1
+
+
+_RACER_SETTINGS = {spec.name for specs in optimizers.HYPERPARAMETERS.values() for spec in specs}
+
+
+def _not_a_number(key: str, value: Any, kind: str, low) -> tuple[str, str]:
+    """(message, hint) for a setting that should be a number (a whole one, if `kind` says so)."""
+    example = low if low is not None else 1
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return f"'{key}' must be {kind}, not a string", f"write {key} = {example}"
+        if math.isfinite(number):
+            shown = int(number) if kind == "a whole number" and number.is_integer() else value.strip()
+            return f"'{key}' must be {kind}, not a string", f"write it without quotes: {key} = {shown}"
+    if isinstance(value, float) and kind == "a whole number" and math.isfinite(value):
+        if value.is_integer():
+            return f"'{key}' must be a whole number, written without a decimal point or exponent", f"write {key} = {int(value)}"
+        return f"'{key}' must be a whole number, not {value:g}", f"write {key} = {max(round(value), example)}"
+    return f"'{key}' must be {kind}, not {_type_name(value)}", f"write {key} = {example}"
+
+
+def _name_problem(name: str) -> tuple[str, str] | None:
+    """(message, hint) when `name` cannot name a variable or a data column."""
+    if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
+        return f"'{name}' is not a valid name", "names are letters, digits and _, starting with a letter"
+    if name in FUNCTIONS or name in CONSTANTS:
+        return f"'{name}' is the name of a {'function' if name in FUNCTIONS else 'constant'}", "pick another name, like w or theta"
+    return None
+
+
+# ---- data files ------------------------------------------------------------------------------
+
+_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "bars"}
+
+
+def read_csv(shown: str, raw: bytes, variables: tuple[str, ...] = ()) -> tuple[dict[str, np.ndarray] | None, list[Problem]]:
+    """The columns of a CSV data file (a header row of names, then rows of numbers), or None and
+    the problems, each at its place in the CSV."""
+    if b"\x00" in raw:
+        return None, [Problem(shown, 1, 1, "the data file is binary, not CSV", "save it as a UTF-8 CSV", length=0)]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        return None, [Problem(shown, line, col, "the data file is not UTF-8 text", "save it as a UTF-8 CSV")]
+    lines = text.replace("\r\n", "\n").split("\n")
+    reader = csv.reader(io.StringIO(text))
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:  # one by one: a huge CSV is refused before it fills memory
+            if not any(cell.strip() for cell in row):
+                continue
+            if not rows and len(row) > MAX_DATA_COLUMNS:
+                return None, [Problem(shown, reader.line_num, 1, f"the CSV has {len(row):,} columns; the limit is {MAX_DATA_COLUMNS}",
+                                      "keep the columns the model uses", length=0)]
+            if len(rows) > MAX_DATA_ROWS:
+                return None, [Problem(shown, reader.line_num, 1, f"the data has more than {MAX_DATA_ROWS:,} rows (the limit)",
+                                      "use a sample of the data: a few hundred rows teach as well")]
+            rows.append((reader.line_num, row))
+    except csv.Error as err:
+        return None, [Problem(shown, reader.line_num or 1, 1, f"cannot read the CSV: {one_line(err, 80)}", "save it as a UTF-8 CSV with a header row")]
+    if len(rows) < 2:
+        return None, [Problem(shown, 1, 1, "the CSV needs a header row and at least one data row", "first line: column names; then one row of numbers per example", length=0)]
+    header_line, header_row = rows[0]
+    header_text = lines[header_line - 1] if header_line <= len(lines) else ""
+    problems = _check_header(shown, header_line, header_text, header_row, variables)
+    if problems:
+        return None, problems
+    header = [h.strip() for h in header_row]
+    values: list[list[float]] = [[] for _ in header]
+    for number, row in rows[1:]:
+        if len(row) != len(header):
+            line_text = lines[number - 1] if number <= len(lines) else ""
+            return None, [Problem(shown, number, 1, f"this row has {len(row)} values; the header has {len(header)}",
+                                  "one value per column, separated by commas", length=len(line_text) or 1)]
+        starts = _cell_starts(lines[number - 1] if number <= len(lines) else "")
+        for i, cell in enumerate(row):
+            value = _csv_number(cell)
+            if value is None:
+                col = starts[i] if i < len(starts) else 1
+                return None, [Problem(shown, number, col, f"'{one_line(cell.strip(), 40)}' in column '{header[i]}' is not a finite number",
+                                      "every cell must be an ordinary number", length=len(cell) or 1)]
+            values[i].append(value)
+    return {name: np.array(column) for name, column in zip(header, values)}, []
+
+
+def _check_header(shown: str, line: int, text: str, row: list[str], variables: tuple[str, ...]) -> list[Problem]:
+    starts = _cell_starts(text)
+    if len(row) == 1:
+        for delimiter, word in _DELIMITERS.items():
+            if delimiter in text:
+                return [Problem(shown, line, text.index(delimiter) + 1,
+                                f"this CSV separates its columns with {word}; Foggy Mountain reads commas",
+                                f"save it as comma-separated values, or replace each {delimiter!r} with ','",
+                                label="read as part of one column name")]
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(row):
+        name = cell.strip()
+        col = (starts[i] if i < len(starts) else 1) + len(cell) - len(cell.lstrip())
+        if not name:
+            trailing = i == len(row) - 1
+            return [Problem(shown, line, max(col - 1, 1), f"column {i + 1} has no name",
+                            "remove the comma at the end of the header" if trailing else "name every column, or remove the extra comma",
+                            label="a comma with no name after it" if trailing else "")]
+        wrong = _name_problem(name)
+        if wrong is None and name in variables:
+            wrong = (f"data column '{name}' has the name of a variable", "rename the column or the variable")
+        if wrong:
+            message, hint = wrong
+            if " " in name and name.replace(" ", "_").isidentifier():
+                hint = f"names have no spaces: write {name.replace(' ', '_')}, and use that name in the model"
+            return [Problem(shown, line, col, message.replace("'", "column '", 1) if message.startswith("'") else message,
+                            hint, length=len(name))]
+        if name in seen:
+            return [Problem(shown, line, col, f"column '{name}' appears twice", "give each column its own name",
+                            length=len(name), label="again here", related=(Span(line, seen[name], len(name), "first here"),))]
+        seen[name] = col
+    return []
+
+
+def _cell_starts(line: str) -> list[int]:
+    """The 1-based column where each comma-separated cell of `line` starts (quotes respected)."""
+    starts, quoted = [1], False
+    for i, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            starts.append(i + 2)
+    return starts
 
 
 _CSV_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")

@@ -488,7 +488,9 @@ def describe(walk: Walk) -> str:
     height = f"final height {walk.final_height:.4g}"
     if walk.status == Status.REACHED and walk.steps_to_goal is not None:
         return f"{walk.status.value}: goal at step {walk.steps_to_goal}, {height}"
-    return f"{walk.status.value}: {height}"
+    if walk.steps_to_goal is not None:  # not "wandering": an author reads this (tune's comments)
+        return f"touched the goal at step {walk.steps_to_goal}, then climbed out: {height}"
+    return f"misses the goal: {height}"
 
 
 # ---- saved results (progress files, workshop result files) ------------------------------------------

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from foggymountain.campaign import board_id
 from foggymountain.outcome import record_key
-from foggymountain.progress import hike_summary, progress_key, safe_name, trail_of, write_atomically
+from foggymountain.progress import hike_summary, safe_name, trail_of, write_atomically
 from foggymountain.safe_read import UnsafeFile, read_bytes
 from foggymountain.safe_text import one_line, visible
 
@@ -27,16 +28,17 @@ MAX_RESULT_BYTES = 5_000_000
 
 
 def result_document(player: str, race) -> dict:
-    """The result file's content. The level's "id" is its `progress_key`: the file stem for the
-    built-in campaign, "<folder>/<stem>" for other levels, so same-named levels of two folders
-    get two boards."""
+    """The result file's content. The level's "id" is its `campaign.board_id`: the file stem for
+    the built-in campaign, "<pack identity>/<stem>" for other levels (the pack.toml's id, or its
+    title as a slug), so a copy of a pack in another folder shares the boards, and same-named
+    levels of two packs get two."""
     level = race.level
     summary = hike_summary(race)
     return {
         "format": FORMAT,
         "version": VERSION,
         "player": player,
-        "level": {"id": progress_key(level), "title": level.title, "kind": level.kind,
+        "level": {"id": board_id(level), "title": level.title, "kind": level.kind,
                   "budget": level.budget, "par": level.par, "goal": _finite(level.goal)},
         **summary,
         **trail_of(race),
@@ -56,7 +58,7 @@ def write_result(results_dir: Path, player: str, race) -> Path:
     text = json.dumps(result_document(player, race), indent=1) + "\n"
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     # safe_name makes "workshop/01-downhill" one file name, not a folder ("workshop_01-downhill-<hash>")
-    base = f"{safe_name(player)}--{safe_name(progress_key(race.level), 'level')}--{stamp}"
+    base = f"{safe_name(player)}--{safe_name(board_id(race.level), 'level')}--{stamp}"
     for _ in range(100):
         path = results_dir / f"{base}-{_suffix()}.json"
         try:

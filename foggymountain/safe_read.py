@@ -121,3 +121,12 @@ def read_bytes(path: str | os.PathLike, limit: int) -> bytes:
 def is_hidden(relative: Path) -> bool:
     """Does any part of a relative path start with a dot ('.ssh/id_rsa', '.env', '..')?"""
     return any(part.startswith(".") for part in relative.parts)
+
+
+def read_text_or_none(path: str | os.PathLike, limit: int) -> str | None:
+    """The UTF-8 text of a regular file of at most `limit` bytes, or None (for quick looks at a
+    file that the loader reads properly, with its reasons: the watcher, a cache key, a listing)."""
+    try:
+        return read_bytes(path, limit).decode("utf-8-sig")
+    except (UnsafeFile, UnicodeDecodeError):
+        return None

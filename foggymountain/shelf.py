@@ -15,6 +15,7 @@ from pathlib import Path
 from foggymountain.campaign import builtin_levels_dir, level_files, load_pack
 from foggymountain.level import Level, LevelError, load_level
 from foggymountain.safe_text import one_line, visible
+from foggymountain.watch import stamps, watched_files
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,16 @@ class LevelEntry:
     level: Level | None = None
     problems: list[str] = field(default_factory=list)
     mtime: float = 0.0
+    data_files: tuple[Path, ...] = ()  # what the level reads besides itself (its CSV), for --watch
+    data_mtimes: tuple[float, ...] = ()
+
+    def changed_on_disk(self) -> bool:
+        """Has the level file or its data file changed since this entry was read?"""
+        try:
+            mtime = self.path.stat().st_mtime
+        except OSError:
+            return False
+        return mtime != self.mtime or stamps(list(self.data_files)) != self.data_mtimes
 
     @property
     def ok(self) -> bool:
@@ -50,22 +61,25 @@ def load_entry(path: Path) -> LevelEntry:
         mtime = path.stat().st_mtime
     except OSError:
         mtime = 0.0
+    data_files = tuple(watched_files(path)[1:])
+    seen = {"mtime": mtime, "data_files": data_files, "data_mtimes": stamps(list(data_files))}
     try:
-        return LevelEntry(path, load_level(path), mtime=mtime)
+        return LevelEntry(path, load_level(path), **seen)
     except LevelError as err:
-        return LevelEntry(path, problems=[str(p) for p in err.problems], mtime=mtime)
+        return LevelEntry(path, problems=[str(p) for p in err.problems], **seen)
     except Exception as err:  # noqa: BLE001 - a boundary: one broken level must not take the game down
         log.exception("internal error while loading %s", path)
         return LevelEntry(path, problems=[f"{path}:1:1: internal error while loading: {type(err).__name__}: {err}\n"
-                                          "    hint: please report this with the level file"], mtime=mtime)
+                                          "    hint: please report this with the level file"], **seen)
 
 
 class Shelf:
     """The levels on offer, in campaign order: a folder's (default: the built-in campaign), or the
     one file given. `problem` says why a folder offers nothing, or what is wrong with its pack.toml."""
 
-    def __init__(self, *, folder: Path | None = None, file: Path | None = None) -> None:
+    def __init__(self, *, folder: Path | None = None, file: Path | None = None, watched: bool = False) -> None:
         self.file = Path(file) if file is not None else None
+        self.watched = watched  # `play --watch`: files are read again when they change, no key needed
         self.folder = Path(folder) if folder is not None else None
         self.title = CAMPAIGN_TITLE
         self.introduction = ""
@@ -127,18 +141,12 @@ class Shelf:
 
     def changed_files(self) -> tuple[bool, list[tuple[LevelEntry, LevelEntry]]]:
         """For `--watch`: were level files added to the folder (then every file was read again),
-        and which entries changed on disk, each as (old, fresh), already reloaded."""
+        and which entries changed on disk (the level file or its data file), each as (old, fresh),
+        already reloaded."""
         if self.file is None and self.folder is not None:
             known = {e.path for e in self.entries}
             if any(p not in known for p in level_files(self.folder)):
                 self.entries = [load_entry(p) for p in level_files(self.folder)]
                 return True, []
-        changed = []
-        for entry in list(self.entries):
-            try:
-                mtime = entry.path.stat().st_mtime
-            except OSError:
-                continue
-            if mtime != entry.mtime:
-                changed.append((entry, self.reload_entry(entry)))
+        changed = [(entry, self.reload_entry(entry)) for entry in list(self.entries) if entry.changed_on_disk()]
         return False, changed

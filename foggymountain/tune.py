@@ -24,7 +24,7 @@ import numpy as np
 
 from foggymountain import optimizers
 from foggymountain.level import Level
-from foggymountain.outcome import Walk, describe
+from foggymountain.outcome import Status, Walk, describe
 from foggymountain.race import run_racers
 
 PACE_LOW = 1e-4
@@ -148,6 +148,52 @@ def tune(level: Level, names: list[str] | None = None, paces: tuple[float, ...] 
     return [tune_racer(level, name, own.get(name), paces, keep, refine) for name in chosen]
 
 
+# ---- when nothing reaches the goal -------------------------------------------------------------
+
+LONGER = 1000  # a longer walk of the best settings, to see whether the budget is what stops them
+
+
+def reaches(results: list[Tuned]) -> bool:
+    return any(r.walk.status == Status.REACHED for r in results)
+
+
+def why_nobody_reaches(level: Level, results: list[Tuned]) -> list[str]:
+    """Plain sentences on why no setting tried reaches the goal: the budget (does the best walk
+    get there given longer?), the goal (how tight above the valley floor), the start (flat ground,
+    a side valley that drains away from the goal)."""
+    from foggymountain.terrain.minimum import settle
+
+    reasons: list[str] = []
+    best = results[choose([r.walk for r in results], level.start_height)] if results else None
+    floor, start, goal = level.minimum.height, level.start_height, level.goal
+    if best is not None and not failed(best.walk):
+        (longer,) = run_racers(level, [(best.name, best.settings)], budget=max(LONGER, 10 * level.budget))
+        if longer.steps_to_goal is not None:
+            reasons.append(f"the budget: with more steps it would do; {best.label} at its best settings reaches the goal "
+                           f"at step {longer.steps_to_goal}, and the budget is {level.budget}")
+        else:
+            reasons.append(f"the budget is not what stops them: {best.label} at its best settings still misses the goal "
+                           f"after {longer.steps} steps (final height {longer.final_height:.6g})")
+    descent = max(start - floor, 1e-300)
+    share = (goal - floor) / descent
+    if goal < floor:
+        reasons.append(f"the goal: height <= {goal:.6g} is below the valley floor ({floor:.6g}): nobody can reach it")
+        return reasons
+    if share < 0.01:
+        reasons.append(f"the goal: height <= {goal:.6g} is only {goal - floor:.3g} above the valley floor ({floor:.6g}), "
+                       f"{share:.2%} of the way from the floor to the start ({start:.6g})")
+    _, slope = level.landscape.height_and_slope(level.start)
+    steepness = float(np.linalg.norm(slope))
+    if steepness < 1e-8 * max(1.0, abs(start)):
+        reasons.append(f"the start: the ground there is flat (slope {steepness:.2g}), so racers feel nothing to follow")
+    else:
+        _, bottom = settle(level.landscape, level.start[None, :])
+        if np.isfinite(bottom[0]) and bottom[0] > goal and bottom[0] - floor > 0.05 * descent:
+            reasons.append(f"the start: walking downhill from it drains into a side valley that bottoms out at "
+                           f"height {bottom[0]:.4g}, above the goal")
+    return reasons
+
+
 # ---- as TOML -----------------------------------------------------------------------------------
 
 
@@ -165,6 +211,10 @@ def to_toml(level: Level, results: list[Tuned], paces: tuple[float, ...]) -> str
         + f", goal height <= {level.goal:.4g}",
         "# paste these [agents.*] tables into the level in place of its own",
     ]
+    if results and not reaches(results):
+        lines += ["#", "# No setting tried reaches the goal. Why it may be:"]
+        lines += [f"#  - {reason}" for reason in why_nobody_reaches(level, results)]
+        lines += ["# These are the settings that get closest."]
     for result in results:
         defaults = {spec.name: spec.default for spec in optimizers.HYPERPARAMETERS[result.name]}
         lines.append("")

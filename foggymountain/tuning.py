@@ -421,9 +421,12 @@ def cache_key(level: Level, racers: Sequence[Racer]) -> str | None:
     """The level's content as a hash, or None when its file cannot be read (nothing is cached)."""
     if level.path is None:
         return None
+    from foggymountain.level import MAX_DATA_BYTES, MAX_FILE_BYTES
+    from foggymountain.safe_read import UnsafeFile, read_bytes
+
     try:
-        raw = Path(level.path).read_bytes()
-    except OSError:
+        raw = read_bytes(level.path, MAX_FILE_BYTES)
+    except UnsafeFile:
         return None
     digest = hashlib.sha256()
     digest.update(f"foggymountain tuner {TUNER_VERSION}\n".encode())
@@ -431,8 +434,8 @@ def cache_key(level: Level, racers: Sequence[Racer]) -> str | None:
     data_file = _data_file(raw)
     if data_file is not None:
         try:
-            digest.update((Path(level.path).parent / data_file).read_bytes())
-        except OSError:
+            digest.update(read_bytes(Path(level.path).parent / data_file, MAX_DATA_BYTES))
+        except (UnsafeFile, ValueError):
             return None
     # What a caller may have changed in memory after loading, and the racers asked for.
     described = {

@@ -104,3 +104,27 @@ def of_landscape(landscape, budget: int, walkers: int, batch_size: int | None = 
 def tune_work(work: Work, candidates: int) -> tuple[int, int]:
     """(operations, numbers kept) of tuning one racer over `candidates` settings in lockstep."""
     return work.budget * work.step(candidates), candidates * (work.budget + 1) * work.variables
+
+
+def tune_too_costly(level, names=None, paces=None, refine: bool = True) -> str | None:
+    """Why `tune.tune` (the wide search `tune` prints for authors) would take too long or too much
+    memory on `level`, or None. Each racer's candidates walk the whole budget in lockstep and
+    every trail is kept; racers are tuned one after the other."""
+    from foggymountain import optimizers
+    from foggymountain.tune import REFINE_POINTS, candidates, pace_grid
+
+    paces = paces if paces is not None else pace_grid()
+    own = {r.name: dict(r.hyperparameters) for r in level.racers}
+    cost = of_landscape(level.landscape, level.budget, 1, level.batch_size)
+    total_operations, total_tried, most_numbers = 0, 0, 0
+    for name in names if names is not None else list(own):
+        settings = dict(optimizers.make_optimizer(name, **own.get(name, {})).hyperparameters)
+        count = 1 + len(candidates(name, settings, paces)) + (REFINE_POINTS if refine else 0)
+        operations, numbers = tune_work(cost, count)
+        total_operations += operations
+        total_tried += count
+        most_numbers = max(most_numbers, numbers)
+    if total_operations > MAX_TUNE_WORK or most_numbers > MAX_TUNE_NUMBERS:
+        return (f"tuning tries {total_tried} settings over {level.budget:,} steps: {total_operations:,} operations, "
+                f"and up to {most_numbers:,} numbers kept at once; the limits are {MAX_TUNE_WORK:,} and {MAX_TUNE_NUMBERS:,}")
+    return None

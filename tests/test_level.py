@@ -90,7 +90,9 @@ def test_good_level_loads_with_every_documented_key(tmp_path):
     assert [r.name for r in level.racers] == ["sgd", "momentum", "adam"]
     assert level.racers[1].hyperparameters["momentum"] == 0.9
     np.testing.assert_allclose(level.minimum.point, [1, -2])
-    assert check_level(path) == []
+    # Sound, but 12 steps with a stride capped at 4 are too few even for tuned racers: a warning.
+    (warning,) = check_level(path)
+    assert warning.is_warning and warning.message.startswith("nobody reaches the goal (height <= 0.05) within 12 steps")
 
 
 def test_all_problems_are_reported_at_once(tmp_path):
@@ -161,12 +163,12 @@ def test_crlf_files_get_the_same_columns(tmp_path):
 def test_a_byte_order_mark_is_not_content(tmp_path):
     path = tmp_path / "bom.toml"
     path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
-    assert check_level(path) == []
+    assert [p for p in check_level(path) if not p.is_warning] == []
     (tmp_path / "d.csv").write_bytes(b"\xef\xbb\xbfsize,price\n1,2\n2,4.1\n")
     text = """title = "Fit"\nbriefing = "b"\n[landscape]\nkind = "fit"\nvariables = ["m"]\nmodel = "m*size"
 target = "price"\ndata_file = "d.csv"\nbounds = { m = [-5, 5] }\nstart = { m = 0 }\n[hike]\nbudget = 20\n"""
     (tmp_path / "fit.toml").write_text(text)
-    assert check_level(tmp_path / "fit.toml") == []
+    assert [p for p in check_level(tmp_path / "fit.toml") if not p.is_warning] == []
 
 
 def test_a_huge_integer_setting_is_a_problem_not_a_crash(tmp_path):
@@ -180,4 +182,4 @@ def test_an_unclosed_string_points_where_it_opens(tmp_path):
     path = tmp_path / "open.toml"
     path.write_text('title = "T"\nbriefing = """\nA long walk.\n[hike]\nbudget = 3\n')
     (problem,) = check_level(path)
-    assert (problem.line, problem.col) == (2, 12) and "Unterminated string" in problem.message
+    assert (problem.line, problem.col) == (2, 12) and problem.message == "this string is never closed"

@@ -106,7 +106,7 @@ def test_pack_command_lists_levels_in_order_with_their_status(tmp_path, capsys):
     (folder / "z-broken.toml").write_text('title = "x"\n')
     assert main(["pack", str(folder)]) == 1
     out = capsys.readouterr().out
-    assert "4. z-broken.toml  BROKEN" in out and "z-broken.toml:1:1: missing key" in out
+    assert "4. z-broken.toml  BROKEN" in out and "z-broken.toml:1:1: error: missing key" in out
     assert main(["pack", str(tmp_path / "nope")]) == 1
 
 

@@ -14,7 +14,8 @@ import pytest
 from foggymountain import results as results_module
 from foggymountain.cli import main
 from foggymountain.commands.report import CSV_COLUMNS
-from foggymountain.progress import progress_key, safe_name
+from foggymountain.campaign import board_id
+from foggymountain.progress import safe_name
 from foggymountain.results import Row, leaderboard, load_results, read_result, write_result
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -31,7 +32,7 @@ def test_a_result_file_holds_the_whole_hike(tmp_path, hikes):
     level, good, _ = hikes
     path = write_result(tmp_path / "results", "ada", good)
     document = json.loads(path.read_text())
-    key = progress_key(level)  # "<folder>/bowl": the level is not one of the campaign's
+    key = board_id(level)  # "<pack identity>/bowl": the level is not one of the campaign's
     assert key.endswith("/bowl")
     assert path.parent == tmp_path / "results" and path.name.startswith(f"ada--{safe_name(key, 'level')}--")
     assert document["player"] == "ada"
@@ -156,7 +157,7 @@ def test_report_text_csv_and_json(tmp_path, hikes, capsys):
     assert main(["report", str(results), "--csv", str(csv_path)]) == 0
     table = list(csv.DictReader(io.StringIO(csv_path.read_text())))
     assert list(table[0]) == CSV_COLUMNS
-    key = progress_key(level)
+    key = board_id(level)
     assert [(r["board"], r["player"]) for r in table if r["board"] == key][:1] == [(key, "ada")]
     # the ESC of a player's name is shown as its escape, in the CSV too
     assert {r["player"] for r in table if r["board"] == "overall"} == {"ada", "bob", "cy\\x1b[2J"}
@@ -207,3 +208,31 @@ def test_the_leaderboard_ranks_a_hike_that_climbed_out_of_the_goal_below_one_tha
     rows, warnings = load_results(tmp_path / "results")
     boards, _ = leaderboard(rows)
     assert warnings == [] and [(s.rank, s.player) for s in boards[0].standings] == [(1, "bob"), (2, "alice")]
+
+
+def test_a_level_has_one_board_whichever_folder_its_pack_was_copied_to(tmp_path):
+    """Point 9 of issue 16: the board id is the pack's identity and the level's stem."""
+    from foggymountain.campaign import builtin_levels_dir, load_pack
+    from foggymountain.level import LevelError, load_level
+
+    ids = {}
+    for folder in ("monday", "copy-on-a-usb-stick"):
+        pack = tmp_path / folder
+        pack.mkdir()
+        (pack / "pack.toml").write_text('title = "Workshop: learning rates"\n')
+        ids[folder] = board_id(make_level(pack))
+    assert ids == {"monday": "workshop-learning-rates/bowl", "copy-on-a-usb-stick": "workshop-learning-rates/bowl"}
+
+    (tmp_path / "monday" / "pack.toml").write_text('title = "Workshop"\nid = "lr-2026"\n')
+    assert board_id(load_level(tmp_path / "monday" / "bowl.toml")) == "lr-2026/bowl"
+    (tmp_path / "other").mkdir()
+    assert board_id(make_level(tmp_path / "other")) == "other/bowl"  # no pack.toml: the folder names the pack
+    assert board_id(load_level(builtin_levels_dir() / "01-downhill.toml")) == "01-downhill"  # as before
+
+    (tmp_path / "monday" / "pack.toml").write_text('title = "W"\nid = "Not An Id!"\n')
+    with pytest.raises(LevelError) as err:
+        load_pack(tmp_path / "monday")
+    (problem,) = err.value.problems
+    assert (problem.line, problem.message) == (2, "'Not An Id!' is not a pack id")
+    assert problem.hint.endswith('write id = "not-an-id"')
+    assert board_id(load_level(tmp_path / "monday" / "bowl.toml")) == "monday/bowl"  # broken pack.toml: its folder

@@ -117,7 +117,7 @@ def test_the_printed_toml_pasted_into_the_level_reaches_the_goal(untuned, capsys
     printed = capsys.readouterr().out
     agents = tomllib.loads(printed)["agents"]
     assert set(agents) == set(optimizers.DEFAULT_RACERS)
-    assert "# SGD: reached: goal at step" in printed and "(the level's settings now: wandering" in printed
+    assert "# SGD: reached: goal at step" in printed and "(the level's settings now: misses the goal: final height" in printed
     untuned.write_text(NO_AGENTS + "\n" + printed, encoding="utf-8")
     level = load_level(untuned)
     walks = run_racers(level)
@@ -180,3 +180,26 @@ def test_the_levels_own_settings_are_kept_when_nothing_beats_them(tmp_path, caps
     assert main(["tune", str(path), "--no-refine"]) == 0
     printed = capsys.readouterr().out
     assert "nothing tried did better" in printed and tomllib.loads(printed)["agents"]["sgd"]["learning_rate"] == 0.37
+
+
+def test_tune_says_plainly_when_no_setting_reaches_and_why(tmp_path, capsys):
+    """Issue 16, point 11: not a list of 'wandering' racers, but the plain news and the reasons."""
+    from foggymountain.cli import main
+
+    path = tmp_path / "far.toml"
+    # A bowl whose floor is 3 and a goal at 2.5: below the floor, nobody can reach it.
+    path.write_text('title = "Far"\nbriefing = "b"\n[landscape]\nvariables = ["x"]\nheight = "x**2 + 3"\n'
+                    'bounds = { x = [-2, 2] }\nstart = { x = 1.5 }\n[hike]\nbudget = 5\ngoal = 2.5\n')
+    assert main(["tune", str(path), "--racers", "sgd"]) == 0
+    out, err = capsys.readouterr()
+    assert err == f"{path}: no setting of SGD reaches the goal (height <= 2.5) within 5 steps; the reasons are at the top of the output\n"
+    assert "# No setting tried reaches the goal. Why it may be:\n" in out
+    assert "#  - the goal: height <= 2.5 is below the valley floor (3): nobody can reach it\n" in out
+    assert "wandering" not in out and "# SGD: misses the goal: final height 3" in out
+
+    # A budget too short: the best settings get there when given more steps, and it says at which.
+    path.write_text(path.read_text().replace("goal = 2.5", "goal = 3.0001").replace("budget = 5", "budget = 1")
+                    .replace("x**2 + 3", "0.01*x**2 + 3"))
+    assert main(["tune", str(path), "--racers", "sgd"]) == 0
+    out, _ = capsys.readouterr()
+    assert "#  - the budget: with more steps it would do; SGD at its best settings reaches the goal at step" in out

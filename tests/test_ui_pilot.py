@@ -190,7 +190,7 @@ async def test_level_select_marks_a_broken_level_and_never_crashes(tmp_path):
         await pilot.press("end")
         await pilot.pause()
         card = str(select.query_one("#level-card").render())
-        assert "04-broken.toml:7:17" in card and "budgit" in card
+        assert "04-broken.toml:7:16" in card and "budgit" in card  # at the "+" missing its right side
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is select  # a broken level does not open
@@ -334,7 +334,7 @@ def test_play_command_refuses_a_missing_path(capsys):
 
     args = build_parser().parse_args(["play", "no/such/level.toml"])
     assert play.run(args) == 2
-    assert "no/such/level.toml:1:1: no such file or folder" in capsys.readouterr().err
+    assert "no/such/level.toml:1:1: no such file, folder or built-in level" in capsys.readouterr().err
     args = build_parser().parse_args(["play", "--levels", "no/such/folder", "--player", "ada", "--watch"])
     assert args.player == "ada" and args.watch
     assert play.run(args) == 2

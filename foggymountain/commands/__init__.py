@@ -8,14 +8,28 @@ from pathlib import Path
 
 
 def load_or_report(path: Path):
-    """The level at `path`, or None after printing its problems (FILE:LINE:COL + hint) to stderr."""
+    """The level at `path` (a file, or a built-in level's name like `ravine` or `10`), or None
+    after printing its problems to stderr, each with an excerpt of the file."""
+    from foggymountain.campaign import resolve_level
     from foggymountain.level import LevelError, load_level
 
-    try:
-        return load_level(path)
-    except LevelError as err:
-        print(err, file=sys.stderr)
+    resolved = resolve_level(path)
+    if not isinstance(resolved, Path):
+        show_problems([resolved])
         return None
+    try:
+        return load_level(resolved)
+    except LevelError as err:
+        show_problems(err.problems)
+        return None
+
+
+def show_problems(problems, stream=None) -> None:
+    """Problems shown as `check` shows them (excerpt, carets, hint), on stderr by default."""
+    from foggymountain.diagnostics import render_all, use_color
+
+    stream = stream or sys.stderr
+    print(render_all(problems, color=use_color(stream)), file=stream)
 
 
 def racer_names(text: str) -> list[str] | None:

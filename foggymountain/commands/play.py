@@ -12,8 +12,9 @@ from pathlib import Path
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("target", nargs="?", type=Path, default=None, metavar="FILE|DIR",
-                        help="a level file to play, or a folder of levels (default: the campaign)")
+    parser.add_argument("target", nargs="?", type=Path, default=None, metavar="FILE|DIR|NAME",
+                        help="a level file to play, a folder of levels, or a built-in level's name or "
+                             "number (see `foggymountain levels`; default: the campaign)")
     parser.add_argument("--levels", type=Path, default=None, metavar="DIR",
                         help="play this folder of levels instead of the built-in campaign")
     parser.add_argument("--player", default=None, metavar="NAME",
@@ -31,11 +32,14 @@ def run(args: argparse.Namespace) -> int:
     if target is not None:
         if target.is_dir():
             levels_dir = target
-        elif target.exists():
-            level_file = target
         else:
-            print(f"{target}:1:1: no such file or folder\n    hint: check the path", file=sys.stderr)
-            return 2
+            from foggymountain.campaign import resolve_level
+
+            resolved = resolve_level(target)
+            if not isinstance(resolved, Path):
+                print(resolved, file=sys.stderr)
+                return 2
+            level_file = resolved
     if levels_dir is not None and not levels_dir.is_dir():
         print(f"{levels_dir}:1:1: no such folder\n    hint: --levels takes a folder of .toml levels",
               file=sys.stderr)

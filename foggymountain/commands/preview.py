@@ -21,7 +21,7 @@ def _positive(text: str) -> int:
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("level", type=Path, metavar="LEVEL", help="a level file")
+    parser.add_argument("level", type=Path, metavar="LEVEL", help="a level file, or a built-in level's name (see `foggymountain levels`)")
     parser.add_argument("--width", type=_positive, metavar="N", help="characters across (default: the terminal's, at most 100)")
     parser.add_argument("--height", type=_positive, metavar="N", help="lines of the picture (default 20)")
     parser.add_argument("--no-color", action="store_true",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("level", type=Path, help="a level file")
+    parser.add_argument("level", type=Path, help="a level file, or a built-in level's name (see `foggymountain levels`)")
     parser.add_argument("--json", action="store_true", help="print the race as JSON")
     parser.add_argument("--racers", metavar="NAMES",
                         help="comma-separated racers to use instead of the level's, each tuned to the level "

@@ -16,7 +16,7 @@ PACE_POINTS = 26
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("level", type=Path, help="a level file")
+    parser.add_argument("level", type=Path, help="a level file, or a built-in level's name")
     parser.add_argument("--racers", metavar="NAMES",
                         help="comma-separated racers to tune instead of the level's "
                              "(sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)")
@@ -36,7 +36,9 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from foggymountain.commands import load_or_report, racer_names
-    from foggymountain.tune import pace_grid, to_toml, tune
+    from foggymountain.safe_text import visible
+    from foggymountain.tune import pace_grid, reaches, to_toml, tune
+    from foggymountain.work import tune_too_costly
 
     level = load_or_report(args.level)
     if level is None:
@@ -47,7 +49,13 @@ def run(args: argparse.Namespace) -> int:
         if names is None:
             return 2
     if args.write:
-        return _write(args.level, level, names)
+        from foggymountain.campaign import builtin_levels_dir
+
+        if level.path is not None and level.path.resolve().parent == builtin_levels_dir().resolve():
+            print(f"{level.path}: --write does not edit a built-in level\n"
+                  "    hint: copy it next to your own levels first, then tune the copy", file=sys.stderr)
+            return 2
+        return _write(level.path, level, names)
     try:
         paces = pace_grid(args.low, args.high, args.points)
     except ValueError as err:
@@ -56,39 +64,19 @@ def run(args: argparse.Namespace) -> int:
     if args.runners_up < 0:
         print("--runners-up: must be 0 or more", file=sys.stderr)
         return 2
-    refused = too_much_work(level, names, paces, refine=not args.no_refine)
+    refused = tune_too_costly(level, names, paces, refine=not args.no_refine)
     if refused:
-        print(refused, file=sys.stderr)
+        print(f"{visible(level.path)}:1:1: {refused}\n    hint: fewer paces (--points 8), --no-refine, fewer racers "
+              "(--racers sgd), or tune a copy of the level with a smaller budget", file=sys.stderr)
         return 1
-    print(to_toml(level, tune(level, names, paces, keep=args.runners_up, refine=not args.no_refine), paces))
+    results = tune(level, names, paces, keep=args.runners_up, refine=not args.no_refine)
+    if results and not reaches(results):
+        print(f"{args.level}: no setting of {', '.join(r.label for r in results)} reaches the goal "
+              f"(height <= {level.goal:.6g}) within {level.budget} step{'s' if level.budget != 1 else ''}; "
+              "the reasons are at the top of the output",
+              file=sys.stderr)
+    print(to_toml(level, results, paces))
     return 0
-
-
-def too_much_work(level, names, paces, refine: bool) -> str | None:
-    """Why tuning this level would take too long or too much memory (see work.py), or None.
-    Each racer's candidates walk the whole budget in lockstep and every trail is kept."""
-    from foggymountain import optimizers, work
-    from foggymountain.safe_text import visible
-    from foggymountain.tune import REFINE_POINTS, candidates
-
-    own = {r.name: dict(r.hyperparameters) for r in level.racers}
-    cost = work.of_landscape(level.landscape, level.budget, 1, level.batch_size)
-    chosen = names if names is not None else list(own)
-    total_operations, total_tried, most_numbers = 0, 0, 0
-    for name in chosen:
-        settings = dict(optimizers.make_optimizer(name, **own.get(name, {})).hyperparameters)
-        count = 1 + len(candidates(name, settings, paces)) + (REFINE_POINTS if refine else 0)
-        operations, numbers = work.tune_work(cost, count)
-        total_operations += operations
-        total_tried += count
-        most_numbers = max(most_numbers, numbers)  # racers are tuned one after the other
-    if total_operations > work.MAX_TUNE_WORK or most_numbers > work.MAX_TUNE_NUMBERS:
-        return (f"{visible(level.path)}:1:1: tuning tries {total_tried} settings over {level.budget:,} steps: "
-                f"{total_operations:,} operations, and up to {most_numbers:,} numbers kept at once; the limits are "
-                f"{work.MAX_TUNE_WORK:,} and {work.MAX_TUNE_NUMBERS:,}\n"
-                "    hint: fewer paces (--points 8), --no-refine, fewer racers (--racers sgd), "
-                "or tune a copy of the level with a smaller budget")
-    return None
 
 
 def _write(path: Path, level, names: list[str] | None) -> int:

@@ -32,6 +32,7 @@ from foggymountain.ui.screens.briefing import BriefingScreen
 from foggymountain.ui.screens.hike import HikeScreen
 from foggymountain.ui.screens.level_select import LevelSelectScreen
 from foggymountain.ui.screens.too_small import TooSmallScreen
+from foggymountain.watch import same_ground
 
 log = logging.getLogger(__name__)
 
@@ -279,6 +280,14 @@ class FoggyApp(App[None]):
             self._file_changed(old, fresh)
 
     def _file_changed(self, old: LevelEntry, fresh: LevelEntry) -> None:
+        if old.ok and fresh.ok and same_ground(old.level, fresh.level):
+            # Only words changed (a typo in the briefing): nobody is thrown out of a hike for that.
+            self.notify(f"{fresh.path.name} reloaded: only its words changed", title="Level changed")
+            for screen in self.screen_stack:
+                if isinstance(screen, BriefingScreen) and screen.entry.path == fresh.path:
+                    screen.show_entry(fresh)
+            self._levels_changed()
+            return
         if fresh.ok:
             self.notify(f"{fresh.path.name} reloaded", title="Level changed")
         else:
@@ -341,7 +350,8 @@ def make_app(
     watch: bool = False,
 ) -> FoggyApp:
     """The game, ready to `run()` (or `run_test()`)."""
-    shelf = Shelf(file=Path(level_file)) if level_file else Shelf(folder=Path(levels_dir) if levels_dir else None)
+    shelf = (Shelf(file=Path(level_file), watched=watch) if level_file
+             else Shelf(folder=Path(levels_dir) if levels_dir else None, watched=watch))
     scores = ScoreBook(player or default_player(), progress_dir=Path(progress_dir) if progress_dir else None,
                        results_dir=Path(results_dir) if results_dir else None)
     return FoggyApp(shelf, scores, watch=watch)

@@ -114,13 +114,12 @@ class BoardApp(App[None]):
 
     def _load(self, level_id: str):
         """The level a board's id names (a file of --levels, or of the campaign), or a reason."""
-        from foggymountain.campaign import builtin_levels_dir, level_files
+        from foggymountain.campaign import board_id, builtin_levels_dir, level_files
         from foggymountain.level import LevelError, load_level
-        from foggymountain.progress import progress_key
 
         folder = self.levels_dir if self.levels_dir is not None else builtin_levels_dir()
         for path in level_files(folder):
-            if progress_key(SimpleNamespace(path=path, id=path.stem)) == level_id:
+            if board_id(SimpleNamespace(path=path, id=path.stem)) == level_id:  # the id results are written under
                 try:
                     level = load_level(path)
                     level.minimum  # the valley floor search, here in the worker, not on the UI thread

@@ -124,7 +124,7 @@ class BriefingScreen(Screen):
         return Content("\n").join(Content.assemble((f"{key:<7}", "bold $accent"), what) for key, what in pairs)
 
     def problems(self) -> Content:
-        return problems_content(self.entry.path, self.entry.problems)
+        return problems_content(self.entry.path, self.entry.problems, watched=self.shelf.watched)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "start" and not self.entry.ok:

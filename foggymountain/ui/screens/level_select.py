@@ -119,7 +119,7 @@ class LevelSelectScreen(Screen):
             card.update("")
         elif not entry.ok:
             card.update(Content.assemble(Content.styled("✗ this level does not load\n\n", "$error bold"),
-                                         problems_content(entry.path, entry.problems)))
+                                         problems_content(entry.path, entry.problems, watched=self.shelf.watched)))
         else:
             card.update(self.card(entry))
 

@@ -9,11 +9,13 @@ from textual.content import Content
 from foggymountain.safe_text import visible, visible_lines
 
 
-def problems_content(path: Path, problems: list[str]) -> Content:
+def problems_content(path: Path, problems: list[str], watched: bool = False) -> Content:
+    """`watched`: the game reads the file again when it is saved (`play --watch`), so no key to press."""
     count = len(problems)
+    again = ("It is read again as soon as you save it." if watched
+             else "Fix the file, then press [b]r[/b] to read it again.")
     parts = [Content.from_markup(
-        f"[b]$name[/b] has {count} problem{'s' if count != 1 else ''}. "
-        "Fix the file, then press [b]r[/b] to read it again.\n\n", name=visible(path.name))]
+        f"[b]$name[/b] has {count} problem{'s' if count != 1 else ''}. {again}\n\n", name=visible(path.name))]
     for problem in problems:
         problem = visible_lines(problem)  # already so when it comes from a Problem; file text never raw
         first, _, hint = problem.partition("\n")
