@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from foggymountain.outcome import CLASSMATE, PLAYER, PREDICTION, Status, Walk
-from foggymountain.results import Board, Row, leaderboard, read_result_document
+from foggymountain.results import MAX_FOLDER_DEPTH, Board, Row, leaderboard, read_result_document
+from foggymountain.safe_text import visible
 
 STATUSES = {status.value: status for status in (Status.REACHED, Status.WANDERING, Status.FELL_OFF, Status.DIVERGED)}
 RECENT = 2.0  # seconds: a folder changed this recently is listed again at the next look
@@ -115,6 +116,7 @@ class ResultsFolder:
         self.hikes: dict[str, tuple[tuple[int, int], Hike]] = {}
         self.problems: dict[str, tuple[tuple[int, int], str]] = {}
         self.folder_times: dict[str, int] | None = None  # None: never listed
+        self.skipped: list[str] = []  # folders not read (unreadable, too deep), with the reason
         self.listed_at = 0.0
 
     def changed(self) -> bool:
@@ -136,9 +138,10 @@ class ResultsFolder:
         self.listed_at = self.clock()
         times: dict[str, int] = {}
         seen: dict[str, tuple[int, int]] = {}
+        skipped_before, self.skipped = self.skipped, []
         self._list(self.folder, times, seen)
         self.folder_times = times
-        changed = False
+        changed = self.skipped != skipped_before
         for path in [p for p in self.hikes if p not in seen]:
             del self.hikes[path]
             changed = True
@@ -159,19 +162,25 @@ class ResultsFolder:
             changed = True
         return changed
 
-    def _list(self, folder: Path, times: dict[str, int], seen: dict[str, tuple[int, int]]) -> None:
+    def _list(self, folder: Path, times: dict[str, int], seen: dict[str, tuple[int, int]], depth: int = 0) -> None:
         try:
             times[str(folder)] = os.stat(folder).st_mtime_ns
             entries = list(os.scandir(folder))
-        except OSError:
+        except OSError as err:
+            self.skipped.append(f"{visible(folder)}: folder skipped: {visible(err.strerror or err)}")
             return
         for entry in entries:
             if entry.name.startswith("."):  # temporary files of writes in progress
                 continue
             try:
+                if entry.is_symlink():  # a link to a result would count it twice (as report does)
+                    continue
                 if entry.is_dir(follow_symlinks=False):
-                    self._list(Path(entry.path), times, seen)
-                elif entry.name.endswith(".json") and entry.is_file():
+                    if depth + 1 > MAX_FOLDER_DEPTH:
+                        self.skipped.append(f"{visible(entry.path)}: folder skipped: more than {MAX_FOLDER_DEPTH} folders deep")
+                    else:
+                        self._list(Path(entry.path), times, seen, depth + 1)
+                elif entry.name.endswith(".json") and entry.is_file(follow_symlinks=False):
                     info = entry.stat()
                     seen[entry.path] = (info.st_mtime_ns, info.st_size)
             except OSError:
@@ -183,7 +192,7 @@ class ResultsFolder:
         by_level: dict[str, list[Hike]] = {}
         for hike in sorted(hikes, key=lambda h: (h.row.time, h.row.path)):
             by_level.setdefault(hike.row.level_id, []).append(hike)
-        warnings = [f"{path}: {reason}" for path, (_, reason) in sorted(self.problems.items())]
+        warnings = [f"{visible(path)}: {reason}" for path, (_, reason) in sorted(self.problems.items())] + self.skipped
         return Snapshot(boards, overall, by_level, len(hikes), len({h.row.player for h in hikes}), warnings)
 
 

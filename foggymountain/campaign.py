@@ -16,12 +16,15 @@ level's file stem (`board_id`), so a copy of the pack in another folder keeps th
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from foggymountain.diagnostics import LevelError, Problem
+from foggymountain.safe_read import UnsafeFile, read_bytes
+from foggymountain.safe_text import one_line, visible_lines
 from foggymountain.toml_places import Places, toml_problem
 
 PACK_FILE = "pack.toml"
@@ -112,28 +115,29 @@ def load_pack(folder: Path) -> Pack:
     folder = Path(folder)
     manifest = folder / PACK_FILE
     by_name = _by_name(folder)
-    if not manifest.is_file():
+    if not manifest.exists() and not manifest.is_symlink():
         return Pack(title=_title_of_folder(folder), introduction="", files=by_name, folder=folder)
     shown = str(manifest)
     try:
-        raw = manifest.read_bytes()
-    except OSError as err:
-        raise LevelError([Problem(shown, 1, 1, f"cannot read the file: {err.strerror}", "check the permissions")]) from None
-    if len(raw) > MAX_PACK_BYTES:
-        raise LevelError([Problem(shown, 1, 1, f"the file is {len(raw):,} bytes; a pack.toml is at most {MAX_PACK_BYTES:,}", "a pack.toml holds a title, an introduction and an order")])
+        raw = read_bytes(manifest, MAX_PACK_BYTES)
+    except UnsafeFile as err:
+        hint = "a pack.toml holds a title, an introduction and an order" if err.too_large else "make pack.toml an ordinary text file"
+        raise LevelError([Problem(shown, 1, 1, f"the file {err.reason}", hint)]) from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
         document = tomllib.loads(text)
     except UnicodeDecodeError:
         raise LevelError([Problem(shown, 1, 1, "the file is not UTF-8 text", "save it as UTF-8")]) from None
-    except tomllib.TOMLDecodeError as err:
+    except RecursionError:
+        raise LevelError([Problem(shown, 1, 1, "the TOML is nested too deeply to read", "a pack.toml holds a title, an introduction and an order", length=0)]) from None
+    except (tomllib.TOMLDecodeError, ValueError) as err:  # ValueError: an integer of over 4300 digits
         raise LevelError([toml_problem(shown, text, str(err))]) from None
     return _PackReader(document, Places(text), manifest, by_name).read()
 
 
 def _title_of_folder(folder: Path) -> str:
-    name = folder.resolve().name.replace("-", " ").replace("_", " ").strip()
-    return name[:1].upper() + name[1:] if name else "Levels"
+    name = Path(os.path.realpath(folder)).name.replace("-", " ").replace("_", " ").strip()
+    return one_line(name[:1].upper() + name[1:]) if name else "Levels"
 
 
 class _PackReader:
@@ -155,7 +159,7 @@ class _PackReader:
         if not isinstance(value, str):
             self.problem((key,), f"'{key}' must be a string", f'write {key} = "..."')
             return default
-        return value
+        return visible_lines(value) if key == "introduction" else one_line(value)
 
     def read(self) -> Pack:
         for key in self.doc:
@@ -186,7 +190,7 @@ class _PackReader:
         seen: dict[str, int] = {}
         for entry in order:
             if not isinstance(entry, str):
-                self.problem(("order",), f"order entries must be file names in quotes, not {entry!r}", 'write order = ["first.toml"]')
+                self.problem(("order",), f"order entries must be file names in quotes, not {type(entry).__name__}", 'write order = ["first.toml"]')
                 continue
             seen[entry] = seen.get(entry, 0) + 1
             place = self.entry_place(entry, seen[entry])

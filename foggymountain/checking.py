@@ -53,10 +53,13 @@ def tuned_reach(level: Level) -> Reach:
     from foggymountain.tune import tune
     from foggymountain.tuning import tune_racers
 
+    from foggymountain.work import tune_too_costly
+
     found = [Reach(optimizers.LABELS[t.name], t.settings, bool(t.reached) and t.steps_to_goal is not None,
                    t.steps_to_goal, t.final_height) for t in tune_racers(level, list(level.racers))]
-    found += [Reach(t.label, t.settings, t.walk.steps_to_goal is not None and t.walk.status == Status.REACHED,
-                    t.walk.steps_to_goal, t.walk.final_height) for t in tune(level)]
+    if tune_too_costly(level) is None:  # the wide search only where it finishes in seconds (work.py)
+        found += [Reach(t.label, t.settings, t.walk.steps_to_goal is not None and t.walk.status == Status.REACHED,
+                        t.walk.steps_to_goal, t.walk.final_height) for t in tune(level)]
     reached = [r for r in found if r.reached]
     if reached:
         return min(reached, key=lambda r: (r.steps_to_goal, r.final_height))
@@ -68,7 +71,7 @@ def verify(level: Level) -> list[Problem]:
     from foggymountain.terrain.minimum import find_minimum
     from foggymountain.toml_places import Places
 
-    text = level.path.read_text(encoding="utf-8-sig") if level.path else ""
+    text = _text(level.path)
     places = Places(text)
     problems: list[Problem] = []
 
@@ -78,7 +81,13 @@ def verify(level: Level) -> list[Problem]:
         length = len(key[-1]) if key and places.has(key) and not value else 1
         problems.append(Problem(str(level.path), place.line, col, message, hint, length=length, severity=severity))
 
-    found = find_minimum(level.landscape, seed=level.seed)
+    try:
+        found = find_minimum(level.landscape, seed=level.seed)
+    except ValueError:
+        at(("landscape", "height") if level.kind == "function" else ("landscape", "model") if level.kind == "fit" else ("landscape",),
+           "the ground has no finite height anywhere the valley-floor search looked (only at the start?)",
+           "the height must be an ordinary number over most of the map: check logs and square roots of negatives")
+        return problems
     if level.stated_minimum is not None:
         stated = float(level.landscape.height(level.stated_minimum))
         tolerance = 1e-3 * max(1.0, abs(found.height))
@@ -100,8 +109,22 @@ def verify(level: Level) -> list[Problem]:
 def _document(text: str) -> dict:
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:  # the level loaded from this text; only a race with an edit lands here
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):  # the level loaded from this text; only a race with an edit lands here
         return {}
+
+
+def _text(path: Path | None) -> str:
+    """The level file's text, read again as safely as the first time (a file swapped for a FIFO
+    meanwhile is no text, not a hang)."""
+    from foggymountain.level import MAX_FILE_BYTES
+    from foggymountain.safe_read import UnsafeFile, read_bytes
+
+    if path is None:
+        return ""
+    try:
+        return read_bytes(path, MAX_FILE_BYTES).decode("utf-8-sig", errors="replace")
+    except UnsafeFile:
+        return ""
 
 
 def warnings(level: Level, places, document: dict) -> list[Problem]:

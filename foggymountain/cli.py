@@ -12,6 +12,7 @@ import importlib
 import sys
 
 from foggymountain import __version__
+from foggymountain.safe_text import VisibleStream
 
 # name -> one-line help. Order is the order in --help.
 COMMANDS = {
@@ -75,10 +76,27 @@ def main(argv: list[str] | None = None) -> int:
                   f"Commands: {', '.join(COMMANDS)}", file=sys.stderr)
             return 2
         argv = ["play", *argv]
-    args = build_parser().parse_args(argv)
+    guarded = argv[0] not in ("play", "serve")  # the game draws its own screen
+    if guarded:
+        # Whatever a command prints (argparse's errors too), control characters reach the
+        # terminal as escapes.
+        streams = sys.stdout, sys.stderr
+        # On a terminal the colours check and preview draw (SGR sequences only) pass.
+        sys.stdout, sys.stderr = (VisibleStream(stream, colours=_is_terminal(stream)) for stream in streams)
     try:
+        args = build_parser().parse_args(argv)
         return int(_module(args.command).run(args) or 0)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        if guarded:
+            sys.stdout, sys.stderr = streams
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False

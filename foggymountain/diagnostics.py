@@ -120,12 +120,11 @@ class Sources:
 
 
 def _read(path: str) -> list[str] | None:
+    from foggymountain.safe_read import UnsafeFile, read_bytes
+
     try:
-        file = Path(path)
-        if not file.is_file() or file.stat().st_size > MAX_EXCERPT_BYTES:
-            return None
-        raw = file.read_bytes()
-    except (OSError, ValueError):
+        raw = read_bytes(path, MAX_EXCERPT_BYTES)  # regular files only: never a FIFO or a device
+    except UnsafeFile:
         return None
     if b"\x00" in raw:
         return None

@@ -28,14 +28,13 @@ import struct
 import sys
 import termios
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import asyncssh
 
-from foggymountain.commands.serve import valid_player
+from foggymountain.commands.serve import normal_name, valid_player
 
 DEFAULT_PORT = 2222
 READ_CHUNK = 65536
@@ -69,9 +68,9 @@ class HostSettings:
 
 
 def player_name(user_name: str) -> str | None:
-    """The player name an SSH user name stands for (NFC, outer spaces dropped), or None when it is
+    """The player name an SSH user name stands for (NFKC, outer spaces dropped), or None when it is
     not one `serve` would accept either (letters, digits, spaces, . ' - _; at most 40)."""
-    name = unicodedata.normalize("NFC", user_name).strip()
+    name = normal_name(user_name).strip()  # NFKC: full-width look-alikes are the same player
     return name if valid_player(name) else None
 
 

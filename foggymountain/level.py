@@ -12,6 +12,7 @@ import difflib
 import io
 import keyword
 import math
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -31,9 +32,14 @@ from foggymountain.terrain.landscapes import (
     Landscape,
     NextTokenLandscape,
 )
+from foggymountain.safe_read import UnsafeFile, is_hidden, read_bytes
+from foggymountain.safe_text import one_line, visible_lines
 from foggymountain.toml_places import Places, toml_problem
 
 MAX_FILE_BYTES = 1_000_000
+MAX_DATA_BYTES = 20_000_000
+MAX_DATA_COLUMNS = 64
+MAX_DATA_ROWS = 100_000  # see work.py: the rows are walked every step of every racer
 MAX_BUDGET = 10_000
 MAX_VARIABLES = 64
 MAX_COORDINATE = 1e9
@@ -164,7 +170,10 @@ class Level:
         """The valley floor within the bounds (searched once, on first use)."""
         from foggymountain.terrain.minimum import Minimum, find_minimum
 
-        found = find_minimum(self.landscape, seed=self.seed)
+        try:
+            found = find_minimum(self.landscape, seed=self.seed)
+        except ValueError:  # no finite height anywhere the search looked: the start is all we know
+            found = Minimum(point=np.array(self.start, float), height=self.start_height)
         if self.stated_minimum is not None:
             stated = float(self.landscape.height(self.stated_minimum))
             if stated <= found.height + 1e-9:
@@ -185,7 +194,10 @@ class Level:
         if self.stated_goal is not None:
             return self.stated_goal
         floor = self.minimum.height
-        return floor + 0.05 * max(self.start_height - floor, 1e-12)
+        goal = floor + 0.05 * max(self.start_height - floor, 1e-12)
+        if not math.isfinite(goal):  # start - floor overflowed (heights near ±1.8e308)
+            goal = 0.95 * floor + 0.05 * max(self.start_height, floor)
+        return goal
 
 
 # ---- loading -------------------------------------------------------------------------------
@@ -198,15 +210,11 @@ def load_level(path: str | Path) -> Level:
     if path.is_dir():
         raise LevelError([Problem(shown, 1, 1, "this is a folder, not a level file", "name a .toml level file (check and play also take folders)", length=0)])
     try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise LevelError([Problem(shown, 1, 1, f"cannot read the file: {err.strerror}", "check the path", length=0)]) from None
-    if size > MAX_FILE_BYTES:
-        raise LevelError([Problem(shown, 1, 1, f"the file is {size:,} bytes; levels are at most {MAX_FILE_BYTES:,}", "a level is a short text file; put data in a CSV next to it", length=0)])
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise LevelError([Problem(shown, 1, 1, f"cannot read the file: {err.strerror}", "check the permissions", length=0)]) from None
+        raw = read_bytes(path, MAX_FILE_BYTES)
+    except UnsafeFile as err:
+        hint = ("a level is a short text file; put data in a CSV next to it" if err.too_large
+                else "name an ordinary .toml file (not a pipe, device, folder or link loop)")
+        raise LevelError([Problem(shown, 1, 1, f"the file {err.reason}", hint, length=0)]) from None
     return load_level_bytes(raw, path)
 
 
@@ -228,6 +236,9 @@ def load_level_text(text: str, path: Path) -> Level:
     shown = str(path)
     try:
         document = tomllib.loads(text)
+    except RecursionError:
+        raise LevelError([Problem(shown, 1, 1, "the TOML is nested too deeply to read",
+                                  "a level nests tables and arrays only a few levels deep", length=0)]) from None
     except (tomllib.TOMLDecodeError, ValueError) as err:  # ValueError: an integer of over 4300 digits
         raise LevelError([toml_problem(shown, text, str(err))]) from None
     return _Reader(document, Places(text), path).read()
@@ -349,11 +360,14 @@ class _Reader:
     def read(self) -> Level:
         doc = self.doc
         self.check_keys(doc, TOP_KEYS, (), {"title", "briefing", "landscape", "hike"})
+        # Text shown on screens and printed: control characters made visible here, once (safe_text).
         title = self.string(doc, "title", ())
-        chapter = self.string(doc, "chapter", (), "") or ""
+        title = None if title is None else one_line(title)
+        chapter = one_line(self.string(doc, "chapter", (), "") or "")
         briefing = self.string(doc, "briefing", ())
-        debrief = self.string(doc, "debrief", (), "") or ""
-        author = self.string(doc, "author", (), "") or ""
+        briefing = None if briefing is None else visible_lines(briefing)
+        debrief = visible_lines(self.string(doc, "debrief", (), "") or "")
+        author = one_line(self.string(doc, "author", (), "") or "")
         concepts = self.read_concepts()
         landscape_table = self.table(doc, "landscape", (), required="landscape" in doc)
         hike_table = self.table(doc, "hike", (), required="hike" in doc)
@@ -362,6 +376,8 @@ class _Reader:
         racers = self.read_agents()
         if landscape is not None and start is not None:
             self.check_start(landscape, start)
+        if landscape is not None and hike is not None and not self.problems:
+            self.check_work(landscape, hike, len(racers) + 1)
         if self.problems or landscape is None or hike is None or title is None or briefing is None:
             if not self.problems:
                 self.problems.append(Problem(str(self.path), 1, 1, "the level is incomplete", "see docs/levels.md for a full example"))
@@ -414,8 +430,9 @@ class _Reader:
         where = ("landscape",)
         kind = table.get("kind", "function")
         if kind not in KINDS:
-            close = difflib.get_close_matches(str(kind), KINDS, n=1)
-            self.problem(where + ("kind",), f"unknown landscape kind {kind!r}", f"did you mean '{close[0]}'?" if close else "kinds: " + ", ".join(KINDS))
+            shown_kind = repr(one_line(kind, 40)) if isinstance(kind, str) else f"({_type_name(kind)}, not a name in quotes)"
+            close = difflib.get_close_matches(kind if isinstance(kind, str) else "", KINDS, n=1)
+            self.problem(where + ("kind",), f"unknown landscape kind {shown_kind}", f"did you mean '{close[0]}'?" if close else "kinds: " + ", ".join(KINDS))
             return None, None, None, ()
         required = {"function": {"variables", "height", "bounds", "start"}, "fit": {"variables", "model", "target", "bounds", "start"}, "next-token": {"corpus"}}[kind]
         self.check_keys(table, LANDSCAPE_KEYS[kind], where, required)
@@ -511,11 +528,12 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.problem(("landscape", "prompts"), "'prompts' must be a list of strings", 'write prompts = ["the"]')
             return ()
-        return tuple(value)
+        return tuple(one_line(v) for v in value)
 
     def read_next_token(self, table: dict):
         where = ("landscape",)
         corpus = self.string(table, "corpus", where)
+        corpus = None if corpus is None else visible_lines(corpus)  # its words are shown in the reveal
         bound = self.number(table, "bound", where, default=8.0, low=0, low_open=True, high=100)
         if corpus is None or bound is None:
             return None, None, None
@@ -656,6 +674,9 @@ class _Reader:
             self.problem(where, f"a fit level needs '{inline}' or '{file}'", f'add {inline} = {{ size = [1, 2], price = [3, 4] }}', value=False)
             return None
         columns: dict[str, np.ndarray] = {}
+        if len(data) > MAX_DATA_COLUMNS:
+            self.problem(where + (inline,), f"the data has {len(data)} columns; the limit is {MAX_DATA_COLUMNS}", "keep the columns the model uses", value=False)
+            return None
         for name, column in data.items():
             key = where + (inline, name)
             if not self.valid_name(name, key):
@@ -665,6 +686,9 @@ class _Reader:
                 return None
             if not isinstance(column, list) or not column or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and not (isinstance(v, int) and abs(v) > 1e308) for v in column):
                 self.problem(key, f"data column '{name}' must be a non-empty list of numbers", f"write {name} = [1.0, 2.0, 3.0]")
+                return None
+            if len(column) > MAX_DATA_ROWS:
+                self.problem(key, f"data column '{name}' has {len(column):,} rows; the limit is {MAX_DATA_ROWS:,}", "use a sample of the data")
                 return None
             array = np.array(column, dtype=float)
             if not np.all(np.isfinite(array)):
@@ -689,23 +713,23 @@ class _Reader:
         if "\x00" in name:  # pathlib raises ValueError on it
             self.problem(key, f"{file} has a NUL character in its name", "name a CSV file next to the level")
             return None
-        folder = self.path.parent.resolve()
-        target = (folder / name).resolve()
-        if not target.is_relative_to(folder) or Path(name).is_absolute():
-            self.problem(key, f"{file} '{name}' is outside the level's folder", "put the CSV next to the level file and name it without '..' or '/'")
+        shown_name = one_line(name, 60)
+        relative = Path(name)
+        folder = Path(os.path.realpath(self.path.parent))
+        target = Path(os.path.realpath(self.path.parent / relative))  # never raises on a loop of links
+        if relative.is_absolute() or ".." in relative.parts or not target.is_relative_to(folder):
+            self.problem(key, f"{file} '{shown_name}' is outside the level's folder", "put the CSV next to the level file and name it without '..' or '/'")
+            return None
+        if is_hidden(relative) or is_hidden(target.relative_to(folder)):
+            self.problem(key, f"{file} '{shown_name}' is a hidden file or lies in a hidden folder",
+                         "data files are visible CSV files in the level's folder (no name part starting with '.')")
             return None
         try:
-            size = target.stat().st_size
-        except OSError:
-            self.problem(key, f"{file} '{name}' does not exist", f"put {name} in {folder}")
+            raw = read_bytes(self.path.parent / relative, MAX_DATA_BYTES)
+        except UnsafeFile as err:
+            hint = "use a sample of the data" if err.too_large else "name an ordinary CSV file next to the level"
+            self.problem(key, f"{file} '{shown_name}' {err.reason}", hint)
             return None
-        if not target.is_file():
-            self.problem(key, f"{file} '{name}' is not a file", "name a CSV file next to the level")
-            return None
-        if size > 20 * MAX_FILE_BYTES:
-            self.problem(key, f"{file} '{name}' is {size:,} bytes; the limit is {20 * MAX_FILE_BYTES:,}", "use a sample of the data")
-            return None
-        raw = target.read_bytes()
         shown = str(self.path.parent / name)
         columns, problems = read_csv(shown, raw, variables)
         self.problems += problems
@@ -813,6 +837,36 @@ class _Reader:
             self.problem(("agents",), "[agents] names no racer", "add [agents.sgd] with a learning_rate", value=False)
         return tuple(racers)
 
+    def check_work(self, landscape: Landscape, hike: dict, walkers: int) -> None:
+        """Refuse a level whose valley-floor search, map or race would take minutes (see work.py)."""
+        from foggymountain import work
+
+        budget, batch = hike["budget"], hike["batch_size"]
+        if hike.get("examples") is not None and hike.get("batch_sizes"):
+            # a batch-size level: every racer walks every batch size; at most examples // smallest steps
+            sizes = hike["batch_sizes"]
+            budget, batch = hike["examples"] // min(sizes), min(sizes)
+            walkers = (walkers - 1) * len(sizes) + 1
+        cost = work.of_landscape(landscape, budget, walkers, batch)
+        data_key = ("landscape", "data_file") if self.places.has(("landscape", "data_file")) else ("landscape", "data")
+        if cost.evaluation > work.MAX_EVALUATION_WORK:
+            self.problem(data_key if landscape.n_rows else ("landscape",),
+                         f"one slope of this level costs {cost.evaluation:,} operations ({cost.rows:,} rows x {cost.parts} formula parts x "
+                         f"{cost.variables + 1} for the height and each variable); the limit is {work.MAX_EVALUATION_WORK:,}",
+                         "use fewer data rows, fewer variables or a shorter formula")
+            return
+        if cost.map > work.MAX_MAP_WORK:
+            points = work.MAP_POINTS if cost.variables >= 2 else work.CURVE_POINTS
+            self.problem(data_key, f"drawing the revealed map costs {cost.map:,} operations ({points:,} points x "
+                                   f"{cost.rows:,} rows x {cost.parts} formula parts); the limit is {work.MAX_MAP_WORK:,}",
+                         f"use at most {work.MAX_MAP_WORK // (points * cost.parts):,} data rows")
+            return
+        if cost.race > work.MAX_RACE_WORK:
+            self.problem(("hike", "examples") if hike.get("examples") is not None else ("hike", "budget"),
+                         f"a race of {cost.budget:,} steps with {walkers} walkers costs {cost.race:,} operations here; "
+                         f"the limit is {work.MAX_RACE_WORK:,}",
+                         f"lower the budget to {cost.budget_within(work.MAX_RACE_WORK):,} steps, or use fewer rows, variables or racers")
+
     def check_start(self, landscape: Landscape, start: np.ndarray) -> None:
         if not landscape.inside(start):
             outside = [n for n, v, (lo, hi) in zip(landscape.variables, start, landscape.bounds) if not lo <= v <= hi]
@@ -883,11 +937,20 @@ def read_csv(shown: str, raw: bytes, variables: tuple[str, ...] = ()) -> tuple[d
         return None, [Problem(shown, line, col, "the data file is not UTF-8 text", "save it as a UTF-8 CSV")]
     lines = text.replace("\r\n", "\n").split("\n")
     reader = csv.reader(io.StringIO(text))
+    rows: list[tuple[int, list[str]]] = []
     try:
-        rows = [(reader.line_num, row) for row in reader]
+        for row in reader:  # one by one: a huge CSV is refused before it fills memory
+            if not any(cell.strip() for cell in row):
+                continue
+            if not rows and len(row) > MAX_DATA_COLUMNS:
+                return None, [Problem(shown, reader.line_num, 1, f"the CSV has {len(row):,} columns; the limit is {MAX_DATA_COLUMNS}",
+                                      "keep the columns the model uses", length=0)]
+            if len(rows) > MAX_DATA_ROWS:
+                return None, [Problem(shown, reader.line_num, 1, f"the data has more than {MAX_DATA_ROWS:,} rows (the limit)",
+                                      "use a sample of the data: a few hundred rows teach as well")]
+            rows.append((reader.line_num, row))
     except csv.Error as err:
-        return None, [Problem(shown, reader.line_num or 1, 1, f"cannot read the CSV: {err}", "save it as a UTF-8 CSV with a header row")]
-    rows = [(number, row) for number, row in rows if any(cell.strip() for cell in row)]
+        return None, [Problem(shown, reader.line_num or 1, 1, f"cannot read the CSV: {one_line(err, 80)}", "save it as a UTF-8 CSV with a header row")]
     if len(rows) < 2:
         return None, [Problem(shown, 1, 1, "the CSV needs a header row and at least one data row", "first line: column names; then one row of numbers per example", length=0)]
     header_line, header_row = rows[0]
@@ -904,13 +967,10 @@ def read_csv(shown: str, raw: bytes, variables: tuple[str, ...] = ()) -> tuple[d
                                   "one value per column, separated by commas", length=len(line_text) or 1)]
         starts = _cell_starts(lines[number - 1] if number <= len(lines) else "")
         for i, cell in enumerate(row):
-            try:
-                value = float(cell)
-            except ValueError:
-                value = math.nan
-            if not math.isfinite(value):
+            value = _csv_number(cell)
+            if value is None:
                 col = starts[i] if i < len(starts) else 1
-                return None, [Problem(shown, number, col, f"'{cell.strip()}' in column '{header[i]}' is not a finite number",
+                return None, [Problem(shown, number, col, f"'{one_line(cell.strip(), 40)}' in column '{header[i]}' is not a finite number",
                                       "every cell must be an ordinary number", length=len(cell) or 1)]
             values[i].append(value)
     return {name: np.array(column) for name, column in zip(header, values)}, []
@@ -959,6 +1019,19 @@ def _cell_starts(line: str) -> list[int]:
         elif char == "," and not quoted:
             starts.append(i + 2)
     return starts
+
+
+_CSV_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _csv_number(cell: str) -> float | None:
+    """A CSV cell as a finite number, or None. Only ASCII digits: float() would also take '١٢',
+    '４', '1_000', 'nan' and 'infinity', none of which a spreadsheet writes as a number."""
+    text = cell.strip(" ")
+    if len(text) > 100 or not _CSV_NUMBER.fullmatch(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
 def _type_name(value: Any) -> str:

@@ -40,9 +40,13 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from foggymountain.outcome import better
+from foggymountain.safe_read import UnsafeFile, read_bytes
+from foggymountain.safe_text import one_line
 
 VERSION = 1
 FALLBACK_PLAYER = "player"
+MAX_PROGRESS_BYTES = 20_000_000  # a campaign of long hikes is well under 1 MB, written as _write does
+MAX_TRAIL = 20_000  # numbers kept of a hike's trail (a 64-variable walk of 300 steps)
 
 
 # ---- files that survive crashes ---------------------------------------------------------------
@@ -235,10 +239,18 @@ def hike_summary(race) -> dict:
 
 
 def trail_of(race) -> dict:
+    """The player's trail and heights; a long walk in many directions is thinned to at most
+    MAX_TRAIL numbers (every k-th step and the last), so progress and result files stay small."""
     player = race.player
+    path, heights = list(player.path), list(player.heights)
+    numbers = len(path) * (len(path[0]) if path else 0)
+    if numbers > MAX_TRAIL:
+        every = -(-numbers // MAX_TRAIL)
+        keep = sorted(set(range(0, len(path), every)) | {len(path) - 1})
+        path, heights = [path[i] for i in keep], [heights[i] for i in keep if i < len(heights)]
     return {
-        "trail": [[_number(v) for v in point] for point in player.path],
-        "heights": [_number(h) for h in player.heights],
+        "trail": [[_number(v) for v in point] for point in path],
+        "heights": [_number(h) for h in heights],
     }
 
 
@@ -387,7 +399,12 @@ class Progress:
 
     def _write(self) -> None:
         document = {"version": VERSION, "player": self.player, "levels": self.levels}
-        write_atomically(self.path, json.dumps(document, indent=1, sort_keys=True) + "\n", backup=True)
+        # One line per level, trails on it: written with indent=1 a trail of 20,000 numbers took
+        # 20,000 lines, and a file that loaded within MAX_PROGRESS_BYTES was saved beyond it.
+        levels = ",\n".join(f" {json.dumps(level_id)}: {json.dumps(entry, sort_keys=True, separators=(',', ':'))}"
+                             for level_id, entry in sorted(document.pop("levels").items()))
+        head = json.dumps(document, sort_keys=True)[:-1]
+        write_atomically(self.path, f'{head}, "levels": {{\n{levels}\n}}}}\n', backup=True)
 
     # -- reading, and recovering from bad files (call with the lock held)
 
@@ -413,22 +430,31 @@ class Progress:
         return levels
 
 
+MAX_TEXT = 100
+MAX_COUNT = 10**9
+
+
 def _read_levels(path: Path) -> dict[str, dict]:
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise UnreadableProgress(f"cannot read it: {err.strerror}") from None
+        raw = read_bytes(path, MAX_PROGRESS_BYTES)
+    except UnsafeFile as err:
+        raise UnreadableProgress(f"it {err.reason}", "too-large" if err.too_large else "not-a-file") from None
     try:
         document = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise UnreadableProgress(f"not valid JSON: {err}") from None
+        raise UnreadableProgress(f"not valid JSON: {one_line(err, 120)}") from None
+    except RecursionError:
+        raise UnreadableProgress("it is nested too deeply") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise UnreadableProgress("it holds a number too long to read") from None
     if not isinstance(document, dict):
         raise UnreadableProgress("not a progress file")
     version = document.get("version")
     if version != VERSION:
-        if isinstance(version, int) and version > VERSION:
+        if isinstance(version, int) and not isinstance(version, bool) and VERSION < version < MAX_COUNT:
             raise UnreadableProgress(f"it was written by a newer Foggy Mountain (format {version}, this one reads {VERSION})", "newer")
-        raise UnreadableProgress(f"unknown format version {version!r}")
+        shown = repr(version) if isinstance(version, (int, float, str)) and len(str(version)) < 20 else type(version).__name__
+        raise UnreadableProgress(f"unknown format version {one_line(shown)}")
     levels = document.get("levels")
     if not isinstance(levels, dict) or not all(isinstance(k, str) and isinstance(v, dict) for k, v in levels.items()):
         raise UnreadableProgress("its 'levels' are not a table of levels")
@@ -436,12 +462,64 @@ def _read_levels(path: Path) -> dict[str, dict]:
 
 
 def _clean_entry(entry: dict) -> dict:
-    """Keep what a hand-edited entry has that we understand; drop what would crash the game."""
+    """Keep what a hand-edited entry has that we understand; drop what would crash the game:
+    numbers past a float, text with markup or control characters shown as is, deep nesting."""
     clean: dict[str, Any] = {"stars": _stars(entry)}
     if _forecast(entry) is not None:
         clean["forecast"] = _forecast(entry)
     if isinstance(entry.get("best"), dict):
-        clean["best"] = entry["best"]
+        clean["best"] = _clean_result(entry["best"])
     if isinstance(entry.get("last"), dict):
-        clean["last"] = entry["last"]
+        last = _clean_result(entry["last"])
+        trail, heights = entry["last"].get("trail"), entry["last"].get("heights")
+        if _flat_numbers(heights) and _is_trail(trail):
+            last["trail"], last["heights"] = trail, heights
+        clean["last"] = last
     return clean
+
+
+_RESULT_NUMBERS = ("final_height", "best_height", "distance")
+_RESULT_COUNTS = ("stars", "steps", "steps_to_goal")
+_RESULT_TEXTS = ("status", "time")
+
+
+def _clean_result(result: dict) -> dict:
+    """A saved hike's fields, each of the type the game reads (others are dropped)."""
+    clean: dict[str, Any] = {}
+    for key in _RESULT_NUMBERS:
+        value = result.get(key)
+        if value is None and key in result:
+            clean[key] = None
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            try:
+                number = float(value)
+            except OverflowError:
+                continue
+            if math.isfinite(number):
+                clean[key] = number
+    for key in _RESULT_COUNTS:
+        value = result.get(key)
+        if value is None and key in result:
+            clean[key] = None
+        elif isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT:
+            clean[key] = value
+    for key in _RESULT_TEXTS:
+        value = result.get(key)
+        if isinstance(value, str):
+            clean[key] = one_line(value, MAX_TEXT)
+    return clean
+
+
+def _finite(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isfinite(value)) or (
+        isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**300)
+
+
+def _flat_numbers(values: Any) -> bool:
+    return isinstance(values, list) and len(values) <= MAX_TRAIL and all(_finite(v) for v in values)
+
+
+def _is_trail(trail: Any) -> bool:
+    if not isinstance(trail, list) or not all(isinstance(point, list) and len(point) <= 64 for point in trail):
+        return False
+    return sum(len(point) for point in trail) <= MAX_TRAIL and all(_finite(v) for point in trail for v in point)

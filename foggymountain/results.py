@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -18,6 +19,8 @@ from pathlib import Path
 from foggymountain.campaign import board_id
 from foggymountain.outcome import record_key
 from foggymountain.progress import hike_summary, safe_name, trail_of, write_atomically
+from foggymountain.safe_read import UnsafeFile, read_bytes
+from foggymountain.safe_text import one_line, visible
 
 FORMAT = "foggymountain-result"
 VERSION = 1
@@ -98,19 +101,64 @@ class Row:
                            "final_height": self.final_height, "steps": self.steps})
 
 
+MAX_FOLDER_DEPTH = 16  # a results folder holds files, maybe a folder per group: never 1,400 deep
+MAX_RESULT_FILES = 100_000
+MAX_TEXT = 200  # characters kept of a player name, level id, title or time
+MAX_STEPS = 10**9
+
+
 def load_results(folder: Path) -> tuple[list[Row], list[str]]:
-    """Every readable result in `folder` (and its subfolders), and one warning per file skipped
-    ("path: reason"). Hidden files (temporary files of writes in progress) are ignored."""
+    """Every readable result in `folder` (and its subfolders), and one warning per file or folder
+    skipped ("path: reason"). Hidden files (temporary files of writes in progress) are ignored;
+    symbolic links are skipped (a link to a result would count it twice), and so are folders we
+    cannot read or that lie too deep."""
     folder = Path(folder)
     rows: list[Row] = []
     warnings: list[str] = []
-    files = sorted(p for p in folder.rglob("*.json") if not any(part.startswith(".") for part in p.relative_to(folder).parts))
-    for path in files:
+    for path in _result_files(folder, warnings):
         try:
             rows.append(read_result(path))
         except ValueError as err:
-            warnings.append(f"{path}: {err}")
+            warnings.append(f"{visible(path)}: {visible(err)}")
     return rows, warnings
+
+
+def _result_files(folder: Path, warnings: list[str]) -> list[Path]:
+    """The .json files under `folder`, walked without recursion and without following links."""
+    found: list[Path] = []
+    pending = [(folder, 0)]
+    while pending:
+        current, depth = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = sorted(entries, key=lambda e: e.name)
+        except OSError as err:
+            warnings.append(f"{visible(current)}: folder skipped: {visible(err.strerror or err)}")
+            continue
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                if entry.is_symlink():
+                    if entry.name.endswith(".json") or entry.is_dir():
+                        warnings.append(f"{visible(path)}: a symbolic link; skipped (results are read where they are written)")
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    if depth + 1 > MAX_FOLDER_DEPTH:
+                        warnings.append(f"{visible(path)}: folder skipped: more than {MAX_FOLDER_DEPTH} folders deep")
+                    else:
+                        pending.append((path, depth + 1))
+                    continue
+            except OSError as err:
+                warnings.append(f"{visible(path)}: skipped: {visible(err.strerror or err)}")
+                continue
+            if entry.name.endswith(".json"):
+                if len(found) >= MAX_RESULT_FILES:
+                    warnings.append(f"{visible(folder)}: more than {MAX_RESULT_FILES:,} result files; the rest skipped")
+                    return sorted(found)
+                found.append(path)
+    return sorted(found)
 
 
 def read_result(path: Path) -> Row:
@@ -122,21 +170,25 @@ def read_result_document(path: Path) -> tuple[Row, dict]:
     """One result file as a Row and the whole document it came from (its trail, its prediction),
     read once; ValueError with the reason when it is not a sound result."""
     try:
-        if path.stat().st_size > MAX_RESULT_BYTES:
-            raise ValueError(f"larger than {MAX_RESULT_BYTES:,} bytes; not a result")
-        raw = path.read_bytes()
-    except OSError as err:
-        raise ValueError(f"cannot read it: {err.strerror}") from None
+        raw = read_bytes(path, MAX_RESULT_BYTES)
+    except UnsafeFile as err:
+        raise ValueError(f"not read: it {err.reason}") from None
     try:
         document = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ValueError("not UTF-8 text") from None
     except json.JSONDecodeError as err:
         raise ValueError(f"not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+    except RecursionError:
+        raise ValueError("nested too deeply to be a result") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise ValueError("holds a number too long to read") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError("not a Foggy Mountain result (no \"format\": \"foggymountain-result\")")
     if document.get("version") != VERSION:
-        raise ValueError(f"result format version {document.get('version')!r}; this report reads version {VERSION}")
+        version = document.get("version")
+        shown = repr(version) if isinstance(version, (int, str)) and len(str(version)) < 20 else "unknown"
+        raise ValueError(f"result format version {shown}; this report reads version {VERSION}")
     level = document.get("level")
     if not isinstance(level, dict):
         raise ValueError("'level' is missing or not a table")
@@ -147,20 +199,35 @@ def read_result_document(path: Path) -> tuple[Row, dict]:
             return None
         if isinstance(value, bool) or not isinstance(value, types):
             raise ValueError(f"'{key}' is missing or has the wrong type")
+        if isinstance(value, str):
+            return one_line(value, MAX_TEXT)
+        if isinstance(value, int) and not -MAX_STEPS <= value <= MAX_STEPS and types is int:
+            raise ValueError(f"'{key}' is out of range")
         return value
 
     stars = field(document, "stars", int)
     if not 0 <= stars <= 3:
         raise ValueError(f"'stars' is {stars}; it must be 0 to 3")
     final_height = field(document, "final_height", (int, float), optional=True)
+    if final_height is not None:
+        try:
+            final_height = float(final_height)
+        except OverflowError:
+            raise ValueError("'final_height' is out of range") from None
+        if not math.isfinite(final_height):
+            raise ValueError("'final_height' is not a finite number")
+    steps = field(document, "steps", int)
+    steps_to_goal = field(document, "steps_to_goal", int, optional=True)
+    if steps < 0 or (steps_to_goal is not None and steps_to_goal < 0):
+        raise ValueError("'steps' or 'steps_to_goal' is negative")
     row = Row(
         player=field(document, "player", str),
         level_id=field(level, "id", str),
         level_title=field(level, "title", str, optional=True) or field(level, "id", str),
         stars=stars,
-        final_height=float(final_height) if final_height is not None else None,
-        steps=field(document, "steps", int),
-        steps_to_goal=field(document, "steps_to_goal", int, optional=True),
+        final_height=final_height,
+        steps=steps,
+        steps_to_goal=steps_to_goal,
         time=field(document, "time", str, optional=True) or "",
         path=str(path),
         forecast=_forecast_score(document.get("prediction")),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from foggymountain.campaign import builtin_levels_dir, level_files, load_pack
 from foggymountain.level import Level, LevelError, load_level
+from foggymountain.safe_text import one_line, visible
 from foggymountain.watch import stamps, watched_files
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class LevelEntry:
 
     @property
     def title(self) -> str:
-        return self.level.title if self.level else self.path.stem
+        return self.level.title if self.level else one_line(self.path.stem)  # a file name is data too
 
 
 def load_entry(path: Path) -> LevelEntry:
@@ -103,7 +104,7 @@ class Shelf:
             self.problem, self.entries = str(err), []
             return
         if not folder.is_dir():
-            self.problem, self.entries = f"{folder}: no such folder", []
+            self.problem, self.entries = f"{visible(folder)}: no such folder", []
             return
         self.folder = folder
         try:
@@ -113,7 +114,7 @@ class Shelf:
             self.problem = str(err)
         files = level_files(folder)
         if not files:
-            self.problem = f"{folder}: no .toml level files in this folder"
+            self.problem = f"{visible(folder)}: no .toml level files in this folder"
         self.entries = [load_entry(path) for path in files]
 
     def reload_entry(self, entry: LevelEntry) -> LevelEntry:

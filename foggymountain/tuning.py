@@ -93,6 +93,7 @@ SEED_STRIDE = 7919  # the other seeds: the level's seed plus multiples of this p
 # tuning within about 2 seconds. Over the cap: fewer seeds first, then one pass, then only the
 # first steps of a long budget are judged (the race still walks the whole budget).
 WORK_CAP = 6_000
+FORMULA_NS_PER_UNIT = 300_000  # a unit's time, in work.py's nanosecond operations
 POINT_ROWS_PER_UNIT = 20_000
 # On a mini-batch level the race measures every walker's true height over all rows at every step;
 # the tuner's hundreds of walkers measure theirs over this many rows (a fixed sample, drawn from
@@ -263,7 +264,7 @@ def _plan(level: Level, candidates: int) -> tuple[list[int], int, int]:
         point_rows = candidates * (level.batch_size + min(rows, JUDGE_ROWS))
     else:
         point_rows = candidates * rows
-    step = 1.0 + point_rows / POINT_ROWS_PER_UNIT
+    step = _formula_units(level, candidates) + point_rows / POINT_ROWS_PER_UNIT
     seeds = NOISE_SEEDS if level.noisy else 1
     passes = 2
     while seeds * passes * (level.budget + 1) * step > WORK_CAP and (seeds > 1 or passes > 1):
@@ -273,6 +274,17 @@ def _plan(level: Level, candidates: int) -> tuple[list[int], int, int]:
             passes = 1
     horizon = max(1, min(level.budget, int(WORK_CAP / step) - 1))
     return [(level.seed + i * SEED_STRIDE) & 0xFFFFFFFF for i in range(seeds)], passes, horizon
+
+
+def _formula_units(level: Level, candidates: int) -> float:
+    """One lockstep step in units: 1 for the usual small formula; more for a long formula over
+    many variables (64 squared variables: about 10), whose slope costs parts x (variables + 1)
+    per walker (work.py's model, without the data rows counted above)."""
+    from foggymountain import work
+
+    cost = work.of_landscape(level.landscape, 1, candidates)
+    formula = work.Work(parts=cost.parts, rows=1, variables=cost.variables, budget=1, walkers=candidates)
+    return max(1.0, formula.step() / FORMULA_NS_PER_UNIT)
 
 
 def _batched(level: Level) -> bool:
@@ -417,9 +429,12 @@ def cache_key(level: Level, racers: Sequence[Racer]) -> str | None:
     """The level's content as a hash, or None when its file cannot be read (nothing is cached)."""
     if level.path is None:
         return None
+    from foggymountain.level import MAX_DATA_BYTES, MAX_FILE_BYTES
+    from foggymountain.safe_read import UnsafeFile, read_bytes
+
     try:
-        raw = Path(level.path).read_bytes()
-    except OSError:
+        raw = read_bytes(level.path, MAX_FILE_BYTES)
+    except UnsafeFile:
         return None
     digest = hashlib.sha256()
     digest.update(f"foggymountain tuner {TUNER_VERSION}\n".encode())
@@ -427,8 +442,8 @@ def cache_key(level: Level, racers: Sequence[Racer]) -> str | None:
     data_file = _data_file(raw)
     if data_file is not None:
         try:
-            digest.update((Path(level.path).parent / data_file).read_bytes())
-        except OSError:
+            digest.update(read_bytes(Path(level.path).parent / data_file, MAX_DATA_BYTES))
+        except (UnsafeFile, ValueError):
             return None
     # What a caller may have changed in memory after loading, and the racers asked for.
     described = {

@@ -23,9 +23,13 @@ def watched_files(path: Path) -> list[Path]:
     """The level file and the data files it reads (`data_file`, `holdout_file`, inside its folder)."""
     path = Path(path)
     files = [path]
+    from foggymountain.level import MAX_FILE_BYTES
+    from foggymountain.safe_read import read_text_or_none
+
+    text = read_text_or_none(path, MAX_FILE_BYTES)  # a FIFO or device named like a level: no hang
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        document = tomllib.loads(text) if text is not None else {}
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
         return files
     landscape = document.get("landscape")
     for key in ("data_file", "holdout_file"):

@@ -218,7 +218,7 @@ async def test_names_and_titles_from_files_are_shown_literally(tmp_path):
     app = make_board_app(folder)
     async with app.run_test(size=(100, 30)) as pilot:
         await _until(pilot, lambda: app.snapshot is not None)
-        assert _cells(app)[0][1] == "[bold red]ana[/][31m"
+        assert _cells(app)[0][1] == "[bold red]ana[/]\\x1b[31m"  # the ESC shown as its escape (safe_text)
         await pilot.press("down")  # the level's board
         await pilot.pause()
         heading = str(app.screen.query_one("#board-heading").render())

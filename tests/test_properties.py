@@ -595,3 +595,88 @@ def test_the_generators_reach_loadable_levels():
     count()
     assert refused > 0
     assert loaded > 0, "no generated level loaded: the generator only tests the refusal path"
+
+
+# ---- files from strangers (issue 13) ----------------------------------------------------------
+
+from foggymountain.level import _csv_number  # noqa: E402
+from foggymountain.safe_text import FORMULA_LEADS, is_unsafe, one_line, spreadsheet_cell, visible  # noqa: E402
+
+ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=()), max_size=60)
+HOSTILE_TEXT = st.lists(st.sampled_from(["a", "[/]", "[@click=app.quit]", "\x1b[31m", "\x1b]52;c;eA==\x07", "\x9b", "\u202e",
+                                         "\r", "\n", "\t", "\x00", "\x7f", "\u2028", "=", "+", "-", "@", "é", "１"]),
+                        max_size=12).map("".join)
+
+
+def _has_control(text: str, keep: str = "") -> bool:
+    return any(is_unsafe(char, keep) for char in text)
+
+
+@QUICK
+@given(st.one_of(ANY_TEXT, HOSTILE_TEXT))
+def test_visible_text_has_no_control_character_and_keeps_the_rest(text):
+    shown = visible(text)
+    assert not _has_control(shown)
+    assert not _has_control(one_line(text)) and "\n" not in one_line(text)
+    if not _has_control(text):
+        assert shown == text  # text without control characters is never changed
+
+
+@QUICK
+@given(st.one_of(ANY_TEXT, HOSTILE_TEXT))
+def test_a_spreadsheet_cell_is_never_a_formula(text):
+    cell = spreadsheet_cell(text)
+    assert not cell.startswith(FORMULA_LEADS) and not _has_control(cell)
+
+
+@QUICK
+@given(st.one_of(st.floats(allow_nan=False, allow_infinity=False).map(repr), st.integers(-10**6, 10**6).map(str),
+                 st.text(alphabet="0123456789.eE+-_ ١٢４", max_size=12), ANY_TEXT))
+def test_a_csv_number_is_ascii_decimal_and_finite(cell):
+    value = _csv_number(cell)
+    if value is not None:
+        assert math.isfinite(value) and cell.strip(" ").isascii() and "_" not in cell
+        assert value == float(cell)
+
+
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), HOSTILE_TEXT),
+    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(HOSTILE_TEXT, children, max_size=4)),
+    max_leaves=20,
+)
+RESULT_KEYS = ("format", "version", "player", "level", "stars", "final_height", "steps", "steps_to_goal", "time")
+
+
+@QUICK
+@given(st.dictionaries(st.sampled_from(RESULT_KEYS), JSON_VALUES), st.dictionaries(st.sampled_from(("id", "title")), JSON_VALUES))
+def test_a_result_file_is_a_row_or_a_reason(document, level):
+    import json
+
+    from foggymountain.results import FORMAT, Row, read_result
+
+    document = {"format": FORMAT, "version": 1, **document}
+    if "level" not in document:
+        document["level"] = level
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.json"
+        path.write_text(json.dumps(document))
+        try:
+            row = read_result(path)
+        except ValueError:
+            return
+    assert isinstance(row, Row) and 0 <= row.stars <= 3
+    assert row.final_height is None or math.isfinite(row.final_height)
+    assert not _has_control(row.player + row.level_id + row.level_title + row.time)
+
+
+@QUICK
+@given(st.dictionaries(HOSTILE_TEXT, JSON_VALUES, max_size=4))
+def test_a_progress_entry_keeps_only_what_the_game_can_show(entry):
+    from foggymountain.progress import _clean_entry
+    from foggymountain.ui.widgets.words import best_short, best_text
+
+    clean = _clean_entry(entry)
+    for result in (clean.get("best"), clean.get("last")):
+        if result is not None:
+            best_text(result), best_short(result)  # never raises
+            assert not any(_has_control(v) for v in result.values() if isinstance(v, str))

@@ -27,9 +27,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _title_and_chapter(path) -> tuple[str, str]:
+    from foggymountain.safe_read import read_text_or_none
+
+    text = read_text_or_none(path, 1_000_000)  # level.MAX_FILE_BYTES, without importing numpy here
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        document = tomllib.loads(text) if text is not None else None
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        document = None
+    if not isinstance(document, dict):
         return "(cannot be read: run foggymountain check)", ""
     title, chapter = document.get("title", ""), document.get("chapter", "")
     return (title if isinstance(title, str) else ""), (chapter if isinstance(chapter, str) else "")

@@ -38,5 +38,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
     width = args.width or min(shutil.get_terminal_size((80, 24)).columns, 100)
+    if color and hasattr(sys.stdout, "colours"):
+        sys.stdout.colours = True  # our own colour sequences pass the guard (cli.py)
     sys.stdout.write(preview.render(race(level), width=width, height=args.height or 20, color=color))
     return 0

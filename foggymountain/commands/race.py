@@ -17,8 +17,9 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from foggymountain import optimizers
+    from foggymountain import optimizers, work
     from foggymountain.commands import load_or_report, racer_names
+    from foggymountain.safe_text import visible
     from foggymountain.level import Racer
     from foggymountain.race import race
     from foggymountain.tuning import racer_settings
@@ -31,6 +32,12 @@ def run(args: argparse.Namespace) -> int:
         if names is None:
             return 2
         level.racers = tuple(Racer(n, optimizers.make_optimizer(n).hyperparameters) for n in names)
+        cost = work.of_landscape(level.landscape, level.budget, len(names) + 1, level.batch_size)
+        if cost.race > work.MAX_RACE_WORK:
+            print(f"{visible(level.path)}:1:1: a race of {level.budget:,} steps with {len(names) + 1} walkers costs "
+                  f"{cost.race:,} operations here; the limit is {work.MAX_RACE_WORK:,}\n"
+                  "    hint: fewer racers in --racers", file=sys.stderr)
+            return 1
     settings = racer_settings(level)
     result = race(level, settings=settings)
     if args.json:

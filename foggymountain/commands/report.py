@@ -14,6 +14,8 @@ import json
 import sys
 from pathlib import Path
 
+from foggymountain.safe_text import one_line, spreadsheet_cell
+
 CSV_COLUMNS = ["board", "level_title", "rank", "player", "stars", "final_height", "steps", "steps_to_goal", "plays",
                "forecast"]
 
@@ -86,15 +88,21 @@ def to_json(boards, overall, warnings: list[str]) -> dict:
 
 
 def to_csv(boards, overall) -> str:
+    """The boards as CSV. Text cells come from players' files: never a formula (a leading quote,
+    as spreadsheet exporters do) and never a control character."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for board in boards:
         for standing in board.standings:
-            writer.writerow({"board": board.level_id, "level_title": board.title, **_standing_row(standing, False)})
+            writer.writerow(_text_cells({"board": board.level_id, "level_title": board.title, **_standing_row(standing, False)}))
     for standing in overall.standings:
-        writer.writerow({"board": "overall", "level_title": "", **_standing_row(standing, True)})
+        writer.writerow(_text_cells({"board": "overall", "level_title": "", **_standing_row(standing, True)}))
     return out.getvalue()
+
+
+def _text_cells(row: dict) -> dict:
+    return {key: spreadsheet_cell(value) if isinstance(value, str) else value for key, value in row.items()}
 
 
 def to_text(boards, overall, hikes: int) -> str:
@@ -117,7 +125,7 @@ def to_text(boards, overall, hikes: int) -> str:
 
 def _printable(text: str) -> str:
     """Names come from players: never let one send escape sequences to the facilitator's terminal."""
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
+    return one_line(text)
 
 
 def _stars(count: int) -> str:

@@ -15,6 +15,7 @@ import json
 import re
 import shlex
 import sys
+import unicodedata
 from pathlib import Path
 
 INSTALL_HINT = ("`foggymountain serve` needs textual-serve, the optional [web] extra:\n"
@@ -48,7 +49,13 @@ def play_command(levels: Path | None, results: Path | None, player: str | None) 
 
 
 def valid_player(name: str) -> bool:
-    return bool(PLAYER_NAME.match(name)) and name == name.strip()
+    return bool(PLAYER_NAME.match(name)) and name == name.strip() and name == normal_name(name)
+
+
+def normal_name(name: str) -> str:
+    """The NFKC form of a name: look-alikes of compatibility (full-width `ａｂｃ`, ligatures,
+    superscripts) become the plain letters, so they are one player, not two."""
+    return unicodedata.normalize("NFKC", name)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     if args.levels is not None and not args.levels.is_dir():
         print(f"{args.levels}:1:1: no such folder\n    hint: --levels takes a folder of .toml levels", file=sys.stderr)
         return 2
+    if args.player is not None:
+        args.player = normal_name(args.player)
     if args.player is not None and not valid_player(args.player):
         print(f"--player {args.player!r}: use letters, digits, spaces, . ' - and _ (at most 40)", file=sys.stderr)
         return 2
@@ -140,6 +149,8 @@ def make_server(args: argparse.Namespace):
             player = request.match_info["player"]
             if args.player is not None:
                 raise web.HTTPFound(self.public_url + "/")
+            if normal_name(player) != player and valid_player(normal_name(player)):
+                raise web.HTTPFound(self.public_url + "/play/" + quote(normal_name(player)))
             if not valid_player(player):
                 return self._name_page("Use letters, digits, spaces, . ' - and _ (at most 40).", 400)
             return await self._game_page(request, player)
@@ -180,7 +191,7 @@ _NAME_PAGE = """<!doctype html>
  .error {{ color: #ffb4a0; }}
 </style></head>
 <body><form onsubmit="event.preventDefault(); var n = this.player.value.trim();
- if (n) window.location.href = {base} + encodeURIComponent(n);">
+ if (n) window.location.href = {base} + encodeURIComponent(n.normalize('NFKC'));">
 <h1>Foggy Mountain</h1>
 <p>Gradient descent, played blindfolded.</p>
 <p class="error">{error}</p>

@@ -36,7 +36,9 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from foggymountain.commands import load_or_report, racer_names
+    from foggymountain.safe_text import visible
     from foggymountain.tune import pace_grid, reaches, to_toml, tune
+    from foggymountain.work import tune_too_costly
 
     level = load_or_report(args.level)
     if level is None:
@@ -62,6 +64,11 @@ def run(args: argparse.Namespace) -> int:
     if args.runners_up < 0:
         print("--runners-up: must be 0 or more", file=sys.stderr)
         return 2
+    refused = tune_too_costly(level, names, paces, refine=not args.no_refine)
+    if refused:
+        print(f"{visible(level.path)}:1:1: {refused}\n    hint: fewer paces (--points 8), --no-refine, fewer racers "
+              "(--racers sgd), or tune a copy of the level with a smaller budget", file=sys.stderr)
+        return 1
     results = tune(level, names, paces, keep=args.runners_up, refine=not args.no_refine)
     if results and not reaches(results):
         print(f"{args.level}: no setting of {', '.join(r.label for r in results)} reaches the goal "

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_LENGTH = 2000
-MAX_NODES = 400
+MAX_NODES = 1000
 MAX_DEPTH = 60
 
 CONSTANTS = {"pi": float(np.pi), "e": float(np.e)}
@@ -194,6 +194,20 @@ def _where(node: ast.AST, source: str, lead: int) -> int:
     return lead + _offset(source, line, col - 1 if line == 1 else col)  # minus the opening bracket
 
 
+# AST nodes that are part of their parent, not parts of the formula: `Load`, `+`, `-`...
+_NOT_COUNTED = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
+_CHAINS = ((ast.Add, ast.Sub), (ast.Mult, ast.Div))
+
+
+def _chain_of(node: ast.AST):
+    """The operator family of a `+ -` or `* /` BinOp, else None."""
+    if isinstance(node, ast.BinOp):
+        for family in _CHAINS:
+            if isinstance(node.op, family):
+                return family
+    return None
+
+
 def _end(node: ast.AST, source: str, lead: int) -> int:
     line, col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
     if line is None or col is None:
@@ -201,17 +215,20 @@ def _end(node: ast.AST, source: str, lead: int) -> int:
     return lead + _offset(source, line, col - 1 if line == 1 else col)
 
 
-
-
 def _check_size(root: ast.AST, source: str, lead: int) -> None:
+    """Parts are numbers, names, operations and calls (not the `+` or the `Load` inside them).
+    Depth is the nesting of brackets and calls: a flat sum `a + b + c + ...` is one level however
+    long (it is compiled as a loop), so MAX_NODES terms can be written within MAX_DEPTH."""
     count = 0
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
+        if isinstance(node, _NOT_COUNTED):
+            continue
         count += 1
         if count > MAX_NODES:
             raise ExpressionError(
-                f"the formula has more than {MAX_NODES} parts", 0, "write a simpler landscape"
+                f"the formula has more than {MAX_NODES} parts (numbers, names, operations)", 0, "write a simpler landscape"
             )
         if depth > MAX_DEPTH:
             raise ExpressionError(
@@ -219,7 +236,10 @@ def _check_size(root: ast.AST, source: str, lead: int) -> None:
                 _where(node, source, lead),
                 "flatten the brackets",
             )
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        family = _chain_of(node)
+        for child in ast.iter_child_nodes(node):
+            same_chain = family is not None and child is getattr(node, "left", None) and _chain_of(child) is family
+            stack.append((child, depth if same_chain else depth + 1))
 
 
 def _compile(node, source, lead, allowed, used) -> Callable[[Mapping[str, Dual]], Dual]:
@@ -282,6 +302,9 @@ def _compile(node, source, lead, allowed, used) -> Callable[[Mapping[str, Dual]]
             raise ExpressionError(
                 "this operator is not allowed", at, "the language has + - * / ** and functions"
             )
+        family = _chain_of(node)
+        if family is not None and _chain_of(node.left) is family:
+            return _compile_chain(node, family, source, lead, allowed, used)
         left = _compile(node.left, source, lead, allowed, used)
         right = _compile(node.right, source, lead, allowed, used)
         rule = _BINARY_RULES[op]
@@ -359,6 +382,28 @@ def _compile(node, source, lead, allowed, used) -> Callable[[Mapping[str, Dual]]
         at,
         "formulas hold numbers, variable names, + - * / **, and calls of " + _function_list(),
     )
+
+
+def _compile_chain(node, family, source, lead, allowed, used):
+    """`a + b - c + ...` (or `a * b / c ...`) as one loop, left to right: the same arithmetic as
+    nested calls, without a Python frame per term (a sum of 400 terms would need 800)."""
+    links = []
+    while _chain_of(node) is family:
+        links.append(node)
+        node = node.left
+    first = _compile(node, source, lead, allowed, used)
+    steps = []
+    for link in reversed(links):
+        op = type(link.op)
+        steps.append((_BINARY_RULES[op], _compile(link.right, source, lead, allowed, used)))
+
+    def chain(env):
+        value = first(env)
+        for rule, term in steps:
+            value = rule(value, term(env))
+        return value
+
+    return chain
 
 
 def _operator_offset(node: ast.BinOp, source: str, lead: int) -> int:

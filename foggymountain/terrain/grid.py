@@ -176,6 +176,13 @@ def contour_levels(heights: np.ndarray, count: int = BANDS) -> np.ndarray:
         return np.full(count + 1, low)
     first = float(np.quantile(rise, 0.02))
     first = min(max(first, top * 1e-6), top / count)
+    if not (math.isfinite(top) and first > 0):
+        # Heights a few subnormals apart (first underflows to 0) or spanning more than the
+        # largest float (top is inf): evenly spaced edges, written so that neither overflows.
+        fractions = np.linspace(0.0, 1.0, count + 1)
+        edges = low * (1.0 - fractions) + high * fractions
+        edges[0], edges[-1] = low, high
+        return np.maximum.accumulate(edges)
     edges = low + np.concatenate([[0.0], np.geomspace(first, top, count)])
     edges[-1] = high
     return edges
@@ -517,6 +524,8 @@ class HeightAxis:
             # Shift so the lowest height sits a little above 0: 1e-3 of the range, or less if the
             # rest of the heights need the decades.
             offset = -low + (high - low) * 1e-3
+        if not (math.isfinite(offset) and math.isfinite(high + offset) and low + offset > 0):
+            return cls(False, 0.0)  # subnormals apart, or a range past the largest float: linear
         if math.log10((high + offset) / (low + offset)) < decades:
             return cls(False, 0.0)
         return cls(True, offset)

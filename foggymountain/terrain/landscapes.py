@@ -262,34 +262,44 @@ class NextTokenLandscape(Landscape):
         order = np.argsort(-row)[:top]
         return [(self.vocabulary[i], float(row[i])) for i in order]
 
-    def height(self, points: np.ndarray) -> np.ndarray:
-        """Mean cross-entropy only: the valley-floor search asks for heights hundreds of times.
-        Same arithmetic as `height_and_slope`, so the same heights to the bit."""
-        points = np.asarray(points, dtype=float)
-        lead = points.shape[:-1]
+    def pair_counts(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """How often each (previous, next) pair occurs in the corpus (or in the mini-batch `rows`):
+        a (V, V) table. The loss depends on the corpus only through it, so a step costs V*V
+        whatever the corpus length (a 1 MB corpus used to cost gigabytes in the floor search)."""
+        v = len(self.vocabulary)
+        if rows is None:
+            cached = self.__dict__.get("_pair_counts")
+            if cached is None:
+                cached = np.bincount(self.previous * v + self.following, minlength=v * v).reshape(v, v).astype(float)
+                self.__dict__["_pair_counts"] = cached
+            return cached
+        prev, nxt = self.previous[rows], self.following[rows]
+        return np.bincount(prev * v + nxt, minlength=v * v).reshape(v, v).astype(float)
+
+    def _log_probabilities(self, points: np.ndarray) -> np.ndarray:
         v = len(self.vocabulary)
         logits = points.reshape(-1, v, v)
         shifted = logits - logits.max(axis=2, keepdims=True)
         log_z = np.log(np.exp(shifted).sum(axis=2))  # (P, V)
-        prev, nxt = self.previous, self.following
-        heights = -(shifted[:, prev, nxt] - log_z[:, prev]).mean(axis=1)
-        return heights.reshape(lead)
+        return shifted - log_z[:, :, None]  # (P, V, V)
+
+    def height(self, points: np.ndarray) -> np.ndarray:
+        """Mean cross-entropy only: the valley-floor search asks for heights hundreds of times.
+        Same arithmetic as `height_and_slope`, so the same heights to the bit."""
+        points = np.asarray(points, dtype=float)
+        counts = self.pair_counts()
+        log_p = self._log_probabilities(points)
+        heights = -(log_p * counts[None]).sum(axis=(1, 2)) / self.n_rows
+        return heights.reshape(points.shape[:-1])
 
     def height_and_slope(self, points, rows=None):
         points = np.asarray(points, dtype=float)
         lead = points.shape[:-1]
         v = len(self.vocabulary)
-        logits = points.reshape(-1, v, v)
-        prev = self.previous if rows is None else self.previous[rows]
-        nxt = self.following if rows is None else self.following[rows]
-        shifted = logits - logits.max(axis=2, keepdims=True)
-        log_z = np.log(np.exp(shifted).sum(axis=2))  # (P, V)
-        log_p = shifted - log_z[:, :, None]  # (P, V, V)
-        heights = -log_p[:, prev, nxt].mean(axis=1)
+        counts = self.pair_counts(rows)
+        m = self.n_rows if rows is None else len(rows)
+        log_p = self._log_probabilities(points)
+        heights = -(log_p * counts[None]).sum(axis=(1, 2)) / m
         # d/dW[a, b] of mean CE = (count of a as previous * softmax[a, b] - count(a, b)) / m
-        m = len(nxt)
-        prev_counts = np.bincount(prev, minlength=v).astype(float)
-        pair_counts = np.zeros((v, v))
-        np.add.at(pair_counts, (prev, nxt), 1.0)
-        slopes = (prev_counts[None, :, None] * np.exp(log_p) - pair_counts[None]) / m
+        slopes = (counts.sum(axis=1)[None, :, None] * np.exp(log_p) - counts[None]) / m
         return heights.reshape(lead), slopes.reshape(lead + (v * v,))

@@ -17,6 +17,7 @@ from typing import Any
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -26,6 +27,7 @@ from foggymountain.outcome import Race
 from foggymountain.prediction import Prediction, judge_prediction
 from foggymountain.progress import default_player
 from foggymountain.race import RaceAhead
+from foggymountain.safe_text import one_line, visible_lines
 from foggymountain.scorebook import ScoreBook
 from foggymountain.shelf import LevelEntry, Shelf
 from foggymountain.ui.messages import (BackToLevels, HikeFinished, LevelChosen, LevelReady, LevelsChanged, NextLevel,
@@ -117,6 +119,19 @@ class FoggyApp(App[None]):
         self._ahead: RaceAhead | None = None  # the level being briefed or walked, worked out in a worker
 
     # ---- start up
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification is plain text: they quote file names, error messages and progress
+        warnings, which must never be read as markup (screens' `self.notify` lands here too)."""
+        super().notify(visible_lines(message), title=one_line(title), severity=severity, timeout=timeout, markup=False)
+
+    def action_command_palette(self) -> None:
+        """Open the palette, unless one is open already: under the too-small notice, Textual's own
+        check (is the palette on top?) misses it and a second one crashes with DuplicateIds."""
+        if isinstance(self.screen, TooSmallScreen) or any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            return
+        super().action_command_palette()
 
     def get_default_screen(self) -> Screen:
         if self.select is None:

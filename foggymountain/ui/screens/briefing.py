@@ -61,7 +61,8 @@ class BriefingScreen(Screen):
             if self.entry.ok:
                 with Vertical(id="briefing-left"):
                     with VerticalScroll(id="briefing-text", can_focus=False):
-                        yield Markdown(self.entry.level.briefing.strip(), id="briefing-markdown")
+                        # Links in a stranger's briefing open nothing (no browser, no action).
+                        yield Markdown(self.entry.level.briefing.strip(), id="briefing-markdown", open_links=False)
                     keys = Static(self.controls(), id="briefing-keys")
                     keys.border_title = "in the fog you press"
                     yield keys

@@ -49,7 +49,7 @@ class LevelSelectScreen(Screen):
         yield Header()
         with Horizontal(id="select-body"):
             levels = OptionList(id="levels")
-            levels.border_title = self.shelf.title
+            levels.border_title = Content(self.shelf.title)  # a pack's title is data, never markup
             yield levels
             with VerticalScroll(id="level-card-panel", can_focus=False):
                 yield Static(id="level-card")

@@ -276,7 +276,7 @@ class RevealScreen(Screen):
                              classes="reveal-hint")
                 if level.debrief.strip():
                     yield Static("The lesson", classes="reveal-heading reveal-gap")
-                    yield Markdown(level.debrief, id="debrief")
+                    yield Markdown(level.debrief, id="debrief", open_links=False)  # links from a file open nothing
                 yield Static("Words to keep", classes="reveal-heading reveal-gap")
                 yield Static(self._words_to_keep(), id="glossary")
         yield ReplayTimeline(self.last_step, tuple(e.step for e in result.events), id="timeline").data_bind(

@@ -15,6 +15,7 @@ from textual_plotext import PlotextPlot
 from foggymountain.outcome import Walk
 from foggymountain.terrain.grid import CurveView, curve_view, mountain
 from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, is_dark, look_of, theme_rgb
+from foggymountain.ui.widgets.chart_guard import CHART_ERRORS, cannot_chart
 
 SAMPLES = 600
 
@@ -41,8 +42,11 @@ class CurveChart(PlotextPlot):
         self.painted_at: float | None = None  # perf_counter() of the first paint (benchmarks)
 
     def render(self):
-        self._draw()
-        drawn = super().render()
+        try:
+            self._draw()
+            drawn = super().render()
+        except CHART_ERRORS:
+            return cannot_chart()
         if self.painted_at is None:
             self.painted_at = time.perf_counter()
         return drawn

@@ -15,6 +15,7 @@ from textual_plotext import PlotextPlot
 
 from foggymountain.outcome import Walk
 from foggymountain.ui.widgets.reveal_walkers import is_dark, look_of, theme_rgb
+from foggymountain.ui.widgets.chart_guard import CHART_ERRORS, cannot_chart
 
 DATA_GLYPH = "o"
 HELD_OUT_GLYPH = "x"
@@ -54,8 +55,11 @@ class FitChart(PlotextPlot):
         return predicted
 
     def render(self):
-        self._draw()
-        return super().render()
+        try:
+            self._draw()
+            return super().render()
+        except CHART_ERRORS:
+            return cannot_chart()
 
     def _draw(self) -> None:
         plt = self.plt

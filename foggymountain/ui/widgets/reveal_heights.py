@@ -9,6 +9,7 @@ from textual_plotext import PlotextPlot
 from foggymountain.outcome import Walk
 from foggymountain.terrain.grid import HeightAxis
 from foggymountain.ui.widgets.reveal_walkers import is_dark, look_of, theme_rgb
+from foggymountain.ui.widgets.chart_guard import CHART_ERRORS, cannot_chart
 
 STEP_COLOUR = (150, 150, 170)
 
@@ -25,8 +26,11 @@ class HeightsChart(PlotextPlot):
         self.axis = HeightAxis.for_heights(np.concatenate([w.heights for w in walkers] + [[goal]]))
 
     def render(self):
-        self._draw()
-        return super().render()
+        try:
+            self._draw()
+            return super().render()
+        except CHART_ERRORS:
+            return cannot_chart()
 
     def _draw(self) -> None:
         plt = self.plt
