@@ -29,6 +29,8 @@ from foggymountain.results import load_results, write_result
 from foggymountain.safe_text import is_unsafe
 from foggymountain.ui.app import make_app
 
+from pilot_helpers import settle
+
 HOSTILE = Path(__file__).parent / "levels_hostile"
 HOSTILE_LEVELS = sorted(HOSTILE.glob("0*.toml"))
 
@@ -314,8 +316,7 @@ async def _every_reveal_tab(path: Path, tmp_path: Path) -> list[str]:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("enter", "enter", "h", "0", "enter", "enter", "enter", "c")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)  # the prediction comes first: skipped with Enter, as a player may
         for key in "123456":
             await pilot.press(key)
             await pilot.pause()

@@ -56,9 +56,10 @@ class HeightTrace(Lines):
     def fraction(self, height: float) -> float:
         if not math.isfinite(height):
             return 1.0 if height > 0 else 0.0
-        if self.high <= self.low:
+        with_scale = (height - self.low) / (self.high - self.low) if self.high > self.low else math.nan
+        if not math.isfinite(with_scale):  # no scale (or one past the largest float): above or not
             return 1.0 if height > self.low else 0.0
-        return (height - self.low) / (self.high - self.low)
+        return with_scale
 
     def _draw(self) -> None:
         width = self.size.width
