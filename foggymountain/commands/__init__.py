@@ -49,3 +49,15 @@ def racer_names(text: str) -> list[str] | None:
                   file=sys.stderr)
             return None
     return names
+
+
+def results_folder_ready(folder: Path | None) -> bool:
+    """Make `--results FOLDER` if it is missing; False after saying why it cannot be made."""
+    if folder is None:
+        return True
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        print(f"{folder}: cannot create the results folder: {err.strerror}", file=sys.stderr)
+        return False
+    return True

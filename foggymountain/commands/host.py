@@ -32,6 +32,8 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
+    from foggymountain.commands import results_folder_ready
+
     from foggymountain.host import HostSettings, password_for
 
     if args.levels is not None and not args.levels.is_dir():
@@ -48,12 +50,8 @@ def run(args: argparse.Namespace) -> int:
     if args.password is not None and not args.password:
         print("--password: empty\n    hint: leave it out on 127.0.0.1, or use --open to go without one", file=sys.stderr)
         return 2
-    if args.results is not None:
-        try:
-            args.results.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            print(f"{args.results}: cannot create the results folder: {err.strerror}", file=sys.stderr)
-            return 2
+    if not results_folder_ready(args.results):
+        return 2
     password, generated = password_for(args.bind, args.password, args.open)
     settings = HostSettings(bind=args.bind, port=args.port, levels=args.levels, results=args.results,
                             max_players=args.max_players, idle_seconds=args.idle * 60, password=password,

@@ -59,6 +59,8 @@ def normal_name(name: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from foggymountain.commands import results_folder_ready
+
     try:
         from textual_serve.server import Server  # noqa: F401
     except ImportError:
@@ -72,12 +74,8 @@ def run(args: argparse.Namespace) -> int:
     if args.player is not None and not valid_player(args.player):
         print(f"--player {args.player!r}: use letters, digits, spaces, . ' - and _ (at most 40)", file=sys.stderr)
         return 2
-    if args.results is not None:
-        try:
-            args.results.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            print(f"{args.results}: cannot create the results folder: {err.strerror}", file=sys.stderr)
-            return 2
+    if not results_folder_ready(args.results):
+        return 2
     if not _is_loopback(args.host):
         print(f"warning: listening on {args.host}: anyone who can reach port {args.port} can start games that run as "
               "this user. Prefer an SSH tunnel or a reverse proxy with a login (docs/workshop.md).", file=sys.stderr)
