@@ -142,9 +142,7 @@ def batch_racer(name: str, label: str, index: int, size: int) -> tuple[str, str]
 def racer_entries(level: Level) -> list[tuple[str, str]]:
     """(name, label) of every racer the race will walk on `level`, in the race's order, before
     it is run (a batch-size level races each racer once per batch size)."""
-    from foggymountain.optimizers import LABELS
-
-    plain = [(racer.name, LABELS.get(racer.name, racer.name)) for racer in level.racers]
+    plain = [(racer.name, optimizers.LABELS.get(racer.name, racer.name)) for racer in level.racers]
     if level.examples is None:
         return plain
     return [batch_racer(name, label, index, size)
