@@ -5,7 +5,7 @@
     python benchmarks/run.py --core     # only the in-process core measurements
 
 Core (in process, CPU time, best of 3): the race of all seven racers on a 2-D level for 10,000
-steps and on a fit level of 25,000 rows with mini-batches of 64 for 1,000 steps; the reveal's
+steps and on a fit level of 15,000 rows with mini-batches of 64 for 1,000 steps; the reveal's
 computation (valley floor, race, map grid) on every campaign level and on the benchmark levels.
 
 UI (the installed `foggymountain` in a pseudo-terminal, 80x24, TERM=xterm-256color), each against
@@ -108,7 +108,7 @@ def core_benchmarks(levels: dict[str, Path], quick: bool) -> None:
     seconds, what = core.race_seconds(levels["bowl"], repeats)
     record("race: 7 racers x 10,000 steps, 2-D function level", "< 1 s", f"{seconds:.3f} s", seconds < 1.0, what)
     seconds, what = core.race_seconds(levels["fit"], repeats)
-    record("race: 7 racers x 1,000 steps, fit level, 25,000 rows, batch 64", "< 1 s", f"{seconds:.3f} s",
+    record("race: 7 racers x 1,000 steps, fit level, 15,000 rows, batch 64", "< 1 s", f"{seconds:.3f} s",
            seconds < 1.0, what)
     campaign = ROOT / "levels"
     reveals = core.campaign_reveals(campaign) if campaign.is_dir() else []
@@ -116,7 +116,7 @@ def core_benchmarks(levels: dict[str, Path], quick: bool) -> None:
         name, worst = max(reveals, key=lambda item: item[1])
         record(f"reveal compute, slowest of {len(reveals)} campaign levels", "< 0.5 s", f"{worst:.3f} s",
                worst < 0.5, f"{name}; median {statistics.median(s for _, s in reveals):.3f} s")
-    for key, label in (("bowl", "2-D, budget 10,000"), ("fit", "fit, 25,000 rows")):
+    for key, label in (("bowl", "2-D, budget 10,000"), ("fit", "fit, 15,000 rows")):
         seconds = core.reveal_seconds(levels[key])
         record(f"reveal compute, benchmark level ({label})", "< 1 s", f"{seconds:.3f} s", seconds < 1.0)
     if hasattr(core, "tuning_seconds"):
@@ -125,7 +125,7 @@ def core_benchmarks(levels: dict[str, Path], quick: bool) -> None:
             name, worst, what = max(tuned, key=lambda item: item[1])
             record(f"tuning (cold), slowest of {len(tuned)} campaign levels", "< 3 s", f"{worst:.3f} s",
                    worst < 3.0, f"{name}, {what}")
-        for key, label in (("bowl", "7 racers, budget 10,000"), ("fit", "7 racers, 25,000 rows, batch 64")):
+        for key, label in (("bowl", "7 racers, budget 10,000"), ("fit", "7 racers, 15,000 rows, batch 64")):
             seconds, what = core.tuning_seconds(levels[key])
             record(f"tuning (cold), benchmark level ({label})", "< 3 s", f"{seconds:.3f} s", seconds < 3.0)
 
