@@ -96,8 +96,8 @@ class ReplayPanel(VerticalScroll):
         if step >= walk.steps:
             if walk.status == Status.REACHED and walk.steps_to_goal is not None:
                 # When it first got there, not when the walk stopped (the scoreboard's count).
-                return Text(f"  reached the goal at step {walk.steps_to_goal}; after {walk.steps} steps "
-                            f"height {walk.final_height:.3g}", style="dim")
+                return Text(f"  reached the goal at step {walk.steps_to_goal}; height {walk.final_height:.3g} "
+                            f"after {walk.steps} steps", style="dim")
             return Text(f"  {walk.status.ending} after {walk.steps} steps, height {walk.final_height:.3g}", style="dim")
         table = Table.grid(padding=(0, 1))
         table.add_column(style="dim", no_wrap=True)
