@@ -127,6 +127,9 @@ class RevealScreen(Screen):
     RevealScreen.-wide #map-side {
         width: 40;
     }
+    #map-side-insides {
+        height: auto;
+    }
     #map-insides {
         display: none;
         border-top: tall $panel;
@@ -223,6 +226,8 @@ class RevealScreen(Screen):
 
     def compose(self) -> ComposeResult:
         level, result = self.level, self.race
+        wide = self.app.size.width >= WIDE  # the breakpoint class before the first layout, not after it
+        self.set_class(wide, "-wide").set_class(not wide, "-narrow")
         self._tabs = 0  # tabs numbered so far (see `_title`)
         with Horizontal(id="reveal-header"):
             yield Static(Text.assemble(("▲ ", "bold #7fae62"), level.title), id="reveal-title")
@@ -237,11 +242,11 @@ class RevealScreen(Screen):
                         with Vertical(id="fit-beside", classes="reveal-frame"):
                             yield FitChart(level, self._compared(), id="fit-chart-beside").data_bind(RevealScreen.step)
                             yield self._fit_key()
-                    with VerticalScroll(id="map-side"):
+                    with VerticalScroll(id="map-side"), Lazy(Vertical(id="map-side-insides")):
                         if result.forecast is not None:
                             yield Static(Text(self._forecast_text(), style="bold"), id="reveal-forecast")
                         yield self._legend()
-                        yield Lazy(ReplayPanel(self.race.walkers, id="map-insides").data_bind(RevealScreen.step))
+                        yield ReplayPanel(self.race.walkers, id="map-insides").data_bind(RevealScreen.step)
             # Only the map is needed for the first paint: the other views mount right after it.
             if level.kind == "fit":
                 with TabPane(self._title("Data"), id="tab-data"), Lazy(Vertical(classes="reveal-chart")):
