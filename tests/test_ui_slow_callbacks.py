@@ -13,6 +13,10 @@ cores), so a level with slow callbacks is played once more in a fresh game, and 
 callbacks slow in the same place (stage and task) both times: the threshold is the same, only a
 moment of the machine's load is not counted against the game.
 
+It is marked `timing` and runs on its own (`pytest -m timing -n0`, the README's second test
+command and CI's marked suite): beside the rest of the suite on every core, two processes share
+the caches and cores and a callback's CPU time grows by half or more.
+
 Not counted: the app's first start (Textual parses the CSS and composes its first screen before
 the Pilot gets control; launch time has its own benchmark, `benchmarks/run.py`).
 """
@@ -158,7 +162,7 @@ async def slow_callbacks_of_a_level(tmp_path: Path, watch: SlowCallbacks, stem: 
         finally:
             loop.set_debug(False)
             loop.slow_callback_duration = 0.1
-    return {f"{where}: {callback_name(message)}": f"{where}: {message} (CPU {cpu:.3f} s)"
+    return {f"{where}: {callback_name(message)}": f"{where}: {callback_name(message)}: CPU {cpu:.3f} s ({message[:160]})"
             for message, cpu, where in watch.reported if cpu > SLOW}
 
 
@@ -168,6 +172,7 @@ def callback_name(message: str) -> str:
     return found.group(1) if found else message.split(" took ")[0][:80]
 
 
+@pytest.mark.timing  # run alone (pytest -m timing -n0): other tests on the other cores inflate CPU time
 @pytest.mark.parametrize("stem", WHOLE_LEVELS)
 async def test_no_callback_blocks_the_game_for_over_100_ms(tmp_path, slow_callbacks, stem):
     first = await slow_callbacks_of_a_level(tmp_path / "first", slow_callbacks, stem)

@@ -16,7 +16,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
-from textual.lazy import Lazy
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -30,6 +29,7 @@ from foggymountain.terrain.grid import TerrainMap, mountain
 from foggymountain.ui.messages import BackToLevels, NextLevel, Retry
 from foggymountain.ui.palette import ScreenCommands
 from foggymountain.ui.widgets.heatmap import HeatMap
+from foggymountain.ui.widgets.later import Later
 from foggymountain.ui.widgets.replay_panel import ReplayPanel
 from foggymountain.ui.widgets.reveal_batches import BatchTradeOff
 from foggymountain.ui.widgets.replay_timeline import ReplayTimeline
@@ -236,36 +236,37 @@ class RevealScreen(Screen):
         with TabbedContent(id="reveal-tabs"):
             with TabPane(self._title(self._map_tab_name()), id="tab-map"):
                 with Horizontal(classes="reveal-row"):
+                    # The reveal is painted over a few frames, each a short callback: the screen's
+                    # frame, then the map, then what is beside it, then the other tabs one by one.
                     with self._map_frame():
-                        yield self._map_view()
+                        yield Later(self._map_view(), frames=1)
                     if level.kind == "fit":
-                        with Vertical(id="fit-beside", classes="reveal-frame"):
+                        with Later(Vertical(id="fit-beside", classes="reveal-frame"), frames=2):
                             yield FitChart(level, self._compared(), id="fit-chart-beside").data_bind(RevealScreen.step)
                             yield self._fit_key()
-                    with VerticalScroll(id="map-side"), Lazy(Vertical(id="map-side-insides")):
+                    with VerticalScroll(id="map-side"), Later(Vertical(id="map-side-insides"), frames=2):
                         if result.forecast is not None:
                             yield Static(Text(self._forecast_text(), style="bold"), id="reveal-forecast")
                         yield self._legend()
                         yield ReplayPanel(self.race.walkers, id="map-insides").data_bind(RevealScreen.step)
-            # Only the map is needed for the first paint: the other views mount right after it.
             if level.kind == "fit":
-                with TabPane(self._title("Data"), id="tab-data"), Lazy(Vertical(classes="reveal-chart")):
+                with TabPane(self._title("Data"), id="tab-data"), Later(Vertical(classes="reveal-chart"), frames=3):
                     yield FitChart(level, self._compared(), id="fit-chart").data_bind(RevealScreen.step)
                     yield self._fit_key()
                     if level.landscape.holdout is not None:
                         yield HeldOutLosses(level, self.race.walkers, id="held-out").data_bind(RevealScreen.step)
             if level.kind == "next-token":
-                with TabPane(self._title("Words"), id="tab-words"), Lazy(VerticalScroll()):
+                with TabPane(self._title("Words"), id="tab-words"), Later(VerticalScroll(), frames=3):
                     first = next(iter(WordPredictions.prompts_of(level)))
                     yield SampledSentences(level, self.race.ranking, first, id="sentences").data_bind(
                         RevealScreen.step, RevealScreen.temperature, RevealScreen.writing)
                     yield WordPredictions(level, self._compared(), id="words").data_bind(RevealScreen.step)
-            with TabPane(self._title("Heights"), id="tab-heights"), Lazy(Horizontal(classes="reveal-row")):
+            with TabPane(self._title("Heights"), id="tab-heights"), Later(Horizontal(classes="reveal-row"), frames=4):
                 with Vertical(classes="reveal-chart"):
                     yield HeightsChart(self.race.walkers, goal=level.goal, id="heights").data_bind(RevealScreen.step)
                     yield WalkerKey(self.race.walkers, (("─", "bold green", "goal"), ("│", "#9696aa", "now")))
                 yield ReplayPanel(self.race.walkers, id="heights-side").data_bind(RevealScreen.step)
-            with TabPane(self._title("Scoreboard"), id="tab-board"), Lazy(Vertical(id="board")):
+            with TabPane(self._title("Scoreboard"), id="tab-board"), Later(Vertical(id="board"), frames=5):
                 yield Static(self._board_summary(), id="board-summary")
                 yield Scoreboard(result, id="scoreboard")
                 if level.examples is not None:
@@ -274,7 +275,7 @@ class RevealScreen(Screen):
                     f"{RANKING_RULE}\n{STARS_RULE}\n"
                     "Height = loss at the last step; Walked = distance; lr = pace (learning rate), μ = momentum.",
                     style="dim"), classes="reveal-hint reveal-gap")
-            with TabPane(self._title("Trail"), id="tab-trail"), Lazy(VerticalScroll(id="trail")):
+            with TabPane(self._title("Trail"), id="tab-trail"), Later(VerticalScroll(id="trail"), frames=6):
                 yield Static("What happened on your trail", classes="reveal-heading")
                 yield TrailEvents(result.events, id="events")
                 yield Static("↑↓ choose an event · Enter replays its step on the map · PgDn reads on",
