@@ -32,11 +32,11 @@ from foggymountain.terrain.landscapes import (
     Landscape,
     NextTokenLandscape,
 )
+from foggymountain.preface import CONCEPTS, MAX_FILE_BYTES  # the lessons' words, shown before a level loads
 from foggymountain.safe_read import UnsafeFile, is_hidden, read_bytes
 from foggymountain.safe_text import one_line, visible_lines
 from foggymountain.toml_places import Places, toml_problem
 
-MAX_FILE_BYTES = 1_000_000
 MAX_DATA_BYTES = 20_000_000
 MAX_DATA_COLUMNS = 64
 MAX_DATA_ROWS = 100_000  # see work.py: the rows are walked every step of every racer
@@ -46,33 +46,6 @@ MAX_COORDINATE = 1e9
 MAX_HIDDEN = 8
 KINDS = ("function", "fit", "next-token")
 
-# The lessons a level can teach: name -> what the player learns. Documented in docs/levels.md.
-CONCEPTS: dict[str, str] = {
-    "slope": "the sign of the slope (derivative) says which way is down",
-    "step-size": "how far to walk each step (the step size) matters as much as where",
-    "overshoot": "too big a stride jumps across the valley floor",
-    "divergence": "bigger still, and every step climbs: the walk blows up",
-    "crawl": "too small a stride and the budget runs out before the floor",
-    "local-minimum": "a side valley can trap a walker that only goes downhill",
-    "plateau": "almost no slope: a long walk with little to feel",
-    "cliff": "a sudden wall flings a walker that keeps a fixed pace",
-    "saddle": "flat in the middle, down only sideways",
-    "narrow-valley": "a ravine: steps zig-zag across it instead of along it",
-    "momentum": "keeping some of the last step's velocity rolls through ravines and bumps",
-    "adaptive": "Adam's per-coordinate strides handle badly scaled ground",
-    "noise": "a mini-batch slope is only an estimate of the true slope",
-    "regression": "fitting a line y = m*x + b: the parameters are the map",
-    "mae": "mean absolute error versus mean squared error",
-    "cross-entropy": "a classifier's loss punishes confident mistakes",
-    "next-token": "a tiny language model learns which word comes next",
-    "many-weights": "too many directions to choose: you choose only the pace",
-    "generalization": "a low loss on the training data is not a low loss on new data: a flexible model overfits",
-    "weight-decay": "decoupled weight decay (AdamW) keeps the weights small and the held-out loss lower",
-    "forgetting": "AdaGrad only accumulates squared slopes and stalls; RMSProp forgets old ones and keeps going",
-    "chain-rule": "backpropagation: each weight's slope is a product of chain-rule factors, passed backwards",
-    "batch-size": "on a budget of examples, small batches take many noisy steps, the full data few exact ones",
-    "sampling": "a language model writes by sampling the next word, with a temperature: not always the likeliest",
-}
 
 TOP_KEYS = {"title", "chapter", "concepts", "briefing", "debrief", "author", "landscape", "hike", "agents"}
 LANDSCAPE_KEYS = {

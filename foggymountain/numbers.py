@@ -5,9 +5,8 @@ the screens."""
 from __future__ import annotations
 
 import math
+from numbers import Real
 from typing import Iterable
-
-import numpy as np
 
 
 def number(value: float, signed: bool = False, digits: int = 3) -> str:
@@ -32,7 +31,7 @@ def digits_apart(goal: float, heights: Iterable[float | None], least: int = 3) -
     except (TypeError, ValueError):
         return least
     above = [float(h) for h in heights
-             if isinstance(h, (int, float, np.floating)) and math.isfinite(h) and math.isfinite(goal) and h > goal]
+             if isinstance(h, Real) and math.isfinite(h) and math.isfinite(goal) and h > goal]
     digits = least
     while digits < 17 and any(number(h, digits=digits) == number(goal, digits=digits) for h in above):
         digits += 1

@@ -34,11 +34,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from foggymountain.numbers import digits_apart, number
 
 if TYPE_CHECKING:
+    import numpy as np  # imported where it is used: the game's first frame waits for no numpy (preface.py)
+
     from foggymountain.level import Level
 
 PLAYER = "player"  # the player's Walk.name; racers are named after their optimizer
@@ -130,6 +130,8 @@ class Walk:
     @property
     def batch_sizes_used(self) -> tuple[int, ...]:
         """Batch-size levels: every batch size this walk stepped with, smallest first."""
+        import numpy as np
+
         if self.examples is None:
             return ()
         return tuple(sorted({int(size) for size in np.diff(self.examples)}))
@@ -154,11 +156,15 @@ class Walk:
         return float(usable.min()) if len(usable) else math.inf
 
     def _heights_on_map(self) -> np.ndarray:
+        import numpy as np
+
         heights = self.heights[:-1] if self.status.lost else self.heights
         return heights[np.isfinite(heights)]
 
     @property
     def distance(self) -> float:
+        import numpy as np
+
         if len(self.path) < 2:
             return 0.0
         steps = np.diff(self.path, axis=0)
@@ -188,6 +194,8 @@ def judge(name: str, label: str, path: np.ndarray, heights: np.ndarray, slopes, 
     """A finished trail as a Walk: REACHED if it ended at or below `goal`, else WANDERING, unless it
     was lost (`status` FELL_OFF or DIVERGED, kept). A lost walk's last point, where it was lost,
     never counts as an arrival."""
+    import numpy as np
+
     status = Status(status)
     below = np.nonzero(np.isfinite(heights) & (heights <= goal))[0]
     if status.lost:
@@ -203,6 +211,8 @@ def judge(name: str, label: str, path: np.ndarray, heights: np.ndarray, slopes, 
 def held_out_trail(level: Level, walk: Walk) -> np.ndarray | None:
     """The loss on the level's held-out rows (new data, never felt on the hike) at every point of
     the walk: nan off the map. None when the level has no held-out rows."""
+    import numpy as np
+
     landscape = level.landscape
     if getattr(landscape, "holdout", None) is None:
         return None
@@ -216,6 +226,8 @@ def held_out_trail(level: Level, walk: Walk) -> np.ndarray | None:
 
 def held_out_loss(level: Level, walk: Walk) -> float | None:
     """The held-out loss where the walk ended (before a fall: where its final height was measured)."""
+    import numpy as np
+
     losses = held_out_trail(level, walk)
     if losses is None:
         return None

@@ -4,6 +4,10 @@ each loaded, or with the problems that stop it from loading.
 A level that does not load is never a crash: it is an entry with problems (`file:line:col` and a
 hint) for the level select and the briefing to show, and it can be read again once fixed. With
 `play --watch` the game asks `changed_files` once a second.
+
+The game starts from prefaces (`Shelf(..., prefaces_first=True)`): each entry is only the level's
+words (`preface.py`, read with tomllib) and `pending`, so the first frame waits for neither numpy
+nor the level loader; `load_pending()`, run in a worker after that frame, loads them all.
 """
 
 from __future__ import annotations
@@ -11,11 +15,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from foggymountain.campaign import builtin_levels_dir, level_files, load_pack
-from foggymountain.level import Level, LevelError, load_level
+from foggymountain.diagnostics import LevelError
+from foggymountain.preface import Preface, read_preface
 from foggymountain.safe_text import one_line, visible
 from foggymountain.watch import stamps, watched_files
+
+if TYPE_CHECKING:  # the level loader (and numpy) are imported by `load_entry`, after the first frame
+    from foggymountain.level import Level
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +33,8 @@ CAMPAIGN_TITLE = "the campaign"
 
 @dataclass(eq=False)
 class LevelEntry:
-    """One level file: the loaded Level, or the problems that stop it from loading."""
+    """One level file: the loaded Level, or the problems that stop it from loading, or (`pending`,
+    at start-up) only its preface until `Shelf.load_pending` has loaded it."""
 
     path: Path
     level: Level | None = None
@@ -32,6 +42,8 @@ class LevelEntry:
     mtime: float = 0.0
     data_files: tuple[Path, ...] = ()  # what the level reads besides itself (its CSV), for --watch
     data_mtimes: tuple[float, ...] = ()
+    preface: Preface | None = None  # its words, read before the level is loaded
+    pending: bool = False  # not loaded yet: neither ok nor broken
 
     def changed_on_disk(self) -> bool:
         """Has the level file or its data file changed since this entry was read?"""
@@ -52,11 +64,28 @@ class LevelEntry:
 
     @property
     def title(self) -> str:
-        return self.level.title if self.level else one_line(self.path.stem)  # a file name is data too
+        if self.level:
+            return self.level.title
+        if self.preface:
+            return self.preface.title
+        return one_line(self.path.stem)  # a file name is data too
+
+    @property
+    def chapter(self) -> str:
+        if self.level:
+            return self.level.chapter
+        return self.preface.chapter if self.preface else ""
+
+
+def preface_entry(path: Path) -> LevelEntry:
+    """An entry with only the level's words, loaded later (`Shelf.load_pending`)."""
+    return LevelEntry(path, preface=read_preface(path), pending=True)
 
 
 def load_entry(path: Path) -> LevelEntry:
     """Load a level file; a bad file (or a bug of ours) becomes problems to show, never a crash."""
+    from foggymountain.level import load_level
+
     try:
         mtime = path.stat().st_mtime
     except OSError:
@@ -77,8 +106,10 @@ class Shelf:
     """The levels on offer, in campaign order: a folder's (default: the built-in campaign), or the
     one file given. `problem` says why a folder offers nothing, or what is wrong with its pack.toml."""
 
-    def __init__(self, *, folder: Path | None = None, file: Path | None = None, watched: bool = False) -> None:
+    def __init__(self, *, folder: Path | None = None, file: Path | None = None, watched: bool = False,
+                 prefaces_first: bool = False) -> None:
         self.file = Path(file) if file is not None else None
+        self._read = preface_entry if prefaces_first else load_entry  # what `reload` makes of a file
         self.watched = watched  # `play --watch`: files are read again when they change, no key needed
         self.folder = Path(folder) if folder is not None else None
         self.title = CAMPAIGN_TITLE
@@ -94,8 +125,9 @@ class Shelf:
 
     def reload(self) -> None:
         """Read every level file again (and, for a folder, its pack.toml and any new files)."""
+        read, self._read = self._read, load_entry  # prefaces only at start-up: `r` and --watch load levels
         if self.file is not None:
-            self.entries = [load_entry(self.file)]
+            self.entries = [read(self.file)]
             return
         self.problem = ""
         try:
@@ -115,7 +147,25 @@ class Shelf:
         files = level_files(folder)
         if not files:
             self.problem = f"{visible(folder)}: no .toml level files in this folder"
-        self.entries = [load_entry(path) for path in files]
+        self.entries = [read(path) for path in files]
+
+    @property
+    def pending(self) -> bool:
+        """Are some entries only prefaces still?"""
+        return any(e.pending for e in self.entries)
+
+    def load_pending(self) -> list[tuple[LevelEntry, LevelEntry]]:
+        """Load every entry that is only a preface, as (old, fresh) pairs for `put`. Run it in a
+        worker (it imports numpy and checks every level); it changes nothing on the shelf."""
+        return [(entry, load_entry(entry.path)) for entry in list(self.entries) if entry.pending]
+
+    def put(self, loaded: list[tuple[LevelEntry, LevelEntry]]) -> list[LevelEntry]:
+        """Each fresh entry takes its old one's place (on the UI thread, where the entries are
+        read); an entry reloaded meanwhile (`r`) keeps its newer version. Returns those placed."""
+        fresh = {id(old): new for old, new in loaded}
+        placed = [fresh[id(e)] for e in self.entries if id(e) in fresh]
+        self.entries = [fresh.get(id(e), e) for e in self.entries]
+        return placed
 
     def reload_entry(self, entry: LevelEntry) -> LevelEntry:
         """Read one level file again; the fresh entry takes the old one's place."""

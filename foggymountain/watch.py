@@ -10,10 +10,13 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+from foggymountain.preface import MAX_FILE_BYTES
+from foggymountain.safe_read import read_text_or_none
 
-from foggymountain.level import Level
+if TYPE_CHECKING:  # numpy and the level loader come after the game's first frame (preface.py)
+    from foggymountain.level import Level
 
 # Level fields that change nothing of the walk: the words around it.
 WORDS = {"path", "id", "title", "chapter", "concepts", "briefing", "debrief", "author", "extras", "landscape"}
@@ -23,9 +26,6 @@ def watched_files(path: Path) -> list[Path]:
     """The level file and the data files it reads (`data_file`, `holdout_file`, inside its folder)."""
     path = Path(path)
     files = [path]
-    from foggymountain.level import MAX_FILE_BYTES
-    from foggymountain.safe_read import read_text_or_none
-
     text = read_text_or_none(path, MAX_FILE_BYTES)  # a FIFO or device named like a level: no hang
     try:
         document = tomllib.loads(text) if text is not None else {}
@@ -71,6 +71,8 @@ def _same_fields(a, b) -> bool:
 
 
 def _same(a, b) -> bool:
+    import numpy as np
+
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape and bool(
             np.array_equal(a, b, equal_nan=True))

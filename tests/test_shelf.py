@@ -7,7 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-from foggymountain import shelf as shelf_module
+from foggymountain import level as level_module
 from foggymountain.hike import Hike
 from foggymountain.race import race
 from foggymountain.scorebook import ScoreBook
@@ -41,7 +41,7 @@ def test_a_bug_while_loading_is_a_problem_and_is_logged(monkeypatch, caplog):
     def crash(path):
         raise RuntimeError("a bug of ours")
 
-    monkeypatch.setattr(shelf_module, "load_level", crash)
+    monkeypatch.setattr(level_module, "load_level", crash)  # load_entry imports it when it loads
     with caplog.at_level(logging.ERROR, logger="foggymountain"):
         entry = load_entry(LEVELS / "01-valley.toml")
     assert not entry.ok and "internal error while loading: RuntimeError: a bug of ours" in entry.problems[0]

@@ -60,6 +60,6 @@ def run(args: argparse.Namespace) -> int:
     from foggymountain.ui.app import make_app
 
     app = make_app(levels_dir=levels_dir, level_file=level_file, player=args.player,
-                   results_dir=args.results, watch=args.watch)
+                   results_dir=args.results, watch=args.watch, prefaces_first=True)
     app.run()
     return int(app.return_code or 0)

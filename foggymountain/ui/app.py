@@ -12,7 +12,7 @@ import gc
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App
@@ -21,12 +21,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.theme import Theme
 
-from foggymountain.hike import Hike
-from foggymountain.level import Level
-from foggymountain.outcome import Race
-from foggymountain.prediction import Prediction, judge_prediction
 from foggymountain.progress import default_player
-from foggymountain.race import RaceAhead
 from foggymountain.safe_text import one_line, visible_lines
 from foggymountain.scorebook import ScoreBook
 from foggymountain.shelf import LevelEntry, Shelf
@@ -34,12 +29,19 @@ from foggymountain.ui.messages import (BackToLevels, HikeFinished, LevelChosen, 
                                        Predicted,
                                        Retry, StartHike)
 from foggymountain.ui.palette import Command, CommandList
-from foggymountain.ui.screens.briefing import BriefingScreen
-from foggymountain.ui.screens.hike import HikeScreen
 from foggymountain.ui.screens.level_select import LevelSelectScreen
-from foggymountain.ui.screens.prediction import PredictionScreen
 from foggymountain.ui.screens.too_small import TooSmallScreen
 from foggymountain.watch import same_ground
+
+if TYPE_CHECKING:
+    # Imported where they are used: the first frame (level select or briefing, drawn from the
+    # levels' prefaces) waits for neither numpy nor the hike, race and reveal (issue 14).
+    from foggymountain.hike import Hike
+    from foggymountain.level import Level
+    from foggymountain.outcome import Race
+    from foggymountain.prediction import Prediction
+    from foggymountain.race import RaceAhead
+    from foggymountain.ui.screens.briefing import BriefingScreen
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +146,8 @@ class FoggyApp(App[None]):
         # any hike exists: a frozen hike would never be freed.
         gc.freeze()
         self._tell_warnings()
+        if self.shelf.pending:  # drawn from prefaces: load the levels once this frame is out
+            self.call_after_refresh(self._load_levels)
         if self.select is None and self.shelf.entries[0].ok:
             self._work_ahead(self.shelf.entries[0].level)
         if self.watching:
@@ -151,9 +155,37 @@ class FoggyApp(App[None]):
             self.set_interval(1.0, self._check_files, name="watch levels")
         self._check_size(self.size.width, self.size.height)
 
+    @work(thread=True, group="load", exit_on_error=False)
+    def _load_levels(self) -> None:
+        """Load the levels the first frame showed from their prefaces, and import what a hike
+        needs (numpy, the hike and prediction screens) while the player reads."""
+        import foggymountain.ui.screens.briefing  # noqa: F401 - the briefing's Markdown too
+        import foggymountain.ui.screens.hike  # noqa: F401
+        import foggymountain.ui.screens.prediction  # noqa: F401
+
+        loaded = self.shelf.load_pending()
+        self.call_from_thread(self._levels_loaded, loaded)
+
+    def _levels_loaded(self, loaded: list[tuple[LevelEntry, LevelEntry]]) -> None:
+        from foggymountain.ui.screens.briefing import BriefingScreen  # imported by the worker
+
+        placed = {id(fresh) for fresh in self.shelf.put(loaded)}
+        gc.freeze()  # the loaded levels live as long as the game, as start-up's objects do
+        for old, fresh in loaded:
+            if id(fresh) not in placed:
+                continue  # read again meanwhile (r): the newer version stays
+            for screen in self.screen_stack:
+                if isinstance(screen, BriefingScreen) and screen.entry is old:
+                    if fresh.ok:
+                        self._work_ahead(fresh.level)
+                    screen.show_entry(fresh)
+        self._levels_changed()
+
     # ---- the way between screens
 
     def _briefing(self, entry: LevelEntry) -> BriefingScreen:
+        from foggymountain.ui.screens.briefing import BriefingScreen  # not needed for the level select
+
         if self.select is not None:
             self.select.opened = entry.path  # highlighted when the player comes back
         if entry.ok and self.is_running:  # the first screen's: started by on_mount
@@ -166,6 +198,9 @@ class FoggyApp(App[None]):
 
     @on(StartHike)
     def start_hike(self, start: StartHike) -> None:
+        from foggymountain.hike import Hike
+        from foggymountain.ui.screens.hike import HikeScreen
+
         self._work_ahead(start.level)
         self.push_screen(HikeScreen(Hike(start.level)))
 
@@ -174,6 +209,8 @@ class FoggyApp(App[None]):
     def _work_ahead(self, level: Level) -> RaceAhead:
         """Start the valley-floor search and the racers' race of `level` in a worker (once per
         level): by the time the player makes camp the reveal only has to score the walk."""
+        from foggymountain.race import RaceAhead
+
         if self._ahead is None or self._ahead.level is not level:
             self._ahead = RaceAhead(level)
             self._race_ahead(self._ahead)
@@ -201,6 +238,9 @@ class FoggyApp(App[None]):
     @on(HikeFinished)
     def finish_hike(self, finished: HikeFinished) -> None:
         """The hike is over: race in a worker while the player predicts, then reveal."""
+        from foggymountain.ui.screens.hike import HikeScreen
+        from foggymountain.ui.screens.prediction import PredictionScreen
+
         hike = finished.hike
         self._finishing = _Finishing(hike)
         self._race_in_background(self._work_ahead(hike.level), hike)
@@ -257,6 +297,8 @@ class FoggyApp(App[None]):
             self._unwind_then()
             return
         if finishing.prediction is not None:
+            from foggymountain.prediction import judge_prediction
+
             try:
                 result.forecast = judge_prediction(finishing.prediction, result)
             except Exception:  # noqa: BLE001 - a boundary: a guess that cannot be judged is only skipped
@@ -266,6 +308,8 @@ class FoggyApp(App[None]):
 
     def show_reveal(self, hike: Hike, result: Race, terrain=None) -> None:
         # Imported here: the reveal's charts are not needed to start the game.
+        from foggymountain.ui.screens.hike import HikeScreen
+        from foggymountain.ui.screens.prediction import PredictionScreen
         from foggymountain.ui.screens.race_summary import RaceSummaryScreen
         from foggymountain.ui.screens.reveal import RevealScreen
 
@@ -283,6 +327,9 @@ class FoggyApp(App[None]):
 
     @on(Retry)
     def retry(self, retry: Retry) -> None:
+        from foggymountain.hike import Hike
+        from foggymountain.ui.screens.hike import HikeScreen
+
         briefing = None if self.shelf.single else self._briefing(self.shelf.entry_of(retry.level))
         self._unwind_then(briefing, HikeScreen(Hike(retry.level)))
 
@@ -361,6 +408,8 @@ class FoggyApp(App[None]):
             self._file_changed(old, fresh)
 
     def _file_changed(self, old: LevelEntry, fresh: LevelEntry) -> None:
+        from foggymountain.ui.screens.briefing import BriefingScreen
+
         if old.ok and fresh.ok and same_ground(old.level, fresh.level):
             # Only words changed (a typo in the briefing): nobody is thrown out of a hike for that.
             self.notify(f"{fresh.path.name} reloaded: only its words changed", title="Level changed")
@@ -391,6 +440,9 @@ class FoggyApp(App[None]):
 
     def _playing(self, path: Path) -> bool:
         """Is that level's briefing or hike open?"""
+        from foggymountain.ui.screens.briefing import BriefingScreen
+        from foggymountain.ui.screens.hike import HikeScreen
+
         return any((isinstance(s, BriefingScreen) and s.entry.path == path)
                    or (isinstance(s, HikeScreen) and s.hike.level.path == path) for s in self.screen_stack)
 
@@ -415,6 +467,7 @@ class FoggyApp(App[None]):
 
     def action_show_help(self) -> None:
         from foggymountain.ui.screens.help import HelpScreen
+        from foggymountain.ui.screens.hike import HikeScreen
 
         if not isinstance(self.screen, HelpScreen):
             playing = self.screen.hike.level.dimensions if isinstance(self.screen, HikeScreen) else None
@@ -429,10 +482,12 @@ def make_app(
     results_dir: Path | str | None = None,
     progress_dir: Path | str | None = None,
     watch: bool = False,
+    prefaces_first: bool = False,
 ) -> FoggyApp:
-    """The game, ready to `run()` (or `run_test()`)."""
-    shelf = (Shelf(file=Path(level_file), watched=watch) if level_file
-             else Shelf(folder=Path(levels_dir) if levels_dir else None, watched=watch))
+    """The game, ready to `run()` (or `run_test()`). `prefaces_first` (the `play` command): the
+    first screen is drawn from the levels' prefaces and the levels load in a worker after it."""
+    shelf = (Shelf(file=Path(level_file), watched=watch, prefaces_first=prefaces_first) if level_file
+             else Shelf(folder=Path(levels_dir) if levels_dir else None, watched=watch, prefaces_first=prefaces_first))
     scores = ScoreBook(player or default_player(), progress_dir=Path(progress_dir) if progress_dir else None,
                        results_dir=Path(results_dir) if results_dir else None)
     return FoggyApp(shelf, scores, watch=watch)

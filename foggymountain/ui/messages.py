@@ -14,13 +14,15 @@ level entry, the shelf, the score book, a hike, a race) as constructor arguments
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from foggymountain.hike import Hike
-from foggymountain.level import Level
-from foggymountain.prediction import Prediction
-from foggymountain.shelf import LevelEntry
+if TYPE_CHECKING:  # names only: the first screen is drawn before numpy and the level loader are imported
+    from foggymountain.hike import Hike
+    from foggymountain.level import Level
+    from foggymountain.prediction import Prediction
+    from foggymountain.shelf import LevelEntry
 
 
 @dataclass
@@ -70,7 +72,8 @@ class BackToLevels(Message):
 
 
 class LevelsChanged(Message, bubble=False):
-    """Sent by the app to each screen: stars or level files changed; show them again."""
+    """Sent by the app to each screen: stars or level files changed, or the levels shown from their
+    prefaces at start-up are loaded (`Shelf.load_pending`); show them again."""
 
 
 @dataclass

@@ -14,8 +14,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
-from foggymountain.hike import hold_rule
 from foggymountain.numbers import digits_apart, number
+from foggymountain.preface import CONCEPTS
 from foggymountain.scorebook import ScoreBook
 from foggymountain.shelf import LevelEntry, Shelf
 from foggymountain.ui.messages import LevelReady, LevelsChanged, StartHike
@@ -54,15 +54,16 @@ class BriefingScreen(Screen):
         self.entry = entry
         self.shelf = shelf
         self.scores = scores
+        self._start_when_loaded = False  # Enter pressed while the level was still loading (start-up)
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="briefing-body"):
-            if self.entry.ok:
+            if self.entry.ok or self.entry.pending:
                 with Vertical(id="briefing-left"):
                     with VerticalScroll(id="briefing-text", can_focus=False):
                         # Links in a stranger's briefing open nothing (no browser, no action).
-                        yield Markdown(self.entry.level.briefing.strip(), id="briefing-markdown", open_links=False)
+                        yield Markdown(self.briefing_text(), id="briefing-markdown", open_links=False)
                     keys = Static(self.controls(), id="briefing-keys")
                     keys.border_title = "in the fog you press"
                     yield keys
@@ -82,22 +83,32 @@ class BriefingScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = self.entry.title
-        level = self.entry.level
-        self.sub_title = f"briefing · {level.chapter}" if level and level.chapter else "briefing"
+        chapter = self.entry.chapter if (self.entry.ok or self.entry.pending) else ""
+        self.sub_title = f"briefing · {chapter}" if chapter else "briefing"
         self.call_after_refresh(self.refresh_bindings)  # "PgDn More" once the text's length is known
+
+    def briefing_text(self) -> str:
+        """The level's story: from its preface while it loads at start-up (the same words)."""
+        if self.entry.level is not None:
+            return self.entry.level.briefing.strip()
+        return self.entry.preface.briefing.strip() if self.entry.preface else ""
+
+    def concepts(self) -> tuple[str, ...]:
+        if self.entry.level is not None:
+            return self.entry.level.concepts
+        return self.entry.preface.concepts if self.entry.preface else ()
 
     def lessons(self) -> Content:
         """Each concept of the level in a sentence: shown when the screen has room (140x45)."""
-        from foggymountain.level import CONCEPTS
-
-        level = self.entry.level
         return Content("\n").join(
             Content.assemble((concept, "bold $accent"), "  ", CONCEPTS.get(concept, ""))
-            for concept in level.concepts
+            for concept in self.concepts()
         )
 
     def facts(self) -> Content:
         level = self.entry.level
+        if level is None:  # still loading (start-up): a moment, then LevelsChanged brings it
+            return Content.styled("reading the level…", "$text-muted")
         n = level.dimensions
         if n == 1:
             ground = f"a line: 1 direction ({level.variables[0]})"
@@ -135,6 +146,10 @@ class BriefingScreen(Screen):
         return fact_rows(rows, FACTS_WIDTH)
 
     def controls(self) -> Content:
+        if self.entry.level is None:
+            return Content.styled("reading the level…", "$text-muted")
+        from foggymountain.hike import hold_rule  # loaded with the level, after the first frame
+
         n = self.entry.level.dimensions
         if n == 1:
             pairs = [("Enter", "step"), ("← →", "face left / right"), ("↑ ↓", "the held stride or pace")]
@@ -153,7 +168,7 @@ class BriefingScreen(Screen):
         return problems_content(self.entry.path, self.entry.problems, watched=self.shelf.watched)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "start" and not self.entry.ok:
+        if action == "start" and not self.entry.ok and not self.entry.pending:
             return None  # shown, greyed out: fix the file first
         if action == "scroll_text":  # only offered when the text is longer than its panel
             return any(text.max_scroll_y > 0 for text in self.query("#briefing-text"))
@@ -178,6 +193,8 @@ class BriefingScreen(Screen):
     def action_start(self) -> None:
         if self.entry.ok:
             self.post_message(StartHike(self.entry.level))
+        elif self.entry.pending:  # pressed in the moment the level is loading: start once it is
+            self._start_when_loaded = True
 
     def action_reload(self) -> None:
         self.show_entry(self.shelf.reload_entry(self.entry))
@@ -192,6 +209,9 @@ class BriefingScreen(Screen):
         self.refresh_bindings()
         self.on_mount()
         self.call_later(self.recompose)
+        if self._start_when_loaded and not entry.pending:
+            self._start_when_loaded = False
+            self.action_start()
 
     @on(LevelsChanged)
     @on(LevelReady)

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from foggymountain.level import CONCEPTS
+from foggymountain.preface import CONCEPTS
 from foggymountain.scorebook import ScoreBook
 from foggymountain.shelf import LevelEntry, Shelf
 from foggymountain.ui.messages import LevelChosen, LevelsChanged
@@ -75,8 +75,8 @@ class LevelSelectScreen(Screen):
         options: list[Option] = []
         chapter = None
         for index, entry in enumerate(entries):
-            if entry.ok and entry.level.chapter != chapter:
-                chapter = entry.level.chapter
+            if (entry.ok or entry.pending) and entry.chapter != chapter:
+                chapter = entry.chapter
                 options.append(Option(Content.styled(chapter or "Levels", "bold"), disabled=True))
             options.append(Option(self.line(index, entry), id=str(index)))
         levels.set_options(options)
@@ -84,7 +84,7 @@ class LevelSelectScreen(Screen):
             self.query_one("#level-card", Static).update(self.nothing_to_play())
             return
         if keep is None:
-            keep = next((str(i) for i, e in enumerate(entries) if e.ok and not self.scores.stars(e)), "0")
+            keep = next((str(i) for i, e in enumerate(entries) if (e.ok or e.pending) and not self.scores.stars(e)), "0")
         try:
             levels.highlighted = levels.get_option_index(keep)
         except OptionDoesNotExist:  # the file list changed under us
@@ -94,7 +94,7 @@ class LevelSelectScreen(Screen):
     def line(self, index: int, entry: LevelEntry) -> Content:
         title = entry.title if len(entry.title) <= TITLE_ROOM else entry.title[: TITLE_ROOM - 1] + "…"
         number = Content.styled(f"{index + 1:>2} ", "$text-muted")
-        if not entry.ok:
+        if not entry.ok and not entry.pending:
             return Content.assemble(number, f"{title:<{TITLE_ROOM}} ", ("✗ broken", "$error bold"))
         stars = self.scores.stars(entry)
         return Content.assemble(number, f"{title:<{TITLE_ROOM}} ",
@@ -117,33 +117,41 @@ class LevelSelectScreen(Screen):
         card = self.query_one("#level-card", Static)
         if entry is None:
             card.update("")
-        elif not entry.ok:
+        elif not entry.ok and not entry.pending:
             card.update(Content.assemble(Content.styled("✗ this level does not load\n\n", "$error bold"),
                                          problems_content(entry.path, entry.problems, watched=self.shelf.watched)))
         else:
             card.update(self.card(entry))
 
     def card(self, entry: LevelEntry) -> Content:
+        """The highlighted level: what it teaches and what the hike is like (while the levels are
+        still loading at start-up, its preface's words and "reading the level…")."""
         level = entry.level
         index = self.shelf.entries.index(entry) + 1
-        n = level.dimensions
         width = max(24, self.query_one("#level-card", Static).size.width or CARD_WIDTH)
-        ground = {1: "a line, 1 direction", 2: "a map, 2 directions"}.get(n, f"{n} weights: you choose the pace")
-        rows = [
-            ("ground", ground, ""),
-            ("feel", "a noisy slope (mini-batch)" if level.noisy else "the exact slope", ""),
-            ("", "and an altimeter" if level.show_height else "no altimeter", ""),
-            ("budget", f"{level.budget_amount} {level.budget_unit}", ""),
-            ("best", f"{stars_text(self.scores.stars(entry))} {best_text(self.scores.best(entry))}", "$accent"),
-        ]
+        best = ("best", f"{stars_text(self.scores.stars(entry))} {best_text(self.scores.best(entry))}", "$accent")
+        if level is None:
+            rows = [("ground", "reading the level…", "$text-muted"), best]
+        else:
+            n = level.dimensions
+            ground = {1: "a line, 1 direction", 2: "a map, 2 directions"}.get(n, f"{n} weights: you choose the pace")
+            rows = [
+                ("ground", ground, ""),
+                ("feel", "a noisy slope (mini-batch)" if level.noisy else "the exact slope", ""),
+                ("", "and an altimeter" if level.show_height else "no altimeter", ""),
+                ("budget", f"{level.budget_amount} {level.budget_unit}", ""),
+                best,
+            ]
+        chapter = entry.chapter
+        concepts = level.concepts if level is not None else (entry.preface.concepts if entry.preface else ())
         parts = [
-            Content.styled(level.title, "bold $accent"),
-            Content.styled(f"\n{level.chapter + ' · ' if level.chapter else ''}level {index} of {len(self.shelf.entries)}\n\n",
+            Content.styled(entry.title, "bold $accent"),
+            Content.styled(f"\n{chapter + ' · ' if chapter else ''}level {index} of {len(self.shelf.entries)}\n\n",
                            "$text-muted"),
         ]
-        if level.concepts:
+        if concepts:
             parts.append(Content.styled("You will learn\n", "bold"))
-            lessons = [("•", CONCEPTS.get(concept, concept), "") for concept in level.concepts]
+            lessons = [("•", CONCEPTS.get(concept, concept), "") for concept in concepts]
             parts.append(fact_rows(lessons, width, label_width=2) + Content("\n\n"))
         parts.append(fact_rows(rows, width, label_width=8))
         parts.append(Content.from_markup("\n\n[$text-muted]Enter: read the briefing[/]"))
@@ -164,7 +172,7 @@ class LevelSelectScreen(Screen):
         entry = self.entry_at(event.option_index)
         if entry is None:
             return
-        if entry.ok:
+        if entry.ok or entry.pending:  # a level still loading: its briefing shows it once loaded
             self.post_message(LevelChosen(entry))
         else:
             fresh = self.shelf.reload_entry(entry)

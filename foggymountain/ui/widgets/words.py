@@ -7,9 +7,10 @@ beyond reading the numbers the core already gave us.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 from foggymountain.numbers import digits_apart, number  # noqa: F401 - said here by the widgets too
 from foggymountain.outcome import ended_at_goal
@@ -61,7 +62,9 @@ def vector_text(vector: np.ndarray, room: int = 2) -> str:
         return number(vector[0], signed=True)
     if len(vector) <= room:
         return "(" + ", ".join(number(v) for v in vector) + ")"
-    return f"size {number(float(np.linalg.norm(vector)))}"
+    from numpy.linalg import norm
+
+    return f"size {number(float(norm(vector)))}"
 
 
 def stars_text(stars: int, out_of: int = 3) -> str:
