@@ -16,6 +16,7 @@ from textual.widgets import TabbedContent
 from foggymountain.hike import Hike
 from foggymountain.level import load_level
 from foggymountain.outcome import Status
+from foggymountain.prediction import Prediction, judge_prediction
 from foggymountain.race import race
 from foggymountain.ui.messages import BackToLevels, NextLevel, Retry
 from foggymountain.ui.screens.reveal import RevealScreen
@@ -77,13 +78,30 @@ class RevealTestApp(App[None]):
             self.theme = theme.name
 
     def on_mount(self) -> None:
-        self.push_screen(RevealScreen(self.hike, race(self.hike.level, self.hike)))
+        self.push_screen(RevealScreen(self.hike, self.raced()))
+
+    def raced(self):
+        return race(self.hike.level, self.hike)
 
     @on(Retry)
     @on(NextLevel)
     @on(BackToLevels)
     def keep(self, message: Message) -> None:
         self.posted.append(message)
+
+
+class GuessedRevealApp(RevealTestApp):
+    """The reveal after the player guessed `prediction` before the fog lifted (None: skipped)."""
+
+    def __init__(self, hike: Hike, prediction: Prediction | None) -> None:
+        super().__init__(hike)
+        self.prediction = prediction
+
+    def raced(self):
+        result = super().raced()
+        if self.prediction is not None:
+            result.forecast = judge_prediction(self.prediction, result)
+        return result
 
 
 async def opened(pilot) -> RevealScreen:
