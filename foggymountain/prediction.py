@@ -169,6 +169,40 @@ class GuessCursor:
         return column, row
 
 
+# ---- drawing a guess beside the truth --------------------------------------------------------------
+
+# (right, up) -> the arrow pointing from a picture's edge towards a point beyond it
+EDGE_ARROWS = {(-1, 0): "←", (1, 0): "→", (0, 1): "↑", (0, -1): "↓",
+               (-1, 1): "↖", (1, 1): "↗", (-1, -1): "↙", (1, -1): "↘"}
+
+
+def edge_arrow(point, frame) -> str:
+    """Nothing when `point` lies within `frame` (one (low, high) per axis: x, then y, north up),
+    else the arrow from the frame's edge towards it: a guess beyond the drawn part of the map or curve
+    is drawn at the edge as this arrow."""
+    sides = []
+    for value, (low, high) in zip(np.asarray(point, float).ravel()[:2], np.asarray(frame, float).reshape(-1, 2)[:2]):
+        sides.append(-1 if value < low else 1 if value > high else 0)
+    right, up = (sides + [0, 0])[:2]
+    return EDGE_ARROWS.get((right, up), "")
+
+
+def guessed_point(forecast: Forecast | None) -> tuple[float, ...] | None:
+    """Where the player guessed the floor (1-D, 2-D), or None: no forecast, or nothing placed."""
+    if forecast is None or forecast.prediction.floor is None:
+        return None
+    point = tuple(float(v) for v in forecast.prediction.floor)
+    return point if all(math.isfinite(v) for v in point) else None
+
+
+def guessed_height(forecast: Forecast | None) -> float | None:
+    """How low the player guessed the floor (many weights), or None."""
+    if forecast is None or forecast.prediction.floor_height is None:
+        return None
+    height = float(forecast.prediction.floor_height)
+    return height if math.isfinite(height) else None
+
+
 def forecast_sentence(forecast: Forecast, variables, labels: dict[str, str]) -> str:
     """The guess beside the truth, for the reveal: `You guessed the floor at x = 0.4 (truth: x = 0;
     2.3 away) and Momentum to win (right). Forecast 97/100.`"""

@@ -16,6 +16,7 @@ from textual.widgets import TabbedContent
 from foggymountain.hike import Hike
 from foggymountain.level import load_level
 from foggymountain.outcome import Status
+from foggymountain.prediction import Prediction, judge_prediction
 from foggymountain.race import race
 from foggymountain.ui.messages import BackToLevels, NextLevel, Retry
 from foggymountain.ui.screens.reveal import RevealScreen
@@ -23,7 +24,7 @@ from foggymountain.ui.widgets.heatmap import HeatMap
 from foggymountain.ui.widgets.replay_panel import ReplayPanel, vector_text
 from foggymountain.ui.widgets.replay_timeline import ReplayTimeline
 from foggymountain.ui.widgets.reveal_legend import RevealLegend
-from foggymountain.ui.widgets.reveal_walkers import look_of
+from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, GUESS_GLYPH, GUESS_LOOK, GUESS_ON_FLOOR, look_of
 
 LEVELS = Path(__file__).parent / "levels_reveal"
 SIZE = (80, 24)
@@ -77,13 +78,30 @@ class RevealTestApp(App[None]):
             self.theme = theme.name
 
     def on_mount(self) -> None:
-        self.push_screen(RevealScreen(self.hike, race(self.hike.level, self.hike)))
+        self.push_screen(RevealScreen(self.hike, self.raced()))
+
+    def raced(self):
+        return race(self.hike.level, self.hike)
 
     @on(Retry)
     @on(NextLevel)
     @on(BackToLevels)
     def keep(self, message: Message) -> None:
         self.posted.append(message)
+
+
+class GuessedRevealApp(RevealTestApp):
+    """The reveal after the player guessed `prediction` before the fog lifted (None: skipped)."""
+
+    def __init__(self, hike: Hike, prediction: Prediction | None) -> None:
+        super().__init__(hike)
+        self.prediction = prediction
+
+    def raced(self):
+        result = super().raced()
+        if self.prediction is not None:
+            result.forecast = judge_prediction(self.prediction, result)
+        return result
 
 
 async def opened(pilot) -> RevealScreen:
@@ -528,3 +546,122 @@ def test_the_replay_panel_says_when_a_walker_first_reached_the_goal():
     panel = ReplayPanel(result.racers)
     said = panel._block(walk, walk.steps).plain
     assert f"reached the goal at step {walk.steps_to_goal}" in said and f"after {walk.steps} steps" in said
+
+
+# ---- the player's guess of the floor, drawn beside the truth -------------------------------------
+
+
+def map_glyphs(heat: HeatMap) -> str:
+    """Every character drawn on the map (not its axes)."""
+    columns, rows = heat._map_size()
+    gutter = heat._gutter()
+    return "".join("".join(s.text for s in heat.render_line(row)).ljust(gutter + columns)[gutter:gutter + columns]
+                   for row in range(rows))
+
+
+async def test_the_guess_is_drawn_where_the_player_put_it_and_keyed_in_the_legend():
+    guess = (0.5, 1.5)  # well away from the trails' last steps and the floor
+    app = GuessedRevealApp(camped("ravine_2d"), Prediction(floor=guess, winner="momentum"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        heat = screen.query_one(HeatMap)
+        assert heat.cell_of(guess)[2], "the guess lies on the drawn map"
+        text, style = map_cell_text(heat, guess)
+        assert text == GUESS_GLYPH
+        assert style.color in (heat._colour(GUESS_LOOK.rgb), heat._colour(GUESS_LOOK.rgb_on(False)))
+        assert map_glyphs(heat).count(GUESS_GLYPH) == 1
+        assert map_cell_text(heat, screen.level.minimum.point)[0] == FLOOR_GLYPH  # the truth beside it
+        key = _plain(screen.query_one(RevealLegend)._content())
+        assert f"{GUESS_GLYPH} your guess" in key and "off the map" not in key
+
+
+@pytest.mark.parametrize("prediction", [None, Prediction(winner="momentum")], ids=["skipped", "winner-only"])
+async def test_without_a_guessed_floor_nothing_extra_is_drawn(prediction):
+    app = GuessedRevealApp(camped("ravine_2d"), prediction)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        heat = screen.query_one(HeatMap)
+        assert heat.guess is None
+        drawn = map_glyphs(heat)
+        assert GUESS_GLYPH not in drawn and GUESS_ON_FLOOR not in drawn and FLOOR_GLYPH in drawn
+        assert "your guess" not in _plain(screen.query_one(RevealLegend)._content())
+
+
+async def test_a_guess_on_the_floor_shares_its_cell():
+    level = camped("ravine_2d").level
+    app = GuessedRevealApp(camped("ravine_2d"), Prediction(floor=tuple(level.minimum.point)))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        heat = screen.query_one(HeatMap)
+        assert map_cell_text(heat, level.minimum.point)[0] == GUESS_ON_FLOOR
+        drawn = map_glyphs(heat)
+        assert GUESS_GLYPH not in drawn and FLOOR_GLYPH not in drawn  # both said by the one ⊗
+
+
+async def test_a_guess_beyond_the_map_is_an_arrow_at_its_edge():
+    guess = (4.0, -3.0)  # the fit's map is framed on the trails: this corner lies beyond it
+    app = GuessedRevealApp(camped("line_fit"), Prediction(floor=guess))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        heat = screen.query_one(HeatMap)
+        column, row, inside = heat.cell_of(guess)
+        columns, rows = heat._map_size()
+        assert not inside and (column, row) == (columns - 1, rows - 1)
+        assert map_cell_text(heat, guess)[0] == "↘"
+        assert GUESS_GLYPH not in map_glyphs(heat)
+        assert "↘ off the map" in _plain(screen.query_one(RevealLegend)._content())
+
+
+def _chart_rows(chart) -> list[str]:
+    return chart.render().plain.splitlines()
+
+
+def _find(rows: list[str], glyph: str) -> tuple[int, int]:
+    found = [(r, line.index(glyph)) for r, line in enumerate(rows) if glyph in line]
+    assert len(found) == 1, f"{glyph} drawn {len(found)} times"
+    return found[0]
+
+
+async def test_the_curve_draws_the_guess_on_the_floors_line():
+    from foggymountain.ui.widgets.reveal_curve import CurveChart
+
+    app = GuessedRevealApp(camped("bowl_1d"), Prediction(floor=(-1.0,)))  # the floor is at x = 1.31
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        chart = screen.query_one(CurveChart)
+        assert chart.guess_mark() == (GUESS_GLYPH, -1.0)
+        rows = _chart_rows(chart)
+        guess_at, floor_at = _find(rows, GUESS_GLYPH), _find(rows, FLOOR_GLYPH)
+        assert guess_at[0] == floor_at[0] and guess_at[1] < floor_at[1]  # same height, left of the truth
+        assert "your guess" in _plain(screen.query_one(RevealLegend)._content())
+
+
+async def test_the_curve_points_at_a_guess_beyond_it_and_draws_nothing_without_one():
+    from foggymountain.ui.widgets.reveal_curve import CurveChart
+
+    app = GuessedRevealApp(camped("bowl_1d"), Prediction(floor=(3.9,)))  # right of the framed walk
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        chart = screen.query_one(CurveChart)
+        assert chart.view.x_range[1] < 3.9
+        assert chart.guess_mark() == ("→", chart.view.x_range[1])
+        rows = _chart_rows(chart)
+        assert _find(rows, "→")[0] == _find(rows, FLOOR_GLYPH)[0] and GUESS_GLYPH not in "".join(rows)
+        assert "→ off the chart" in _plain(screen.query_one(RevealLegend)._content())
+    app = GuessedRevealApp(camped("bowl_1d"), None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        chart = screen.query_one(CurveChart)
+        assert chart.guess_mark() is None and GUESS_GLYPH not in "".join(_chart_rows(chart))
+        assert "your guess" not in _plain(screen.query_one(RevealLegend)._content())
+
+
+async def test_a_guessed_height_is_marked_on_the_scale_not_on_the_slice():
+    app = GuessedRevealApp(camped("bowl_3d"), Prediction(floor_height=3.0))  # the floor is at −0.596
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        assert GUESS_GLYPH not in map_glyphs(screen.query_one(HeatMap))  # no point on the slice was guessed
+        key = _plain(screen.query_one(RevealLegend)._content())
+        assert f"{GUESS_GLYPH} your guess: height 3" in key
+        marks = next(line for line in key.splitlines() if FLOOR_GLYPH in line and GUESS_GLYPH in line)
+        assert marks.index(FLOOR_GLYPH) < marks.index(GUESS_GLYPH)  # the guess was higher than the floor

@@ -40,3 +40,13 @@ def test_reveal_tabs_at_80x24(snap_compare, name, keys):
 def test_reveal_mid_replay_at_140x45(snap_compare):
     """Five steps back from the end: trails drawn up to the step, everyone marked where they stood."""
     assert snap_compare(RevealTestApp(camped("ravine_2d")), press=["left"] * 5, terminal_size=(140, 45))
+
+
+def test_reveal_with_a_guess_at_80x24(snap_compare):
+    """The player guessed the floor (and a winner) before the fog lifted: ◎ on the map beside the ✕,
+    keyed in the legend under the forecast sentence."""
+    from foggymountain.prediction import Prediction
+    from test_ui_reveal import GuessedRevealApp
+
+    guessed = Prediction(floor=(0.5, 1.5), winner="momentum")
+    assert snap_compare(GuessedRevealApp(camped("ravine_2d"), guessed), terminal_size=(80, 24))

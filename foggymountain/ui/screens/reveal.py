@@ -24,7 +24,7 @@ from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
 from foggymountain.level import CONCEPTS
 from foggymountain.hike import Hike
 from foggymountain.outcome import RANKING_RULE, STARS_RULE, Race, height_digits, verdict
-from foggymountain.prediction import forecast_sentence
+from foggymountain.prediction import forecast_sentence, guessed_point
 from foggymountain.terrain.grid import TerrainMap, mountain
 from foggymountain.ui.messages import BackToLevels, NextLevel, Retry
 from foggymountain.ui.palette import ScreenCommands
@@ -322,10 +322,11 @@ class RevealScreen(Screen):
 
     def _map_view(self):
         level = self.level
+        guess = guessed_point(self.race.forecast)
         if level.dimensions == 1:
-            return CurveChart(level, self.drawn, view=self.curve, id="curve").data_bind(RevealScreen.step)
+            return CurveChart(level, self.drawn, view=self.curve, guess=guess, id="curve").data_bind(RevealScreen.step)
         heat = HeatMap(self.terrain, self.drawn, floor=level.minimum.point, start=level.start,
-                       floor_height=level.minimum.height, id="map")
+                       floor_height=level.minimum.height, guess=guess, id="map")
         return heat.data_bind(RevealScreen.step)
 
     def _legend(self) -> RevealLegend:
@@ -344,6 +345,8 @@ class RevealScreen(Screen):
             scale=mountain(self.terrain.bands if self.terrain else len(self.curve.levels) - 1),
             levels=self.terrain.levels if self.terrain else self.curve.levels,
             note=note,
+            guess=self.race.forecast,
+            frame=[self.curve.x_range] if self.terrain is None else (None if self.terrain.plane.sliced else self.terrain.plane.extent),
             id="legend",
         ).data_bind(RevealScreen.step)
 

@@ -1,5 +1,6 @@
 """The ground as a heat map: two pixels per cell (▀ with fg = upper, bg = lower), contour bands,
-every walker's trail up to the replay step, the start and the valley floor, and axes.
+every walker's trail up to the replay step, the start and the valley floor, the player's guess of
+the floor (◎; an arrow at the edge when it lies beyond the picture), and axes.
 
 The heights come from `terrain.grid.TerrainMap` (one evaluation per widget size); this widget only
 chooses characters and colours, through the Line API, and caches its lines until the size or the
@@ -26,7 +27,9 @@ from textual.widget import Widget
 
 from foggymountain.outcome import Walk
 from foggymountain.terrain.grid import WALL, ColourScale, Grid, TerrainMap, mountain, xterm_index
-from foggymountain.ui.widgets.reveal_walkers import FLOOR_GLYPH, START_GLYPH, TRAIL_DOT, WalkerLook, look_of
+from foggymountain.prediction import edge_arrow
+from foggymountain.ui.widgets.reveal_walkers import (FLOOR_GLYPH, GUESS_LOOK, GUESS_ON_FLOOR, START_GLYPH, TRAIL_DOT,
+                                                     WalkerLook, look_of)
 
 HALF_BLOCK = "▀"
 WALL_RGB = (38, 38, 46)
@@ -89,7 +92,7 @@ class HeatMap(Widget):
     step: reactive[int] = reactive(0)
 
     def __init__(self, terrain: TerrainMap, walkers: list[Walk], *, floor=None, start=None,
-                 floor_height: float | None = None,
+                 floor_height: float | None = None, guess=None,
                  scale: ColourScale | None = None, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.level_floor_height = floor_height
@@ -97,6 +100,7 @@ class HeatMap(Widget):
         self.walkers = walkers  # drawn in this order: the last on top
         self.floor = None if floor is None else np.asarray(floor, float)
         self.start = None if start is None else np.asarray(start, float)
+        self.guess = None if guess is None else np.asarray(guess, float)  # the player's guess of the floor
         self.scale = scale or mountain(terrain.bands)
         self._xterm = dict(zip(self.scale.rgb, self.scale.xterm))
         self._lines: list[Strip] | None = None
@@ -126,6 +130,13 @@ class HeatMap(Widget):
         """(column, row, inside) of a landscape point on the map, in map cells."""
         column, row, inside = self.grid.pixel_of(np.asarray(point, float))
         return int(column), int(row) // 2, bool(inside)
+
+    def guess_glyph(self) -> str:
+        """◎, or the arrow from the picture's edge towards a guess beyond it ("" without a guess)."""
+        if self.guess is None:
+            return ""
+        plane = self.terrain.plane
+        return edge_arrow(plane.project(self.guess), plane.extent) or GUESS_LOOK.glyph
 
     # ---- Textual hooks
 
@@ -217,9 +228,13 @@ class HeatMap(Widget):
                 heights = walk.heights[: last + 1][np.all(np.isfinite(path), axis=1)][:-1]
                 for place, ground in zip(cells_of(finite[:-1]), self._true_ground(heights)):
                     cells[place] = (look.glyph, look, True, False, ground)
+        if self.guess is not None:
+            cells[cell(self.guess)] = (self.guess_glyph(), GUESS_LOOK, True, False, None)
         if self.floor is not None:
             floor_ground = self._true_ground([self.level_floor_height])[0] if self.level_floor_height is not None else None
-            cells[cell(self.floor)] = (FLOOR_GLYPH, MARK_LOOK, True, False, floor_ground)
+            spot_on = self.guess_glyph() == GUESS_LOOK.glyph and cell(self.guess) == cell(self.floor)
+            cells[cell(self.floor)] = ((GUESS_ON_FLOOR, GUESS_LOOK, True, False, floor_ground) if spot_on
+                                       else (FLOOR_GLYPH, MARK_LOOK, True, False, floor_ground))
         if self.start is not None:
             cells[cell(self.start)] = (START_GLYPH, MARK_LOOK, True, False, None)
         for walk in self.walkers:

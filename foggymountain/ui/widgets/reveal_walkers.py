@@ -13,6 +13,8 @@ from foggymountain.outcome import CLASSMATE, PLAYER, PREDICTION, Walk
 START_GLYPH = "◆"
 FLOOR_GLYPH = "✕"
 TRAIL_DOT = "·"
+GUESS_GLYPH = "◎"  # where the player guessed the valley floor was, before the fog lifted
+GUESS_ON_FLOOR = "⊗"  # the guess and the floor in one cell: the ◎ around the ✕
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -54,6 +56,8 @@ LOOKS: dict[str, WalkerLook] = {
     CLASSMATE: WalkerLook("∘", "#e8b878", "#8a5a1a"),
     PREDICTION: WalkerLook("+", "#5fffd7", "#007a5e"),
 }
+# The player's guess of the floor: a lime no racer wears, drawn beside the white ✕ of the truth.
+GUESS_LOOK = WalkerLook(GUESS_GLYPH, "#c6ff3d", "#4f6f00")
 _SPARE = WalkerLook("?", "#d0d0d0", "#505050")
 
 # Stars and the words that mark an outcome, for a dark and a light theme: each passes a contrast
