@@ -33,8 +33,8 @@ MIN_STRIDE = 1e-9
 STRIDE, PACE = "stride", "pace"  # what the planned step holds
 
 # The rule above in the player's words: the help and the briefing both show this sentence.
-HOLD_RULE = ("Your step holds its stride or its pace (■). Type a stride (s): every step that long. "
-             "Type a pace (p): each stride = pace × slope size. ↑ ↓ change the held one.")
+HOLD_RULE = ("Your step holds its stride or its pace (■). Stride (s): one length, your heading. "
+             "Pace (p): straight downhill, stride = pace × slope size. Turning holds the stride.")
 HOLD_RULE_MANY = ("Your step holds its pace (■): each stride = pace × slope size, always straight "
                   "downhill. ↑ ↓ change the pace.")
 
