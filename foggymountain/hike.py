@@ -7,10 +7,14 @@ Vocabulary: height = loss, slope = gradient, heading = direction, stride = step 
 pace = stride / slope size (the learning rate that would take this step), budget = steps allowed.
 
 One clear control: the planned step *holds* either its stride or its pace (`holding`). Holding the
-stride, every step is that long whatever the slope. Holding the pace, every step's stride is
-pace × slope size (capped at the level's longest stride): the player is walking gradient descent.
+stride, every step is that long whatever the slope, along the heading the player chose. Holding the
+pace, every step goes straight downhill (along minus the slope felt there) and its stride is
+pace × slope size (capped at the level's longest stride): the player is walking gradient descent,
+`position ← position − pace × slope`, so the heading is the slope's to choose, not the player's.
 Setting a stride holds the stride, setting a pace holds the pace; lengthen/shorten change whichever
-is held. Levels with many weights always hold the pace.
+is held. Choosing a heading (turn, face, set_heading) while holding the pace holds the stride the
+pace was taking there: a chosen heading is a hand-planned step. Pointing downhill keeps the hold.
+Levels with many weights always hold the pace.
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ MIN_STRIDE = 1e-9
 STRIDE, PACE = "stride", "pace"  # what the planned step holds
 
 # The rule above in the player's words: the help and the briefing both show this sentence.
-HOLD_RULE = ("Your step holds its stride or its pace (■). Type a stride (s): every step that long. "
-             "Type a pace (p): each stride = pace × slope size. ↑ ↓ change the held one.")
+HOLD_RULE = ("Your step holds its stride or its pace (■). Stride (s): one length, your heading. "
+             "Pace (p): straight downhill, stride = pace × slope size. Turning holds the stride.")
 HOLD_RULE_MANY = ("Your step holds its pace (■): each stride = pace × slope size, always straight "
                   "downhill. ↑ ↓ change the pace.")
 
@@ -58,7 +62,7 @@ class Hike:
         self.stride = min(level.stride, self.max_stride)
         self.pace = self._initial_pace()
         self.holding = PACE if self.pace_only else STRIDE
-        self.heading = np.zeros(n)
+        self._heading = np.zeros(n)  # the heading chosen; holding the pace walks `downhill` instead
         self.point_downhill()
 
     # ---- what the player knows
@@ -156,6 +160,16 @@ class Hike:
         return self.planned_stride / self.steepness
 
     @property
+    def heading(self) -> np.ndarray:
+        """Unit vector the next step walks along. Holding the pace it is straight downhill (the
+        heading chosen before is not walked); on flat ground, or holding the stride, the one chosen."""
+        if self.holds_pace:
+            down = self.downhill
+            if down.any():
+                return down
+        return self._heading
+
+    @property
     def heading_degrees(self) -> float:
         """2-D: the compass angle of the heading, 0 = +x (east), 90 = +y (north)."""
         return math.degrees(math.atan2(self.heading[1], self.heading[0])) % 360 if self.level.dimensions == 2 else 0.0
@@ -168,8 +182,7 @@ class Hike:
 
     @property
     def planned_displacement(self) -> np.ndarray:
-        heading = self.downhill if self.pace_only else self.heading
-        return heading * self.planned_stride
+        return self.heading * self.planned_stride
 
     @property
     def trail(self) -> np.ndarray:
@@ -188,40 +201,58 @@ class Hike:
     # ---- the controls
 
     def turn(self, degrees: float) -> None:
-        """2-D: turn the heading counter-clockwise by `degrees`. 1-D: any turn faces the other way."""
+        """2-D: turn the heading counter-clockwise by `degrees`. 1-D: any turn faces the other way.
+        Holding the pace, the turn starts from straight downhill and holds the stride (see `choose_heading`)."""
         if self.pace_only:
             return
+        self.choose_heading()
         if self.level.dimensions == 1:
-            self.heading = -self.heading if self.heading.any() else np.array([1.0])
+            self._heading = -self._heading if self._heading.any() else np.array([1.0])
             return
         self.set_heading(self.heading_degrees + degrees)
 
     def face(self, sign: float) -> None:
-        """1-D: face +x (sign > 0) or -x (sign < 0)."""
+        """1-D: face +x (sign > 0) or -x (sign < 0); holding the pace, this holds the stride."""
         if self.level.dimensions == 1:
-            self.heading = np.array([1.0 if sign > 0 else -1.0])
+            self.choose_heading()
+            self._heading = np.array([1.0 if sign > 0 else -1.0])
 
     def set_heading(self, degrees: float) -> None:
+        """Face `degrees` (2-D: counter-clockwise from +x; 1-D: its side); holding the pace, this
+        holds the stride. Raises ValueError (a message for the player) for a heading that is no number."""
         if not math.isfinite(degrees):
             raise ValueError("a heading must be a finite number of degrees")
         if self.level.dimensions == 1:
             self.face(math.cos(math.radians(degrees)))
         elif self.level.dimensions == 2:
+            self.choose_heading()
             angle = math.radians(degrees % 360)
-            self.heading = np.array([math.cos(angle), math.sin(angle)])
+            self._heading = np.array([math.cos(angle), math.sin(angle)])
+
+    def choose_heading(self) -> None:
+        """The player takes the heading in hand. Holding the pace, every step is straight downhill,
+        so a chosen heading cannot be walked with it: hold the stride instead, the stride the pace
+        was taking here (the one on the plan), starting from the heading it was walking."""
+        if not self.holds_pace or self.pace_only:
+            return
+        self._heading = self.heading.copy()
+        if self.planned_stride > 0:  # on flat ground the pace takes no step: keep the last stride held
+            self.stride = max(self.planned_stride, MIN_STRIDE)
+        self.holding = STRIDE
 
     def point_downhill(self) -> None:
+        """Face straight down the slope felt (holding the pace, the step already does)."""
         down = self.downhill
         if not down.any():
-            if not self.heading.any():
-                self.heading = np.eye(self.level.dimensions)[0]
+            if not self._heading.any():
+                self._heading = np.eye(self.level.dimensions)[0]
             return
         if self.level.dimensions == 1:
-            self.heading = np.sign(down)
+            self._heading = np.sign(down)
         elif self.level.dimensions == 2:
-            self.heading = down / np.linalg.norm(down)
+            self._heading = down / np.linalg.norm(down)
         else:
-            self.heading = down
+            self._heading = down
 
     def lengthen(self, factor: float = STRIDE_FACTOR) -> None:
         """Change whichever is held (the stride or the pace) by `factor`."""
@@ -241,6 +272,7 @@ class Hike:
         if self.pace_only:
             self.set_pace(stride / self.steepness if self.steepness else self.pace)
             return
+        self._heading = self.heading.copy()  # leaving the pace, the heading walked is the one kept
         self.stride = max(min(stride, self.max_stride), MIN_STRIDE)
         self.holding = STRIDE
 

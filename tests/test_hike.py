@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from foggymountain.hike import Hike
+from foggymountain.hike import PACE, STRIDE, Hike
 from foggymountain.outcome import Status
 from foggymountain.level import load_level, load_level_text
 
@@ -147,3 +147,88 @@ def test_the_pace_shown_is_the_pace_walked_when_the_stride_is_capped(tmp_path):
     assert hike.pace == pytest.approx(hike.planned_pace)
     hike.shorten()  # one press down is felt at once, not after undoing forty
     assert hike.planned_stride < 0.5
+
+
+# ---- holding the pace is gradient descent: straight downhill, whatever the heading chosen before ----
+
+
+def test_a_held_pace_in_one_dimension_turns_back_after_overshooting():
+    hike = Hike(load_level(LEVELS / "line1d.toml"))  # (x - 2)^2 from x = -3
+    hike.face(-1)  # a heading chosen uphill is not the one a held pace walks
+    hike.set_pace(0.6)
+    assert hike.holding == PACE and hike.heading[0] == 1.0
+    hike.step()  # -3 + 0.6 * 10 = 3: past the floor at 2, the slope flips
+    np.testing.assert_allclose(hike.position, [3.0])
+    assert hike.slope[0] > 0
+    assert hike.heading[0] == -1.0  # back downhill, not on uphill with a stride of pace x slope
+    np.testing.assert_allclose(hike.planned_displacement, [-0.6 * 2.0])
+    assert hike.step() == Status.WALKING
+    np.testing.assert_allclose(hike.position, [1.8])
+    assert hike.heights[-1] < hike.heights[-2]
+
+
+def test_a_held_pace_in_two_dimensions_walks_gradient_descent_through_overshoots(bowl):
+    hike = Hike(bowl)
+    hike.set_heading(90)  # north: not downhill from (-3, 2)
+    hike.set_pace(0.75)  # on this round bowl every step lands past the floor, halfway back
+    assert hike.heading_degrees == pytest.approx(315)  # the heading walked is shown: downhill
+    for _ in range(4):
+        before, slope = hike.position.copy(), hike.slope.copy()
+        hike.step()
+        np.testing.assert_allclose(hike.position, before - 0.75 * slope, atol=1e-12)
+    np.testing.assert_allclose(hike.positions[1], [3, -4])
+    first, second = hike.displacements[:2]
+    assert float(first @ second) < 0  # after the overshoot the walk came back
+    assert hike.heights == sorted(hike.heights, reverse=True)
+
+
+def test_turning_while_holding_the_pace_holds_the_stride_it_was_taking(bowl):
+    hike = Hike(bowl)
+    hike.set_pace(0.25)
+    stride = hike.planned_stride
+    assert stride == pytest.approx(0.25 * np.hypot(8, 8))
+    hike.turn(15)  # from the heading walked (downhill, 315°), not from one chosen before
+    assert hike.holding == STRIDE and hike.stride == pytest.approx(stride)
+    assert hike.heading_degrees == pytest.approx(330)
+    start = hike.position.copy()
+    hike.step()
+    np.testing.assert_allclose(hike.position - start, stride * np.array([np.cos(np.radians(330)), np.sin(np.radians(330))]))
+
+
+def test_typing_a_heading_or_facing_while_holding_the_pace_holds_the_stride(bowl):
+    hike = Hike(bowl)
+    hike.set_pace(0.25)
+    with pytest.raises(ValueError):
+        hike.set_heading(float("nan"))
+    assert hike.holding == PACE  # a refused heading changes nothing
+    hike.set_heading(90)
+    assert hike.holding == STRIDE and hike.heading_degrees == pytest.approx(90)
+    line = Hike(load_level(LEVELS / "line1d.toml"))
+    line.set_pace(0.3)
+    stride = line.planned_stride
+    line.face(-1)
+    assert line.holding == STRIDE and line.stride == pytest.approx(stride) and line.heading[0] == -1.0
+    line.set_pace(0.3)
+    line.turn(15)  # in one dimension a turn faces the other way from the heading walked: downhill (+x)
+    assert line.holding == STRIDE and line.heading[0] == -1.0
+
+
+def test_pointing_downhill_keeps_the_pace_and_a_stride_keeps_the_heading_walked(bowl):
+    hike = Hike(bowl)
+    hike.set_heading(90)
+    hike.set_pace(0.75)
+    hike.point_downhill()
+    assert hike.holding == PACE
+    hike.step()  # to (3, -4), past the floor: downhill is now 135°
+    hike.set_stride(1.0)  # the heading kept is the one the pace would walk now, not north
+    assert hike.holding == STRIDE and hike.heading_degrees == pytest.approx(135)
+
+
+def test_turning_a_held_pace_on_flat_ground_keeps_the_last_stride(tmp_path):
+    text = (LEVELS / "bowl2d.toml").read_text().replace("x = -3, y = 2", "x = 1, y = -2")
+    hike = Hike(load_level_text(text, tmp_path / "flat.toml"))
+    stride = hike.stride
+    hike.set_pace(0.5)
+    assert hike.planned_stride == 0
+    hike.turn(15)
+    assert hike.holding == STRIDE and hike.stride == stride > 0

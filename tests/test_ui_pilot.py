@@ -418,3 +418,77 @@ async def test_racers_are_tuned_and_walked_in_a_worker_while_the_briefing_is_ope
         await settle(pilot)
         assert on_reveal(app)
         assert app.screen.race.racers is walks
+
+
+# ---- holding the pace walks straight downhill ------------------------------------------------------
+
+
+def plan_of(screen):
+    from foggymountain.ui.widgets.step_plan import StepPlan
+
+    plan = screen.query_one(StepPlan)
+    return str(plan.render()), plan.border_subtitle
+
+
+def keys_on(screen) -> set[str]:
+    return {binding.action for (_, binding, enabled, _) in screen.active_bindings.values() if enabled}
+
+
+async def type_into(pilot, key: str, text: str) -> None:
+    await pilot.press(key)
+    await pilot.pause()
+    pilot.app.screen.query_one("Input").value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def said(app, title: str) -> str:
+    return " ".join(str(n.message) for n in app._notifications if n.title == title)
+
+
+async def test_a_held_pace_walks_back_downhill_after_an_overshoot_and_turning_holds_the_stride(tmp_path):
+    app = app_for(tmp_path, level_file=BOWL)  # x² + 3y² from (-3, 2): a pace of 0.3 overshoots in y
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_hike(pilot)
+        hike = screen.hike
+        await pilot.press("left", "left")  # a heading of the player's own, 30° off downhill
+        await type_into(pilot, "p", "0.3")
+        assert hike.holds_pace
+        assert "straight downhill" in said(app, "Now holding the pace")
+        assert "downhill" not in keys_on(screen)  # `d` has nothing to point: hidden
+        for _ in range(3):
+            text, verdict = plan_of(screen)
+            assert verdict == "✓ straight downhill"
+            assert f"heading downhill {hike.heading_degrees:.0f}°" in text
+            before, slope = hike.position.copy(), hike.slope.copy()
+            await pilot.press("enter")
+            np.testing.assert_allclose(hike.position, before - 0.3 * slope, atol=1e-12)
+        assert float(hike.displacements[0] @ hike.displacements[1]) < 0  # overshot, then came back
+        assert hike.status == Status.WALKING
+        stride, walked = hike.planned_stride, hike.heading_degrees
+        await pilot.press("left")
+        await pilot.pause()
+        assert not hike.holds_pace and hike.stride == pytest.approx(stride)
+        assert hike.heading_degrees == pytest.approx((walked + 15) % 360)
+        assert number(stride) in said(app, "Now holding the stride")
+        text, verdict = plan_of(screen)
+        assert "heading downhill" not in text and verdict == "15° off downhill"
+        assert {"lengthen", "downhill"} <= keys_on(screen) and "quicken" not in keys_on(screen)
+
+
+async def test_one_dimension_a_held_pace_turns_back_and_facing_holds_the_stride(tmp_path):
+    app = app_for(tmp_path, level_file=LINE)  # (x - 1)² from x = -3
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_hike(pilot)
+        hike = screen.hike
+        await type_into(pilot, "p", "0.7")
+        await pilot.press("enter")  # -3 + 5.6 = 2.6: past the floor at 1
+        assert hike.position[0] == pytest.approx(2.6) and hike.slope[0] > 0
+        text, verdict = plan_of(screen)
+        assert "facing downhill ← left (−x)" in text and verdict == "✓ straight downhill"
+        await pilot.press("enter")
+        assert hike.position[0] == pytest.approx(2.6 - 0.7 * 3.2)
+        await pilot.press("left")  # already the way downhill is, but chosen by the player now
+        await pilot.pause()
+        assert not hike.holds_pace and hike.heading[0] == -1.0
+        assert said(app, "Now holding the stride")

@@ -79,7 +79,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(self.keys(), id="help-keys")
                 yield Static(self.words(), id="help-words")
             yield Static(Content.from_markup(
-                "Walking [b]straight downhill at a held pace[/b] is gradient descent:\n"
+                "Holding a pace walks [b]straight downhill[/b] at every step: gradient descent,\n"
                 "    [$accent]position ← position − pace × slope[/]"), id="help-formula")
             yield Static(Content(hold_rule(self.dimensions or 1) if self.dimensions else
                                  hold_rule(1) + " " + hold_rule(3)), id="help-hold")

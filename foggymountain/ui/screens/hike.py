@@ -2,6 +2,10 @@
 
 This screen holds no game state: every key calls a method of `Hike` and then asks the widgets to
 show the hike again. Widgets are updated in place; nothing is recomposed per step.
+
+Holding the pace, every step goes straight downhill (gradient descent), so `d` has nothing to do and
+is hidden; a heading key (← →, h) means the player wants to choose the way, which holds the stride
+(`Hike.choose_heading`), and a notification says so.
 """
 
 from __future__ import annotations
@@ -151,7 +155,7 @@ class HikeScreen(Screen):
             "quicken": hike.holds_pace,
             "slow": hike.holds_pace,
             "type_heading": not hike.pace_only,
-            "downhill": not hike.pace_only,
+            "downhill": not hike.holds_pace,  # holding the pace, every step already goes downhill
             "batch": bool(hike.level.batch_sizes),
         }
         return applies.get(action, True)
@@ -165,6 +169,7 @@ class HikeScreen(Screen):
         ]
         if not self.hike.pace_only:
             found.append(("Type a heading", "set the heading exactly (h)", self.action_type_heading))
+        if not self.hike.holds_pace:
             found.append(("Point downhill", "face straight down the slope you feel (d)", self.action_downhill))
         return found
 
@@ -179,13 +184,26 @@ class HikeScreen(Screen):
             self.end_hike(status)
 
     def action_turn(self, degrees: float) -> None:
+        held = self.hike.holds_pace
         self.hike.turn(float(degrees))
-        self.query_one(StepPlan).show(self.hike)
-        self.query_one(SlopeGauge).show(self.hike)
+        self._show_heading(held)
 
     def action_face(self, sign: float) -> None:
+        held = self.hike.holds_pace
         self.hike.face(float(sign))
+        self._show_heading(held)
+
+    def _show_heading(self, held_pace: bool) -> None:
+        """The plan and the compass after a heading was chosen; if the pace was held, say that the
+        step now holds the stride (a held pace walks only straight downhill)."""
+        if held_pace and not self.hike.holds_pace:
+            self.notify(f"A held pace walks only straight downhill, so your own heading holds the stride: "
+                        f"{number(self.hike.stride)}, the stride the pace was taking. "
+                        "Type a pace (p) to walk downhill at a pace again.",
+                        title="Now holding the stride")
+            self.refresh_bindings()
         self.query_one(StepPlan).show(self.hike)
+        self.query_one(SlopeGauge).show(self.hike)
 
     def action_lengthen(self) -> None:
         self.hike.lengthen()
@@ -196,8 +214,10 @@ class HikeScreen(Screen):
         self.query_one(StepPlan).show(self.hike)
 
     def _show_held(self) -> None:
-        """The plan after typing a stride or a pace: the lock moved, and Up/Down follow it."""
+        """The plan after typing a stride or a pace: the lock moved, Up/Down follow it, and the
+        heading may have changed (a held pace walks straight downhill)."""
         self.query_one(StepPlan).show(self.hike)
+        self.query_one(SlopeGauge).show(self.hike)
         self.refresh_bindings()
 
     def action_quicken(self) -> None:
@@ -267,6 +287,8 @@ class HikeScreen(Screen):
         current = hike.planned_pace
         self.app.push_screen(NumberPrompt(
             "Pace (learning rate)",
+            "Holds the pace: every step straight downhill, stride = pace × slope size (gradient descent)."
+            if not hike.pace_only else
             "Holds the pace: each step's stride = pace × slope size (a steep slope, a long step).",
             number(current).replace("−", "-") if current is not None else "",
             lambda text: parse_positive(text, "a pace"),
@@ -279,6 +301,8 @@ class HikeScreen(Screen):
         else:
             explanation = "Degrees counter-clockwise from east: 0 = E, 90 = N, 180 = W, 270 = S (or N, NE, ...)."
             current = f"{self.hike.heading_degrees:.0f}"
+        if self.hike.holds_pace:
+            explanation += " A held pace walks only downhill: a heading of your own holds the stride."
         self.app.push_screen(NumberPrompt("Heading (direction)", explanation, current, parse_heading),
                              self._set_heading)
 
@@ -297,6 +321,7 @@ class HikeScreen(Screen):
     def _set_pace(self, value: float | None) -> None:
         if value is None:
             return
+        held = self.hike.holds_pace
         try:
             self.hike.set_pace(value)
         except ValueError as err:
@@ -305,18 +330,21 @@ class HikeScreen(Screen):
         if value * self.hike.steepness > self.hike.max_stride:
             self.notify(f"At that pace the step would pass the longest stride ({number(self.hike.max_stride)}).",
                         title="Pace")
+        if not held:
+            self.notify("Every step now goes straight downhill, stride = pace × slope size: gradient descent. "
+                        "A heading of your own (← → h) holds the stride again.", title="Now holding the pace")
         self._show_held()
 
     def _set_heading(self, value: float | None) -> None:
         if value is None:
             return
+        held = self.hike.holds_pace
         try:
             self.hike.set_heading(value)
         except ValueError as err:
             self.notify(str(err), title="Heading unchanged", severity="error")
             return
-        self.query_one(StepPlan).show(self.hike)
-        self.query_one(SlopeGauge).show(self.hike)
+        self._show_heading(held)
 
     # ---- the end
 

@@ -1,8 +1,9 @@
 """The step the player plans: heading, stride (step size) and the pace (learning rate) it makes.
 
 The step holds either its stride or its pace (`Hike.holding`); a lock mark sits beside the held
-one. Holding the pace, `stride = pace × slope size` is the game's link to gradient descent:
-walking straight downhill at a held pace *is* `x ← x − learning_rate · gradient`.
+one. Holding the pace, every step goes straight downhill with `stride = pace × slope size`: the
+game's link to gradient descent, `x ← x − learning_rate · gradient`. The heading shown is the one
+the step walks (`Hike.heading`), so holding the pace it is downhill, and says so.
 """
 
 from __future__ import annotations
@@ -56,13 +57,14 @@ class StepPlan(Lines):
         for name in ("-downhill", "-off", "-uphill"):
             self.set_class(name == mood, name)
         lines = []
+        downhill = "downhill " if hike.holds_pace and off is not None else ""  # the pace chose it
         if n == 1:
             name = hike.level.variables[0]
             facing = f"→ right (+{name})" if hike.heading[0] > 0 else f"← left (−{name})"
-            lines.append(f"facing [b]{facing}[/b]")
+            lines.append(f"facing [b]{downhill}{facing}[/b]")
         elif n == 2:
             degrees = hike.heading_degrees
-            lines.append(f"heading [b]{degrees:.0f}° {arrow(degrees)} {compass_name(degrees)}[/b]")
+            lines.append(f"heading [b]{downhill}{degrees:.0f}° {arrow(degrees)} {compass_name(degrees)}[/b]")
         else:
             lines.append("heading [b]always straight downhill[/b]")
         pace = hike.planned_pace
