@@ -10,9 +10,11 @@ from rich.text import Text
 from textual.widgets import Static
 
 from foggymountain.prediction import GuessCursor, height_range
+from foggymountain.ui.widgets.reveal_walkers import GUESS_GLYPH
 from foggymountain.ui.widgets.words import number
 
-BLANK, CURSOR, START, END = "·", "✕", "S", "◆"
+# The cursor is the mark the reveal draws the guess with (◎), never the ✕ of the true floor.
+BLANK, CURSOR, START, END = "·", GUESS_GLYPH, "S", "◆"
 
 
 class FloorGuess(Static):
