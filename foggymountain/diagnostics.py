@@ -135,8 +135,10 @@ def _split(text: str) -> list[str]:
     return text.replace("\r\n", "\n").split("\n")
 
 
-def render(problem: Problem, sources: Sources | None = None, color: bool = False) -> str:
-    """The problem as a location line, an excerpt with carets under the spot, and its hint."""
+def render(problem: Problem, sources: Sources | None = None, color: bool = False, window: int = WIDE_LINE) -> str:
+    """The problem as a location line, an excerpt with carets under the spot, and its hint. A source
+    line longer than `window` characters is cut to a window around the spot (the game's panel is
+    narrower than a terminal)."""
     sources = sources or Sources()
     paint = _painter(color)
     kind = WARNING if problem.is_warning else ERROR
@@ -159,10 +161,10 @@ def render(problem: Problem, sources: Sources | None = None, color: bool = False
         previous = None
         for number in shown:
             if previous is not None and number == previous + 2:  # one line between: show it
-                out.append(_source_line(paint, width, number - 1, _window(lines[number - 2], [])[0]))
+                out.append(_source_line(paint, width, number - 1, _window(lines[number - 2], [], window)[0]))
             elif previous is not None and number > previous + 2:
                 out.append(paint("gutter", "." * width + " |"))
-            text, here = _window(lines[number - 1], [m for m in marks if m[0] == number])
+            text, here = _window(lines[number - 1], [m for m in marks if m[0] == number], window)
             out.append(_source_line(paint, width, number, text))
             for _, col, length, label, char, style in sorted(here, key=lambda m: m[1]):
                 pad, run = _columns(text, col, length)
@@ -215,15 +217,15 @@ def _expand_tabs(text: str) -> str:
     return "".join(out)
 
 
-def _window(line: str, marks) -> tuple[str, list]:
+def _window(line: str, marks, window: int = WIDE_LINE) -> tuple[str, list]:
     """The line ready to show (tabs expanded later, control characters visible), cut to a window
     around the first mark when it is very long; marks shifted to match."""
     line = printable(line)
-    if len(line) <= WIDE_LINE:
+    if len(line) <= window:
         return line, marks
     first = min((m[1] for m in marks), default=1) - 1
-    start = max(0, min(first - 30, len(line) - WIDE_LINE + 2))
-    end = start + WIDE_LINE - 2
+    start = max(0, min(first - min(30, window // 3), len(line) - window + 2))
+    end = start + window - 2
     text = ("…" if start else "") + line[start:end] + ("…" if end < len(line) else "")
     shift = start - (1 if start else 0)
     return text, [(m[0], max(1, m[1] - shift), m[2], m[3], m[4], m[5]) for m in marks]

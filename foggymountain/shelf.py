@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from foggymountain.campaign import builtin_levels_dir, level_files, load_pack
-from foggymountain.diagnostics import LevelError
+from foggymountain.diagnostics import LevelError, Sources, render
 from foggymountain.preface import Preface, read_preface
 from foggymountain.safe_text import one_line, visible
 from foggymountain.watch import stamps, watched_files
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the level loader (and numpy) are imported by `load_entry`, 
 log = logging.getLogger(__name__)
 
 CAMPAIGN_TITLE = "the campaign"
+EXCERPT_WINDOW = 64  # source characters an excerpt shows: the briefing's panel at 80x24 holds 76
 
 
 @dataclass(eq=False)
@@ -43,6 +44,7 @@ class LevelEntry:
     data_files: tuple[Path, ...] = ()  # what the level reads besides itself (its CSV), for --watch
     data_mtimes: tuple[float, ...] = ()
     preface: Preface | None = None  # its words, read before the level is loaded
+    excerpts: list[str] = field(default_factory=list)  # each problem as `check` shows it: the line, carets, hint
     pending: bool = False  # not loaded yet: neither ok nor broken
 
     def changed_on_disk(self) -> bool:
@@ -95,7 +97,9 @@ def load_entry(path: Path) -> LevelEntry:
     try:
         return LevelEntry(path, load_level(path), **seen)
     except LevelError as err:
-        return LevelEntry(path, problems=[str(p) for p in err.problems], **seen)
+        sources = Sources()
+        return LevelEntry(path, problems=[str(p) for p in err.problems],
+                          excerpts=[render(p, sources, window=EXCERPT_WINDOW) for p in err.problems], **seen)
     except Exception as err:  # noqa: BLE001 - a boundary: one broken level must not take the game down
         log.exception("internal error while loading %s", path)
         return LevelEntry(path, problems=[f"{path}:1:1: internal error while loading: {type(err).__name__}: {err}\n"

@@ -215,6 +215,25 @@ async def test_playing_a_broken_file_shows_its_problems(tmp_path):
         assert app.screen is briefing
 
 
+async def test_a_broken_levels_briefing_quotes_the_line_with_carets_under_the_spot(tmp_path):
+    level = tmp_path / "typo.toml"
+    level.write_text('title = "[b]Typo[/b]"\nbriefing = "x"\n[landscape]\nvariables = ["x", "y", "x"]\n'
+                     'height = "x**2 + y**2"\nbounds = [[-1, 1], [-1, 1]]\n[hike]\nstart = [0.5, 0.5]\nbudget = 5\n',
+                     encoding="utf-8")
+    app = app_for(tmp_path, level_file=level)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = str(app.screen.query_one("#problems").render())
+        lines = shown.splitlines()
+        source = next(i for i, line in enumerate(lines) if line.startswith("4 | variables"))
+        assert lines[source] == '4 | variables = ["x", "y", "x"]'
+        column = lines[source].index('"x"]')  # the second "x": where the carets must be
+        carets = next(line for line in lines[source + 1:] if "^" in line)
+        assert carets.index("^") == column and carets.count("^") == 3
+        assert "typo.toml:4:24: error: variable 'x' is declared twice" in shown  # the name, not the folder
+        assert "= hint: each variable once" in shown
+
+
 async def test_finishing_then_next_retry_and_back(tmp_path):
     app = app_for(tmp_path, levels_dir=LEVELS)
     async with app.run_test(size=SIZE) as pilot:

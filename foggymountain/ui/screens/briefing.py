@@ -165,7 +165,8 @@ class BriefingScreen(Screen):
         return keys + Content("\n") + Content.styled(hold_rule(n), "$text-muted")
 
     def problems(self) -> Content:
-        return problems_content(self.entry.path, self.entry.problems, watched=self.shelf.watched)
+        return problems_content(self.entry.path, self.entry.problems, watched=self.shelf.watched,
+                                excerpts=self.entry.excerpts)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "start" and not self.entry.ok and not self.entry.pending:

@@ -1,7 +1,9 @@
-"""A level's problems as the loader reported them: `file:line:col`, the message, the hint."""
+"""A level's problems as the loader reported them: `file:line:col`, the message, the hint; where
+there is room (the briefing), each as `check` shows it: the source line with carets under the spot."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.content import Content
@@ -9,13 +11,20 @@ from textual.content import Content
 from foggymountain.safe_text import visible, visible_lines
 
 
-def problems_content(path: Path, problems: list[str], watched: bool = False) -> Content:
-    """`watched`: the game reads the file again when it is saved (`play --watch`), so no key to press."""
+CARETS = re.compile(r"^\s*\|\s*[\^-]")  # an excerpt's line of carets (^^^) or related marks (---)
+
+
+def problems_content(path: Path, problems: list[str], watched: bool = False,
+                     excerpts: list[str] | None = None) -> Content:
+    """`watched`: the game reads the file again when it is saved (`play --watch`), so no key to press.
+    `excerpts`: the same problems rendered with their source lines (`diagnostics.render`, plain)."""
     count = len(problems)
     again = ("It is read again as soon as you save it." if watched
              else "Fix the file, then press [b]r[/b] to read it again.")
     parts = [Content.from_markup(
         f"[b]$name[/b] has {count} problem{'s' if count != 1 else ''}. {again}\n\n", name=visible(path.name))]
+    if excerpts and len(excerpts) == len(problems):
+        return Content("").join(parts + [excerpt_content(path, excerpt) for excerpt in excerpts])
     for problem in problems:
         problem = visible_lines(problem)  # already so when it comes from a Problem; file text never raw
         first, _, hint = problem.partition("\n")
@@ -27,3 +36,21 @@ def problems_content(path: Path, problems: list[str], watched: bool = False) -> 
             parts.append(Content.assemble(("  " + hint.strip(), "$text-muted italic"), "\n"))
         parts.append(Content("\n"))
     return Content("").join(parts)
+
+
+def excerpt_content(path: Path, excerpt: str) -> Content:
+    """One rendered problem, styled line by line (its text is data: never markup)."""
+    head, *rest = visible_lines(excerpt).split("\n")
+    folder = visible(path.parent) + "/"
+    if head.startswith(folder):  # the folder is known; the name is what helps (the level's or its CSV's)
+        head = head[len(folder):]
+    place, _, message = head.partition(": ")
+    lines = [Content.assemble((place + ":", "$error bold"), " ", (message, "bold"))]
+    for line in rest:
+        if CARETS.match(line):
+            lines.append(Content.styled(line, "$error bold"))
+        elif line.lstrip().startswith("= hint:"):
+            lines.append(Content.styled(line, "$text-muted italic"))
+        else:
+            lines.append(Content(line))
+    return Content("\n").join(lines) + Content("\n\n")
