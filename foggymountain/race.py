@@ -227,7 +227,10 @@ class RaceAhead:
             if self._race is None:
                 self.level.minimum  # noqa: B018 - the valley floor and the goal: worked out here,
                 self.level.goal  # noqa: B018 - cached on the level, read by the screens
-                self._race = race(self.level)
+                raced = race(self.level)
+                for walk in raced.racers:  # the reveal's replay panel reads each step's inner state:
+                    walk.info.get("")  # replayed here, not on the UI thread (7 x 10,000 steps: 1.8 s)
+                self._race = raced
             return self._race
 
     def scored(self, hike) -> Race:

@@ -307,3 +307,22 @@ def test_racing_ahead_then_scoring_gives_the_race_of_the_hike():
     np.testing.assert_array_equal(scored.player.path, after.player.path)
     for mine, theirs in zip(scored.racers, after.racers):
         np.testing.assert_array_equal(mine.path, theirs.path)
+
+
+def test_racing_ahead_replays_each_racers_inner_state_so_the_reveal_does_not(monkeypatch):
+    """The reveal's replay panel reads every racer's per-step inner state (velocity, Adam's
+    moments...). It is replayed by the worker that races ahead, never on the UI thread: after
+    `run`, reading it calls no update rule (on a 10,000-step race that replay took 1.3 s of the
+    reveal's first frame)."""
+    from foggymountain import race as race_module
+    from foggymountain.race import RaceAhead
+
+    level = load_level(LEVELS / "noisy.toml")
+    result = RaceAhead(level).run()
+
+    def no_replay(infos):
+        raise AssertionError("a racer's inner state was replayed when the reveal read it")
+
+    monkeypatch.setattr(race_module, "_stack", no_replay)  # what a replay ends with
+    for walk in result.racers:
+        assert walk.info and all(len(walk.info[key]) == walk.steps for key in walk.info)

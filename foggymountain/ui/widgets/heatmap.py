@@ -200,9 +200,18 @@ class HeatMap(Widget):
             column, row, inside = grid.pixel_of(np.asarray(point, float))
             return int(row) // 2, int(column)
 
-        def cells_of(points) -> list[tuple[int, int]]:
+        def last_in_each_cell(places: np.ndarray) -> np.ndarray:
+            """Indices into `places` ((row, column) pairs), the last one in each cell (later steps
+            are drawn over earlier ones): a walk of 10,000 steps covers a few hundred cells."""
+            if not len(places):
+                return np.zeros(0, int)
+            keys = (places[:, 0].astype(np.int64) + 2**20) * 2**21 + (places[:, 1].astype(np.int64) + 2**20)
+            _, first = np.unique(keys[::-1], return_index=True)
+            return np.sort(len(places) - 1 - first)
+
+        def places_of(points) -> np.ndarray:
             columns_, rows_, _ = grid.pixel_of(points)
-            return list(zip((rows_ // 2).tolist(), columns_.tolist()))
+            return np.stack([np.asarray(rows_, int) // 2, np.asarray(columns_, int)], axis=1).reshape(-1, 2)
 
         for walk in self.walkers:
             look = look_of(walk)
@@ -212,8 +221,8 @@ class HeatMap(Widget):
             if not len(finite):
                 continue
             # Dots between steps, one per cell crossed: all segments at once (a long hike has
-            # tens of thousands of them).
-            places = np.array(cells_of(finite), dtype=int).reshape(-1, 2)
+            # tens of thousands of them), then only the cells they land in.
+            places = places_of(finite)
             gaps = np.abs(np.diff(places, axis=0)).max(axis=1) if len(places) > 1 else np.zeros(0, int)
             between = np.maximum(gaps - 1, 0)
             segment = np.repeat(np.arange(len(between)), between)
@@ -221,12 +230,14 @@ class HeatMap(Widget):
                 first = np.repeat(np.cumsum(between) - between, between)
                 t = (np.arange(len(segment)) - first + 1) / gaps[segment]
                 dots = finite[segment] + t[:, None] * (finite[segment + 1] - finite[segment])
-                for place in cells_of(dots):
+                dot_places = places_of(dots)
+                for place in map(tuple, dot_places[last_in_each_cell(dot_places)].tolist()):
                     if place not in cells or cells[place][0] == TRAIL_DOT:
                         cells[place] = (TRAIL_DOT, look, False, False, None)
             if len(finite) > 1:
-                heights = walk.heights[: last + 1][np.all(np.isfinite(path), axis=1)][:-1]
-                for place, ground in zip(cells_of(finite[:-1]), self._true_ground(heights)):
+                kept = last_in_each_cell(places[:-1])
+                heights = walk.heights[: last + 1][np.all(np.isfinite(path), axis=1)][:-1][kept]
+                for place, ground in zip(map(tuple, places[:-1][kept].tolist()), self._true_ground(heights)):
                     cells[place] = (look.glyph, look, True, False, ground)
         if self.guess is not None:
             cells[cell(self.guess)] = (self.guess_glyph(), GUESS_LOOK, True, False, None)
