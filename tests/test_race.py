@@ -1,5 +1,6 @@
 """The race: fair, reproducible, honest statuses, stars and what happened on the trail."""
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -309,20 +310,29 @@ def test_racing_ahead_then_scoring_gives_the_race_of_the_hike():
         np.testing.assert_array_equal(mine.path, theirs.path)
 
 
-def test_racing_ahead_replays_each_racers_inner_state_so_the_reveal_does_not(monkeypatch):
+def test_scoring_at_camp_replays_each_racers_inner_state_so_the_reveal_does_not(monkeypatch):
     """The reveal's replay panel reads every racer's per-step inner state (velocity, Adam's
-    moments...). It is replayed by the worker that races ahead, never on the UI thread: after
-    `run`, reading it calls no update rule (on a 10,000-step race that replay took 1.3 s of the
-    reveal's first frame)."""
+    moments...). It is replayed by the worker that scores the walk at camp, never on the UI
+    thread: after `scored`, reading it runs no update rule (on a 10,000-step race that replay took
+    1.3 s of the reveal's first frame). The replay equals what the race saw."""
     from foggymountain import race as race_module
     from foggymountain.race import RaceAhead
 
     level = load_level(LEVELS / "noisy.toml")
-    result = RaceAhead(level).run()
-
-    def no_replay(infos):
-        raise AssertionError("a racer's inner state was replayed when the reveal read it")
-
-    monkeypatch.setattr(race_module, "_stack", no_replay)  # what a replay ends with
+    hike = Hike(level)
+    hike.point_downhill()
+    hike.step()
+    result = RaceAhead(level).scored(hike)
+    updates = []
+    for walk in result.racers:  # every update rule counts its calls from here on
+        optimizer = walk.info._optimizer
+        counted = dataclasses.replace(optimizer, update=lambda *a, _u=optimizer.update: updates.append(1) or _u(*a))
+        monkeypatch.setattr(walk.info, "_optimizer", counted)
     for walk in result.racers:
         assert walk.info and all(len(walk.info[key]) == walk.steps for key in walk.info)
+    assert not updates, "an update rule ran when the reveal read a racer's inner state"
+    fresh = race(level, hike)  # replayed on first read, in this thread
+    for ours, theirs in zip(result.racers, fresh.racers):
+        assert ours.info.keys() == theirs.info.keys()
+        for key in ours.info:
+            np.testing.assert_array_equal(ours.info[key], theirs.info[key])
