@@ -21,6 +21,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.theme import Theme
 
+from foggymountain import heap
 from foggymountain.progress import default_player
 from foggymountain.safe_text import one_line, visible_lines
 from foggymountain.scorebook import ScoreBook
@@ -164,6 +165,7 @@ class FoggyApp(App[None]):
         import foggymountain.ui.screens.prediction  # noqa: F401
 
         loaded = self.shelf.load_pending()
+        heap.release()  # what loading freed
         self.call_from_thread(self._levels_loaded, loaded)
 
     def _levels_loaded(self, loaded: list[tuple[LevelEntry, LevelEntry]]) -> None:
@@ -229,6 +231,7 @@ class FoggyApp(App[None]):
         except Exception:  # noqa: BLE001 - a boundary: said again, to the player, if they make camp
             log.exception("working out %s ahead failed", ahead.level.path)
             return
+        heap.release()  # the tuning and the race freed a few MB in this thread's arena
         self.call_from_thread(self._tell_ready, ahead.level)
 
     def _tell_ready(self, level: Level) -> None:
