@@ -310,19 +310,20 @@ def test_racing_ahead_then_scoring_gives_the_race_of_the_hike():
         np.testing.assert_array_equal(mine.path, theirs.path)
 
 
-def test_scoring_at_camp_replays_each_racers_inner_state_so_the_reveal_does_not(monkeypatch):
+def test_replaying_the_inner_states_ahead_means_reading_them_runs_no_update(monkeypatch):
     """The reveal's replay panel reads every racer's per-step inner state (velocity, Adam's
-    moments...). It is replayed by the worker that scores the walk at camp, never on the UI
-    thread: after `scored`, reading it runs no update rule (on a 10,000-step race that replay took
-    1.3 s of the reveal's first frame). The replay equals what the race saw."""
-    from foggymountain import race as race_module
-    from foggymountain.race import RaceAhead
+    moments...) when the player steps back. The reveal replays it in a worker
+    (`replay_inner_states`); after that, reading it runs no update rule on the UI thread (on a
+    10,000-step race that replay took 1.3 s of the reveal's first frame), and it equals what a
+    replay on first read gives."""
+    from foggymountain.race import RaceAhead, replay_inner_states
 
     level = load_level(LEVELS / "noisy.toml")
     hike = Hike(level)
     hike.point_downhill()
     hike.step()
     result = RaceAhead(level).scored(hike)
+    replay_inner_states(result)
     updates = []
     for walk in result.racers:  # every update rule counts its calls from here on
         optimizer = walk.info._optimizer

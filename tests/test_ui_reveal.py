@@ -190,6 +190,29 @@ async def test_the_replay_panel_tells_what_each_racer_felt_at_the_step():
         assert "pace (lr)" in table_text and "felt slope" in table_text
 
 
+async def test_the_reveal_opens_at_the_end_without_replaying_the_racers_then_replays_them_in_a_worker(monkeypatch):
+    """The first frame shows the end of the race, which reads none of the racers' per-step inner
+    state; a worker replays it for the player's first ← (on a 10,000-step race, 1.3 s that used to
+    be spent on the UI thread before the reveal appeared)."""
+    from foggymountain.ui.screens import reveal as reveal_module
+
+    asked = []
+    monkeypatch.setattr(reveal_module, "replay_inner_states", asked.append)  # the worker only notes it
+    hike = camped("ravine_2d")
+    app = RevealTestApp(hike)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert asked == [screen.race]
+        assert all(walk.info._stacked is None for walk in screen.race.racers)  # nothing read so far
+        assert "the end" in _plain(screen.query_one("#heights-side", ReplayPanel)._content())
+        await pilot.press("left")
+        await pilot.pause()
+        assert "felt slope" in _plain(screen.query_one("#heights-side", ReplayPanel)._content())
+
+
 def _plain(renderable) -> str:
     from rich.console import Console
 

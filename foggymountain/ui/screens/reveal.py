@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
@@ -25,6 +25,7 @@ from foggymountain.level import CONCEPTS
 from foggymountain.hike import Hike
 from foggymountain.outcome import RANKING_RULE, STARS_RULE, Race, height_digits, verdict
 from foggymountain.prediction import forecast_sentence, guessed_point
+from foggymountain.race import replay_inner_states
 from foggymountain.terrain.grid import TerrainMap, mountain
 from foggymountain.ui.messages import BackToLevels, NextLevel, Retry
 from foggymountain.ui.palette import ScreenCommands
@@ -248,7 +249,7 @@ class RevealScreen(Screen):
                         if result.forecast is not None:
                             yield Static(Text(self._forecast_text(), style="bold"), id="reveal-forecast")
                         yield self._legend()
-                        yield ReplayPanel(self.race.walkers, id="map-insides").data_bind(RevealScreen.step)
+                        yield ReplayPanel(self.race.walkers, step=self.last_step, id="map-insides").data_bind(RevealScreen.step)
             if level.kind == "fit":
                 with TabPane(self._title("Data"), id="tab-data"), Later(Vertical(classes="reveal-chart"), frames=3):
                     yield FitChart(level, self._compared(), id="fit-chart").data_bind(RevealScreen.step)
@@ -265,7 +266,7 @@ class RevealScreen(Screen):
                 with Vertical(classes="reveal-chart"):
                     yield HeightsChart(self.race.walkers, goal=level.goal, id="heights").data_bind(RevealScreen.step)
                     yield WalkerKey(self.race.walkers, (("─", "bold green", "goal"), ("│", "#9696aa", "now")))
-                yield ReplayPanel(self.race.walkers, id="heights-side").data_bind(RevealScreen.step)
+                yield ReplayPanel(self.race.walkers, step=self.last_step, id="heights-side").data_bind(RevealScreen.step)
             with TabPane(self._title("Scoreboard"), id="tab-board"), Later(Vertical(id="board"), frames=5):
                 yield Static(self._board_summary(), id="board-summary")
                 yield Scoreboard(result, id="scoreboard")
@@ -349,6 +350,16 @@ class RevealScreen(Screen):
             frame=[self.curve.x_range] if self.terrain is None else (None if self.terrain.plane.sliced else self.terrain.plane.extent),
             id="legend",
         ).data_bind(RevealScreen.step)
+
+    def on_mount(self) -> None:
+        # Once the reveal's parts are painted (a few frames): its own worker, not theirs, slows.
+        self.set_timer(0.4, self._replay_ahead)
+
+    @work(thread=True, group="replay", exit_on_error=False)
+    def _replay_ahead(self) -> None:
+        """The racers' inner states, for when the player steps back (←): worked out off the UI
+        thread while the player looks at the end of the race."""
+        replay_inner_states(self.race)
 
     # ---- reading on: the side panel, the trail
 

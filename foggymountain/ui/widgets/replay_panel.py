@@ -62,10 +62,14 @@ class ReplayPanel(VerticalScroll):
 
     step: reactive[int] = reactive(0)
 
-    def __init__(self, walkers: list[Walk], *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, walkers: list[Walk], *, step: int = 0, id: str | None = None,
+                 classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.walkers = walkers
         self._body = Static()
+        # Drawn at the step it opens on (the reveal's last): at the end of a walk nothing of the
+        # racers' inner state is read, so the first frame never waits for its replay.
+        self.set_reactive(ReplayPanel.step, step)
 
     def compose(self):
         yield self._body
