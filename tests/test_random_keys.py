@@ -36,8 +36,9 @@ async def monkey(folder: Path, seed: int, seconds: float, tmp_path: Path) -> tup
     seen: set[str] = set()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        # As `play` starts: from the levels' prefaces, loaded in a worker while the keys come.
         app = make_app(levels_dir=folder, progress_dir=tmp_path / "progress", player=f"monkey{seed}",
-                       results_dir=tmp_path / "results")
+                       results_dir=tmp_path / "results", prefaces_first=True)
         keys_on_hike = 0
         async with app.run_test(size=(80, 24)) as pilot:
             while time.monotonic() < deadline and app.is_running:
