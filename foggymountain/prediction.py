@@ -117,19 +117,33 @@ def judge_prediction(prediction: Prediction, result: Race) -> Forecast:
 class GuessCursor:
     """A cursor over a blank grid of `columns` × `rows` cells standing for the level's map (1-D: one
     row along the line; 2-D: the map, north up; more weights: a scale of heights, left lowest).
-    Not placed until first moved: Enter with nothing placed guesses nothing."""
+    Not placed until first moved: Enter with nothing placed guesses nothing.
 
-    def __init__(self, level, columns: int, rows: int = 1) -> None:
+    The first move starts from `origin`, where the hike stopped (with many weights: its height,
+    when the player could read it on the altimeter; else the start, the top of the scale), then
+    moves: the guess grows from what the player knows. Never from the middle of the map, which is
+    the valley floor of many symmetric levels: one key press there was a perfect guess."""
+
+    def __init__(self, level, columns: int, rows: int = 1, origin=None) -> None:
         self.level = level
         self.dimensions = level.dimensions
         self.columns = max(2, columns)
         self.rows = max(1, rows) if self.dimensions == 2 else 1
+        self.origin = origin
         self.cell: tuple[int, int] | None = None
+
+    def _origin_cell(self) -> tuple[int, int]:
+        if self.dimensions > 2:
+            low, high = height_range(self.level)
+            height = self.origin if self.origin is not None and math.isfinite(self.origin) else high
+            fraction = min(max((height - low) / (high - low), 0.0), 1.0) if high > low else 1.0
+            return min(int(fraction * self.columns), self.columns - 1), 0
+        cell = self.cell_of(self.origin) if self.origin is not None else None
+        return cell if cell is not None else (self.columns // 2, self.rows // 2)
 
     def move(self, right: int, up: int = 0) -> None:
         if self.cell is None:
-            self.cell = (self.columns // 2, self.rows // 2)
-            return
+            self.cell = self._origin_cell()
         column = min(max(self.cell[0] + right, 0), self.columns - 1)
         row = min(max(self.cell[1] - up, 0), self.rows - 1) if self.dimensions == 2 else 0
         self.cell = (column, row)

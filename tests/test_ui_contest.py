@@ -102,12 +102,15 @@ async def test_a_prediction_is_judged_shown_beside_the_truth_and_kept(tmp_path):
         await start_hike(pilot)
         await pilot.press("d", "enter", "c")
         screen = await on_prediction(pilot)
-        await pilot.press("left")  # the first move places the cursor in the middle of the map
+        stopped = screen.cursor.cell_of(screen.hike.position)  # ◆ where the hike stopped
+        assert stopped is not None and stopped != (screen.cursor.columns // 2, screen.cursor.rows // 2)
+        await pilot.press("left")  # the first move starts from ◆, never from the middle of the map
+        assert screen.cursor.cell == (stopped[0] - 1, stopped[1])
         await pilot.press("right", "right", "up")
         await pilot.press("0")  # nobody reaches the goal
         guess = screen.prediction()
         assert guess is not None and guess.winner == NOBODY and len(guess.floor) == 2
-        assert screen.cursor.cell == (screen.cursor.columns // 2 + 2, screen.cursor.rows // 2 - 1)
+        assert screen.cursor.cell == (stopped[0] + 1, stopped[1] - 1)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, RevealScreen)

@@ -43,7 +43,11 @@ class PredictionScreen(Screen):
         super().__init__()
         self.hike = hike
         level = hike.level
-        self.cursor = GuessCursor(level, COLUMNS, ROWS)
+        if level.dimensions > 2:  # a height: where the hike stopped, if the altimeter showed it
+            origin = hike.height if level.show_height else None
+        else:
+            origin = hike.position
+        self.cursor = GuessCursor(level, COLUMNS, ROWS, origin=origin)
         self.racers = racer_entries(level)
         self.winner: str | None = None
         self.sent = False
