@@ -212,8 +212,12 @@ class Hike:
         self.set_heading(self.heading_degrees + degrees)
 
     def face(self, sign: float) -> None:
-        """1-D: face +x (sign > 0) or -x (sign < 0); holding the pace, this holds the stride."""
+        """1-D: face +x (sign > 0) or -x (sign < 0); holding the pace, facing the other way than
+        downhill holds the stride, and facing downhill changes nothing (the pace walks that way)."""
         if self.level.dimensions == 1:
+            down = self.downhill
+            if self.holds_pace and down.any() and (down[0] > 0) == (sign > 0):
+                return
             self.choose_heading()
             self._heading = np.array([1.0 if sign > 0 else -1.0])
 

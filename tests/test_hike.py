@@ -232,3 +232,14 @@ def test_turning_a_held_pace_on_flat_ground_keeps_the_last_stride(tmp_path):
     assert hike.planned_stride == 0
     hike.turn(15)
     assert hike.holding == STRIDE and hike.stride == stride > 0
+
+
+def test_in_one_dimension_facing_downhill_while_holding_the_pace_keeps_the_pace():
+    """The arrow that points the way the pace already walks (downhill) changes nothing; the other
+    arrow is a heading of the player's own, so it holds the stride (as turning does)."""
+    line = Hike(load_level(LEVELS / "line1d.toml"))  # (x - 2)^2 from x = -3: downhill is +x
+    line.set_pace(0.3)
+    line.face(+1)
+    assert line.holding == PACE
+    line.face(-1)
+    assert line.holding == STRIDE and line.heading[0] == -1.0
