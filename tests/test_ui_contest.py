@@ -96,6 +96,28 @@ async def test_enter_with_nothing_chosen_skips_the_prediction(tmp_path):
         assert "prediction" not in json.loads(result.read_text())
 
 
+async def test_a_guess_far_from_every_trail_is_on_the_revealed_map(tmp_path):
+    """The map is framed (in a worker, at camp) on the trails before the guess is made; a guess
+    beyond that frame gets the map framed again, so the guess is drawn where it is, not as an arrow."""
+    from foggymountain.ui.widgets.heatmap import HeatMap
+    from foggymountain.ui.widgets.reveal_walkers import GUESS_GLYPH
+
+    app = app_for(tmp_path, level_file=LEVELS / "02-bowl.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_hike(pilot)
+        await pilot.press("d", "enter", "c")
+        screen = await on_prediction(pilot)
+        await pilot.press(*["shift+right"] * 12, *["shift+up"] * 5)  # the far corner of the map
+        guess = screen.prediction().floor
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RevealScreen)
+        await pilot.pause(0.2)
+        heat = app.screen.query_one(HeatMap)
+        assert heat.cell_of(guess)[2], (guess, heat.terrain.plane.extent)
+        assert GUESS_GLYPH in "".join(strip.text for strip in heat._build())
+
+
 async def test_a_prediction_is_judged_shown_beside_the_truth_and_kept(tmp_path):
     app = app_for(tmp_path, level_file=LEVELS / "02-bowl.toml")
     async with app.run_test(size=SIZE) as pilot:

@@ -78,10 +78,15 @@ class RevealTestApp(App[None]):
             self.theme = theme.name
 
     def on_mount(self) -> None:
-        self.push_screen(RevealScreen(self.hike, self.raced()))
+        result = self.raced()
+        self.push_screen(RevealScreen(self.hike, result, self.terrain(result)))
 
     def raced(self):
         return race(self.hike.level, self.hike)
+
+    def terrain(self, result):
+        """The map's terrain handed to the screen (None: the screen builds its own)."""
+        return None
 
     @on(Retry)
     @on(NextLevel)
@@ -621,9 +626,30 @@ async def test_a_guess_on_the_floor_shares_its_cell():
         assert GUESS_GLYPH not in drawn and FLOOR_GLYPH not in drawn  # both said by the one ⊗
 
 
-async def test_a_guess_beyond_the_map_is_an_arrow_at_its_edge():
-    guess = (4.0, -3.0)  # the fit's map is framed on the trails: this corner lies beyond it
+class FramedBeforeTheGuessApp(GuessedRevealApp):
+    """The reveal handed a map framed on the trails alone (as the app's worker builds it at camp,
+    before the guess is made)."""
+
+    def terrain(self, result):
+        from foggymountain.ui.screens.reveal import reveal_terrain
+
+        return reveal_terrain(result)  # no guess: framed on the trails
+
+
+async def test_the_map_is_framed_on_the_guess_too():
+    guess = (4.0, -3.0)  # beyond the trails of the fit's map: the map widens to hold it
     app = GuessedRevealApp(camped("line_fit"), Prediction(floor=guess))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        heat = screen.query_one(HeatMap)
+        assert heat.cell_of(guess)[2]  # inside
+        assert map_cell_text(heat, guess)[0] == GUESS_GLYPH
+        assert "off the map" not in _plain(screen.query_one(RevealLegend)._content())
+
+
+async def test_a_guess_beyond_a_map_framed_without_it_is_an_arrow_at_its_edge():
+    guess = (4.0, -3.0)  # the fit's map is framed on the trails: this corner lies beyond it
+    app = FramedBeforeTheGuessApp(camped("line_fit"), Prediction(floor=guess))
     async with app.run_test(size=SIZE) as pilot:
         screen = await opened(pilot)
         heat = screen.query_one(HeatMap)
@@ -659,18 +685,23 @@ async def test_the_curve_draws_the_guess_on_the_floors_line():
         assert "your guess" in _plain(screen.query_one(RevealLegend)._content())
 
 
-async def test_the_curve_points_at_a_guess_beyond_it_and_draws_nothing_without_one():
-    from foggymountain.ui.widgets.reveal_curve import CurveChart
+async def test_the_curve_is_framed_on_the_guess_and_draws_nothing_without_one():
+    from foggymountain.ui.widgets.reveal_curve import CurveChart, walked_curve
 
-    app = GuessedRevealApp(camped("bowl_1d"), Prediction(floor=(3.9,)))  # right of the framed walk
+    hike = camped("bowl_1d")
+    app = GuessedRevealApp(hike, Prediction(floor=(3.9,)))  # right of the walked region
     async with app.run_test(size=SIZE) as pilot:
         screen = await opened(pilot)
         chart = screen.query_one(CurveChart)
-        assert chart.view.x_range[1] < 3.9
-        assert chart.guess_mark() == ("→", chart.view.x_range[1])
+        assert chart.view.x_range[0] <= 3.9 <= chart.view.x_range[1]
+        assert chart.guess_mark() == (GUESS_GLYPH, 3.9)
         rows = _chart_rows(chart)
-        assert _find(rows, "→")[0] == _find(rows, FLOOR_GLYPH)[0] and GUESS_GLYPH not in "".join(rows)
-        assert "→ off the chart" in _plain(screen.query_one(RevealLegend)._content())
+        assert _find(rows, GUESS_GLYPH)[0] == _find(rows, FLOOR_GLYPH)[0]
+        walkers = screen.race.walkers
+    # A view framed on the walk alone (as the board's class trails may hand it): an arrow at its edge.
+    framed_on_the_walk = CurveChart(hike.level, walkers, view=walked_curve(hike.level, walkers), guess=(3.9,))
+    assert framed_on_the_walk.view.x_range[1] < 3.9
+    assert framed_on_the_walk.guess_mark() == ("→", framed_on_the_walk.view.x_range[1])
     app = GuessedRevealApp(camped("bowl_1d"), None)
     async with app.run_test(size=SIZE) as pilot:
         screen = await opened(pilot)

@@ -378,8 +378,10 @@ class TerrainMap:
     size of the picture.
     """
 
-    def __init__(self, level, trails: Sequence[np.ndarray] = (), bands: int = BANDS, framed: bool | None = None) -> None:
-        """`framed`: show only the walked region of a 2-D map (by default when there are trails)."""
+    def __init__(self, level, trails: Sequence[np.ndarray] = (), bands: int = BANDS, framed: bool | None = None,
+                 also_show: Sequence = ()) -> None:
+        """`framed`: show only the walked region of a 2-D map (by default when there are trails);
+        `also_show`: points the framed map must hold too (the player's guess of the floor)."""
         self.level = level
         self.bands = bands
         self.trails = [np.asarray(t, float).reshape(-1, level.dimensions) for t in trails]
@@ -388,6 +390,7 @@ class TerrainMap:
             extent = None
             if framed or (framed is None and len(trails)):
                 marks = self.trails + [np.asarray(level.start, float)[None], np.asarray(level.minimum.point, float)[None]]
+                marks += [np.asarray(point, float).reshape(-1, 2) for point in also_show]
                 extent = framed_extent(landscape.bounds, np.concatenate(marks))
             self.plane = level_plane(landscape.bounds, level.variables, extent)
         elif level.dimensions > 2:

@@ -307,7 +307,26 @@ class FoggyApp(App[None]):
             except Exception:  # noqa: BLE001 - a boundary: a guess that cannot be judged is only skipped
                 log.exception("the prediction on %s could not be judged", hike.level.path)
         self._record(result)
-        self.show_reveal(hike, result, finishing.terrain)
+        from foggymountain.prediction import guessed_point
+
+        guess, terrain = guessed_point(result.forecast), finishing.terrain
+        if guess is not None and terrain is not None and not terrain.plane.sliced and not all(
+                low <= value <= high for value, (low, high) in zip(guess, terrain.plane.extent)):
+            self._reframe(hike, result, guess)  # the map was framed before the guess: frame it again
+            return
+        self.show_reveal(hike, result, terrain)
+
+    @work(thread=True, group="race", exit_on_error=False)
+    def _reframe(self, hike: Hike, result: Race, guess) -> None:
+        """The reveal's map framed on the trails and the player's guess too (off the UI thread)."""
+        from foggymountain.ui.screens.reveal import reveal_terrain
+
+        try:
+            terrain = reveal_terrain(result, guess)
+        except Exception:  # noqa: BLE001 - the reveal frames its map itself then
+            log.exception("the map of %s failed", hike.level.path)
+            terrain = None
+        self.call_from_thread(self.show_reveal, hike, result, terrain)
 
     def show_reveal(self, hike: Hike, result: Race, terrain=None) -> None:
         # Imported here: the reveal's charts are not needed to start the game.

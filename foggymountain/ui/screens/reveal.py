@@ -51,12 +51,14 @@ PLAY_INTERVAL = 0.3  # seconds per replayed step
 WIDE = 110  # columns from which the side panels show more
 
 
-def reveal_terrain(result: Race) -> TerrainMap | None:
+def reveal_terrain(result: Race, guess=None) -> TerrainMap | None:
     """The map's terrain with its contour levels evaluated: heavy, so the app calls this in the
-    worker that scores the hike and hands it to the screen (None for a 1-variable level: a curve)."""
+    worker that scores the hike and hands it to the screen (None for a 1-variable level: a curve).
+    A 2-D map is framed on the trails, the start, the floor and `guess` (the player's, if any)."""
     if result.level.dimensions < 2:
         return None
-    terrain = TerrainMap(result.level, [w.path for w in result.walkers])
+    also = [guess] if guess is not None and result.level.dimensions == 2 else []
+    terrain = TerrainMap(result.level, [w.path for w in result.walkers], also_show=also)
     terrain.levels  # noqa: B018 - the reference grid, evaluated here rather than in the first paint
     return terrain
 
@@ -218,8 +220,9 @@ class RevealScreen(Screen):
         self.best_racer = self.race.best_racer
         # Racers first, the player last: the player's trail is drawn on top.
         self.drawn = self.race.racers + [self.race.player]
-        self.terrain = terrain if terrain is not None else reveal_terrain(result)
-        self.curve = walked_curve(self.level, self.drawn) if self.level.dimensions == 1 else None
+        self.terrain = terrain if terrain is not None else reveal_terrain(result, guessed_point(result.forecast))
+        self.curve = (walked_curve(self.level, self.drawn, guessed_point(result.forecast))
+                      if self.level.dimensions == 1 else None)
         self._timer: Timer | None = None
         self.set_reactive(RevealScreen.step, self.last_step)
 

@@ -25,9 +25,12 @@ from foggymountain.ui.widgets.chart_guard import CHART_ERRORS, cannot_chart
 SAMPLES = 600
 
 
-def walked_curve(level, walkers: list[Walk]) -> CurveView:
-    """The curve view of a 1-D level framed on every walker's footsteps, the start and the floor."""
+def walked_curve(level, walkers: list[Walk], guess=None) -> CurveView:
+    """The curve view of a 1-D level framed on every walker's footsteps, the start, the floor and
+    the player's guess of it (drawn on the floor's row: `guess` is (x,) or None)."""
     marks = [np.column_stack([w.path[:, 0], w.heights[: len(w.path)]]) for w in walkers]
+    if guess is not None:
+        marks.append([[float(guess[0]), float(level.minimum.height)]])
     marks.append([[float(level.start[0]), float(level.start_height)]])
     marks.append([[float(level.minimum.point[0]), float(level.minimum.height)]])
     return curve_view(level.landscape, np.concatenate([np.asarray(m, float).reshape(-1, 2) for m in marks]), SAMPLES)
