@@ -511,3 +511,17 @@ async def test_one_dimension_a_held_pace_turns_back_and_facing_holds_the_stride(
         await pilot.pause()
         assert not hike.holds_pace and hike.heading[0] == -1.0
         assert said(app, "Now holding the stride")
+
+
+def test_a_long_hint_in_an_excerpt_wraps_under_its_own_words():
+    from foggymountain.ui.widgets.problem_list import HINT_WIDTH, excerpt_content
+
+    excerpt = ("/x/typo.toml:6:24: error: in height: a function needs brackets: sin(y)\n  |\n"
+               '6 | height = "(x - 1)**2 + sin y"\n  |                        ^^^^^\n'
+               "  = hint: " + "a function's argument goes in round brackets, " * 3)
+    lines = excerpt_content(Path("/x/typo.toml"), excerpt).plain.splitlines()
+    hint = next(i for i, line in enumerate(lines) if "= hint:" in line)
+    assert lines[0].startswith("typo.toml:6:24: error:")
+    assert len(lines) > hint + 1 and all(len(line) <= HINT_WIDTH for line in lines[hint:] if line)
+    indent = lines[hint].index("hint:") + len("hint: ")
+    assert all(line.startswith(" " * indent) and line[indent] != " " for line in lines[hint + 1:] if line.strip())

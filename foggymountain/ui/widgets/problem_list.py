@@ -4,6 +4,7 @@ there is room (the briefing), each as `check` shows it: the source line with car
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 from textual.content import Content
@@ -11,6 +12,7 @@ from textual.content import Content
 from foggymountain.safe_text import visible, visible_lines
 
 
+HINT_WIDTH = 74  # the briefing's problem panel at 80x24 holds 76 columns
 CARETS = re.compile(r"^\s*\|\s*[\^-]")  # an excerpt's line of carets (^^^) or related marks (---)
 
 
@@ -49,8 +51,10 @@ def excerpt_content(path: Path, excerpt: str) -> Content:
     for line in rest:
         if CARETS.match(line):
             lines.append(Content.styled(line, "$error bold"))
-        elif line.lstrip().startswith("= hint:"):
-            lines.append(Content.styled(line, "$text-muted italic"))
+        elif line.lstrip().startswith("= hint:"):  # wrapped under its own first word, not the panel's edge
+            indent = " " * (line.index("hint:") + len("hint: "))
+            for part in textwrap.wrap(line, HINT_WIDTH, subsequent_indent=indent, break_on_hyphens=False) or [line]:
+                lines.append(Content.styled(part, "$text-muted italic"))
         else:
             lines.append(Content(line))
     return Content("\n").join(lines) + Content("\n\n")
