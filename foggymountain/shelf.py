@@ -73,10 +73,27 @@ class LevelEntry:
         return one_line(self.path.stem)  # a file name is data too
 
     @property
+    def broken(self) -> bool:
+        """Read, and it does not load (an entry still `pending` is not broken yet)."""
+        return self.level is None and not self.pending
+
+    @property
     def chapter(self) -> str:
         if self.level:
             return self.level.chapter
         return self.preface.chapter if self.preface else ""
+
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        if self.level:
+            return self.level.concepts
+        return self.preface.concepts if self.preface else ()
+
+    @property
+    def briefing(self) -> str:
+        if self.level:
+            return self.level.briefing
+        return self.preface.briefing if self.preface else ""
 
 
 def preface_entry(path: Path) -> LevelEntry:

@@ -299,19 +299,16 @@ class FoggyApp(App[None]):
                         title="Race", severity="error", timeout=10)
             self._unwind_then()
             return
-        if finishing.prediction is not None:
-            from foggymountain.prediction import judge_prediction
+        from foggymountain.prediction import edge_arrow, guessed_point, judge_prediction
 
+        if finishing.prediction is not None:
             try:
                 result.forecast = judge_prediction(finishing.prediction, result)
             except Exception:  # noqa: BLE001 - a boundary: a guess that cannot be judged is only skipped
                 log.exception("the prediction on %s could not be judged", hike.level.path)
         self._record(result)
-        from foggymountain.prediction import guessed_point
-
         guess, terrain = guessed_point(result.forecast), finishing.terrain
-        if guess is not None and terrain is not None and not terrain.plane.sliced and not all(
-                low <= value <= high for value, (low, high) in zip(guess, terrain.plane.extent)):
+        if guess is not None and terrain is not None and not terrain.plane.sliced and edge_arrow(guess, terrain.plane.extent):
             self._reframe(hike, result, guess)  # the map was framed before the guess: frame it again
             return
         self.show_reveal(hike, result, terrain)

@@ -59,11 +59,11 @@ class BriefingScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="briefing-body"):
-            if self.entry.ok or self.entry.pending:
+            if not self.entry.broken:
                 with Vertical(id="briefing-left"):
                     with VerticalScroll(id="briefing-text", can_focus=False):
                         # Links in a stranger's briefing open nothing (no browser, no action).
-                        yield Markdown(self.briefing_text(), id="briefing-markdown", open_links=False)
+                        yield Markdown(self.entry.briefing.strip(), id="briefing-markdown", open_links=False)
                     keys = Static(self.controls(), id="briefing-keys")
                     keys.border_title = "in the fog you press"
                     yield keys
@@ -83,26 +83,15 @@ class BriefingScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = self.entry.title
-        chapter = self.entry.chapter if (self.entry.ok or self.entry.pending) else ""
+        chapter = "" if self.entry.broken else self.entry.chapter
         self.sub_title = f"briefing · {chapter}" if chapter else "briefing"
         self.call_after_refresh(self.refresh_bindings)  # "PgDn More" once the text's length is known
-
-    def briefing_text(self) -> str:
-        """The level's story: from its preface while it loads at start-up (the same words)."""
-        if self.entry.level is not None:
-            return self.entry.level.briefing.strip()
-        return self.entry.preface.briefing.strip() if self.entry.preface else ""
-
-    def concepts(self) -> tuple[str, ...]:
-        if self.entry.level is not None:
-            return self.entry.level.concepts
-        return self.entry.preface.concepts if self.entry.preface else ()
 
     def lessons(self) -> Content:
         """Each concept of the level in a sentence: shown when the screen has room (140x45)."""
         return Content("\n").join(
             Content.assemble((concept, "bold $accent"), "  ", CONCEPTS.get(concept, ""))
-            for concept in self.concepts()
+            for concept in self.entry.concepts  # from the preface while the level loads
         )
 
     def facts(self) -> Content:
@@ -169,7 +158,7 @@ class BriefingScreen(Screen):
                                 excerpts=self.entry.excerpts)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "start" and not self.entry.ok and not self.entry.pending:
+        if action == "start" and self.entry.broken:
             return None  # shown, greyed out: fix the file first
         if action == "scroll_text":  # only offered when the text is longer than its panel
             return any(text.max_scroll_y > 0 for text in self.query("#briefing-text"))

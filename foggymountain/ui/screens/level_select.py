@@ -75,7 +75,7 @@ class LevelSelectScreen(Screen):
         options: list[Option] = []
         chapter = None
         for index, entry in enumerate(entries):
-            if (entry.ok or entry.pending) and entry.chapter != chapter:
+            if not entry.broken and entry.chapter != chapter:
                 chapter = entry.chapter
                 options.append(Option(Content.styled(chapter or "Levels", "bold"), disabled=True))
             options.append(Option(self.line(index, entry), id=str(index)))
@@ -84,7 +84,7 @@ class LevelSelectScreen(Screen):
             self.query_one("#level-card", Static).update(self.nothing_to_play())
             return
         if keep is None:
-            keep = next((str(i) for i, e in enumerate(entries) if (e.ok or e.pending) and not self.scores.stars(e)), "0")
+            keep = next((str(i) for i, e in enumerate(entries) if not e.broken and not self.scores.stars(e)), "0")
         try:
             levels.highlighted = levels.get_option_index(keep)
         except OptionDoesNotExist:  # the file list changed under us
@@ -94,7 +94,7 @@ class LevelSelectScreen(Screen):
     def line(self, index: int, entry: LevelEntry) -> Content:
         title = entry.title if len(entry.title) <= TITLE_ROOM else entry.title[: TITLE_ROOM - 1] + "…"
         number = Content.styled(f"{index + 1:>2} ", "$text-muted")
-        if not entry.ok and not entry.pending:
+        if entry.broken:
             return Content.assemble(number, f"{title:<{TITLE_ROOM}} ", ("✗ broken", "$error bold"))
         stars = self.scores.stars(entry)
         return Content.assemble(number, f"{title:<{TITLE_ROOM}} ",
@@ -117,7 +117,7 @@ class LevelSelectScreen(Screen):
         card = self.query_one("#level-card", Static)
         if entry is None:
             card.update("")
-        elif not entry.ok and not entry.pending:
+        elif entry.broken:
             card.update(Content.assemble(Content.styled("✗ this level does not load\n\n", "$error bold"),
                                          problems_content(entry.path, entry.problems, watched=self.shelf.watched)))
         else:
@@ -142,8 +142,7 @@ class LevelSelectScreen(Screen):
                 ("budget", f"{level.budget_amount} {level.budget_unit}", ""),
                 best,
             ]
-        chapter = entry.chapter
-        concepts = level.concepts if level is not None else (entry.preface.concepts if entry.preface else ())
+        chapter, concepts = entry.chapter, entry.concepts
         parts = [
             Content.styled(entry.title, "bold $accent"),
             Content.styled(f"\n{chapter + ' · ' if chapter else ''}level {index} of {len(self.shelf.entries)}\n\n",
@@ -172,7 +171,7 @@ class LevelSelectScreen(Screen):
         entry = self.entry_at(event.option_index)
         if entry is None:
             return
-        if entry.ok or entry.pending:  # a level still loading: its briefing shows it once loaded
+        if not entry.broken:  # a level still loading: its briefing shows it once loaded
             self.post_message(LevelChosen(entry))
         else:
             fresh = self.shelf.reload_entry(entry)

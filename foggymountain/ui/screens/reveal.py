@@ -220,9 +220,9 @@ class RevealScreen(Screen):
         self.best_racer = self.race.best_racer
         # Racers first, the player last: the player's trail is drawn on top.
         self.drawn = self.race.racers + [self.race.player]
-        self.terrain = terrain if terrain is not None else reveal_terrain(result, guessed_point(result.forecast))
-        self.curve = (walked_curve(self.level, self.drawn, guessed_point(result.forecast))
-                      if self.level.dimensions == 1 else None)
+        self.guess = guessed_point(result.forecast)  # where the player guessed the floor, or None
+        self.terrain = terrain if terrain is not None else reveal_terrain(result, self.guess)
+        self.curve = walked_curve(self.level, self.drawn, self.guess) if self.level.dimensions == 1 else None
         self._timer: Timer | None = None
         self.set_reactive(RevealScreen.step, self.last_step)
 
@@ -326,11 +326,10 @@ class RevealScreen(Screen):
 
     def _map_view(self):
         level = self.level
-        guess = guessed_point(self.race.forecast)
         if level.dimensions == 1:
-            return CurveChart(level, self.drawn, view=self.curve, guess=guess, id="curve").data_bind(RevealScreen.step)
+            return CurveChart(level, self.drawn, view=self.curve, guess=self.guess, id="curve").data_bind(RevealScreen.step)
         heat = HeatMap(self.terrain, self.drawn, floor=level.minimum.point, start=level.start,
-                       floor_height=level.minimum.height, guess=guess, id="map")
+                       floor_height=level.minimum.height, guess=self.guess, id="map")
         return heat.data_bind(RevealScreen.step)
 
     def _legend(self) -> RevealLegend:
